@@ -1,0 +1,1 @@
+"""Bending space: a static-site generator for an explainer on how neural networks bend space."""

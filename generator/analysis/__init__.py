@@ -1,0 +1,1 @@
+"""Numbers measured from runs: claims, no plotting."""

@@ -1,0 +1,36 @@
+"""The numbers every experiment reports (accuracy over seeds, dataset facts, det W of the shown network)."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import frames
+
+
+def experiment_claims(run: dict, spec: dict) -> dict:
+    accuracy = run["accuracy"]
+    best = frames.best_seed(run)
+    claims = {
+        "seeds": int(len(accuracy)),
+        "steps": int(spec["train"]["steps"]),
+        "accuracy_mean": float(accuracy.mean()),
+        "accuracy_best": float(accuracy.max()),
+        "accuracy_worst": float(accuracy.min()),
+        "share_perfect": float((accuracy >= 1.0).mean()),
+        "shown_seed": int(run["seeds"][best]),
+        "final_loss_shown": float(run["loss"][-1, best]),
+    }
+    claims |= dataset_claims(run, spec["data"])
+    params = frames.layers(run, best)
+    square = [i for i, (W, _) in enumerate(params[:-1]) if W.shape[0] == W.shape[1]]
+    for i in square:
+        claims[f"det_w{i + 1}"] = float(np.linalg.det(params[i][0]))
+    if square:
+        claims["det_w"] = claims[f"det_w{square[0] + 1}"]
+    return claims
+
+
+def dataset_claims(run: dict, data: dict) -> dict:
+    if data["kind"] != "two-curves":
+        return {}
+    X, y = run["X"], run["y"]
+    return {"a_max_y": float(X[y == 0, 1].max()), "b_min_y": float(X[y == 1, 1].min())}

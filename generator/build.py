@@ -1,0 +1,112 @@
+"""The build, stage by stage: gather (read and check everything), compute (train, measure, draw),
+write (render into a staging folder and swap it in only when everything succeeded)."""
+from __future__ import annotations
+
+import datetime
+import os
+import time
+from pathlib import Path
+
+from . import config, content, derive, figures, pages, render, runs
+from .cache import Store
+from .errors import BuildError, Problem
+from .site import SiteWriter
+
+ROOT = Path(__file__).resolve().parent.parent
+VEGA_RUNTIME = ROOT / "templates" / "vendor" / "node_modules" / "vega" / "build" / "vega.min.js"
+
+
+def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", cache_dir: Path | None = None,
+          log=print) -> dict:
+    started = time.perf_counter()
+    content_dir = Path(content_dir)
+    store = Store(cache_dir or ROOT / ".cache")
+
+    # gather: every problem in the content is found and reported before anything runs
+    site = config.load_site(content_dir / "site.toml")
+    experiments = config.load_experiments(content_dir / "experiments", profile)
+    sections, problems = content.load_sections(content_dir, experiments, figures.KINDS, site["references"])
+    if problems:
+        raise BuildError(problems)
+    if not VEGA_RUNTIME.exists():
+        raise BuildError([Problem(VEGA_RUNTIME, "Vega's runtime is missing: run `make setup` (npm ci in templates/vendor)")])
+
+    # compute: train what the cache lacks, then measure and draw
+    log(f"experiments ({len(experiments)}, profile '{profile}'):")
+    run_status = runs.ensure_runs(experiments, store, jobs, log)
+    claims = {name: derive.experiment_claims(store, run_status[name]["key"], exp.spec)
+              for name, exp in experiments.items()}
+    outputs = {}
+    for section in sections:
+        for fig in section.figures:
+            exp = experiments[fig.experiment]
+            try:
+                outputs[fig.id] = derive.figure_output(store, fig, run_status[fig.experiment]["key"], exp.spec,
+                                                       claims[fig.experiment])
+            except ValueError as err:
+                problems.append(Problem(fig.path, f"figure '{fig.id}' ({fig.kind}): {err}", line=fig.line))
+    if problems:
+        raise BuildError(problems)
+    log(f"figures ({len(outputs)}) drawn")
+
+    # write: everything into a staging folder, swapped into place at the end
+    writer = SiteWriter(out)
+    try:
+        report = _write(writer, store, site, sections, experiments, claims, outputs, run_status, profile, problems)
+        if problems:
+            raise BuildError(problems)
+        report["seconds"] = round(time.perf_counter() - started, 3)
+        writer.json("build-report.json", report)
+        writer.finish()
+    except BaseException:
+        writer.abandon()
+        raise
+    log(f"built {out} in {report['seconds']:.1f} s; first view {report['page_weight']['first_view_gzip'] / 1024:.0f} KB gzipped")
+    return report
+
+
+def _write(writer, store, site, sections, experiments, claims, outputs, run_status, profile, problems) -> dict:
+    env = render.environment()
+    assets = pages.write_assets(writer, ROOT / "templates", VEGA_RUNTIME.read_bytes())
+    numbers: dict[str, int] = {}
+    figure_ctx, number = {}, 0
+    for section in sections:
+        for fig in section.figures:
+            number += 1
+            scopes = claims | {fig.experiment: claims[fig.experiment] | outputs[fig.id].claims}
+            caption = render.caption_html(fig.caption, scopes, fig.experiment, fig.path, fig.line, numbers, problems)
+            figure_ctx[fig.id] = pages.write_figure(writer, store, fig, outputs[fig.id], number, caption, site["base_url"])
+    scopes = claims | {fid: out.claims for fid, out in outputs.items()}
+    figure_html = {}
+    macro = env.get_template("_figure.html").module.figure_block
+    for fid, ctx in figure_ctx.items():
+        figure_html[fid] = str(macro(ctx, ""))
+    rendered = [{"slug": s.slug, "title": s.title, "html": render.section_html(s, scopes, figure_html, numbers, problems)}
+                for s in sections]
+    refs = site["references"]
+    ordered = sorted(refs, key=lambda k: (numbers.get(k, len(numbers) + 1), k))
+    references = [{"key": k, "venue": "", "url": "#"} | refs[k] for k in ordered]
+    built_on = datetime.date.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", time.time()))).isoformat()
+    writer.write("index.html", env.get_template("article.html").render(
+        site=site, root="", assets=assets, sections=rendered, references=references, built_on=built_on))
+    for fid, ctx in figure_ctx.items():
+        writer.write(f"figures/{fid}/index.html", env.get_template("figure.html").render(
+            site=site, root="../../", assets=assets, fig=ctx))
+    return _report(writer, assets, figure_ctx, experiments, claims, outputs, run_status, profile)
+
+
+def _report(writer, assets, figure_ctx, experiments, claims, outputs, run_status, profile) -> dict:
+    first = next(iter(figure_ctx.values()), None)
+    first_files = [assets[a] for a in ("css", "vega", "player", "icon")] + (
+        [first["vega_url"]] + [url for _, url in first["data_links"]] if first else [])
+    parts = {"index.html": writer.gzipped_size("index.html")} | {f: writer.gzipped_size(f) for f in first_files}
+    return {
+        "profile": profile,
+        "experiments": {name: run_status[name] | {"claims": claims[name], "file": str(exp.path)}
+                        for name, exp in experiments.items()},
+        "figures": {fid: {"kind": ctx["kind"], "experiment": ctx["experiment"], "frames": ctx["frames"],
+                          "claims": outputs[fid].claims, "data_bytes": ctx["data_bytes"]}
+                    for fid, ctx in figure_ctx.items()},
+        "page_weight": {"first_view_gzip": sum(parts.values()), "first_view_parts_gzip": parts,
+                        "site_bytes": sum(writer.written.values())},
+    }

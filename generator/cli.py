@@ -1,0 +1,48 @@
+"""Command line: flags -> build(), serve(), clean(). Nothing else."""
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+from .build import ROOT, build
+from .errors import BuildError, TrainingError
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    b = commands.add_parser("build", help="train what changed and write the site")
+    b.add_argument("--content", type=Path, default=ROOT / "content", help="content folder (default: content/)")
+    b.add_argument("--out", type=Path, default=ROOT / "site", help="output folder (default: site/)")
+    b.add_argument("--jobs", type=int, default=2, help="experiments trained in parallel (default: 2)")
+    b.add_argument("--profile", choices=("full", "quick"), default="full",
+                   help="quick: fewer steps and seeds, from each experiment's [quick] table (tests use it)")
+    b.add_argument("--cache", type=Path, default=ROOT / ".cache", help="cache folder (default: .cache/)")
+    s = commands.add_parser("serve", help="serve the built site on 127.0.0.1 (gzip, like a real host)")
+    s.add_argument("--dir", type=Path, default=ROOT / "site")
+    s.add_argument("--port", type=int, default=8000)
+    commands.add_parser("clean", help="remove site/ and the cache")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    log = logging.getLogger("generator").info
+
+    if args.command == "build":
+        try:
+            build(args.content, args.out, jobs=args.jobs, profile=args.profile, cache_dir=args.cache, log=log)
+        except BuildError as err:
+            print(f"build failed; {args.out} and the cache are unchanged:\n{err}", file=sys.stderr)
+            return 1
+        except TrainingError as err:
+            print(f"build failed while training; {args.out} and the cache are unchanged:\n{err}", file=sys.stderr)
+            return 1
+        return 0
+    if args.command == "serve":
+        from .serve import serve
+        serve(args.dir, args.port)
+        return 0
+    for path in (ROOT / "site", ROOT / ".cache"):
+        shutil.rmtree(path, ignore_errors=True)
+    return 0

@@ -1,0 +1,202 @@
+"""Site settings and experiment files: read, validate, normalise. Every error names file and line or key."""
+from __future__ import annotations
+
+import copy
+import inspect
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import datasets
+from .errors import BuildError, Problem, key_line
+
+PROFILES = ("full", "quick")
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """One experiment file, validated; `spec` is the normalised dict that keys the cache."""
+    id: str
+    path: Path
+    spec: dict
+    source: str = field(repr=False, compare=False)
+
+
+# Each key: (type, check, meaning). The check returns an error text or None.
+def _positive(v):
+    return None if v > 0 else "must be positive"
+
+
+def _nonnegative(v):
+    return None if v >= 0 else "must be zero or more"
+
+
+def _widths(v):
+    if not all(isinstance(w, int) and not isinstance(w, bool) and w > 0 for w in v):
+        return "must be a list of positive integers"
+    return None
+
+
+def _choice(*options):
+    return lambda v: None if v in options else f"must be one of {', '.join(map(repr, options))}"
+
+
+MODEL_KEYS = {
+    "hidden": (list, _widths, "widths of the hidden layers, input to output"),
+    "activation": (str, _choice("tanh", "relu", "sigmoid"), "activation of every hidden layer"),
+    "init": (str, _choice("glorot-uniform", "normal"), "how weights start; biases start at zero"),
+    "init_std": (float, _nonnegative, "standard deviation for init = 'normal'"),
+    "bias": (bool, None, "whether layers have biases"),
+}
+TRAIN_KEYS = {
+    "optimizer": (str, _choice("adam", "sgd"), "the optimiser"),
+    "learning_rate": (float, _positive, "step size"),
+    "steps": (int, _positive, "number of optimiser steps"),
+    "batch_size": (int, _nonnegative, "examples per step; 0 means the full batch"),
+    "seeds": (int, _positive, "how many seeds train together (batched)"),
+    "first_seed": (int, _nonnegative, "seeds are first_seed, first_seed+1, ..."),
+    "snapshots": (int, _positive, "how many weight snapshots to record, evenly spaced, first and last included"),
+    "weight_decay": (float, _nonnegative, "penalty on squared weights (matrices only), times 1/2"),
+    "identity_pull": (float, _nonnegative, "penalty pulling square weight matrices toward the identity"),
+}
+MODEL_DEFAULTS = {"activation": "tanh", "init": "glorot-uniform", "init_std": 1e-6, "bias": True}
+TRAIN_DEFAULTS = {"optimizer": "adam", "batch_size": 0, "first_seed": 0, "snapshots": 50,
+                  "weight_decay": 0.0, "identity_pull": 0.0}
+SECTIONS = {"data", "model", "train", "quick", "meta"}
+
+
+def load_site(path: Path) -> dict:
+    """content/site.toml: title, description, authors, language, base_url, references."""
+    problems: list[Problem] = []
+    site = _read_toml(path, problems)
+    for key in ("title", "description", "authors"):
+        if key not in site:
+            problems.append(Problem(path, f"missing required key '{key}'", key=key))
+    for ref_key, ref in site.get("references", {}).items():
+        for needed in ("authors", "title", "year"):
+            if needed not in ref:
+                problems.append(Problem(path, f"reference '{ref_key}' needs '{needed}'",
+                                        line=key_line(path.read_text(), f"references.{ref_key}.title"),
+                                        key=f"references.{ref_key}"))
+    if problems:
+        raise BuildError(problems)
+    site.setdefault("language", "en")
+    site.setdefault("base_url", "")
+    site.setdefault("references", {})
+    return site
+
+
+def load_experiments(folder: Path, profile: str = "full") -> dict[str, Experiment]:
+    """Every content/experiments/*.toml, validated; all problems reported together."""
+    problems: list[Problem] = []
+    experiments = {}
+    for path in sorted(folder.glob("*.toml")):
+        found = load_experiment(path, profile, problems)
+        if found:
+            experiments[found.id] = found
+    if problems:
+        raise BuildError(problems)
+    return experiments
+
+
+def load_experiment(path: Path, profile: str, problems: list[Problem]) -> Experiment | None:
+    before = len(problems)
+    raw = _read_toml(path, problems)
+    if len(problems) > before:
+        return None
+    text = path.read_text()
+
+    def problem(key, message):
+        problems.append(Problem(path, message, line=key_line(text, key), key=key))
+
+    for section in raw:
+        if section not in SECTIONS:
+            problem(section, f"unknown section [{section}]; known: {', '.join(sorted(SECTIONS))}")
+    for needed in ("data", "model", "train"):
+        if needed not in raw:
+            problems.append(Problem(path, f"missing section [{needed}]", key=needed))
+    if len(problems) > before:
+        return None
+
+    effective = copy.deepcopy(raw)
+    quick = effective.pop("quick", {})
+    effective.pop("meta", None)
+    if profile == "quick":
+        for key, value in quick.items():
+            if key not in TRAIN_KEYS:
+                problem(f"quick.{key}", f"unknown key '{key}' in [quick]; it overrides [train] keys only")
+            else:
+                effective["train"][key] = value
+
+    data = _check_data(effective["data"], problem)
+    model = _check_table("model", effective["model"], MODEL_KEYS, MODEL_DEFAULTS, problem)
+    train = _check_table("train", effective["train"], TRAIN_KEYS, TRAIN_DEFAULTS, problem)
+    if len(problems) > before:
+        return None
+    spec = {"data": data, "model": model, "train": train}
+    return Experiment(id=path.stem, path=path, spec=spec, source=text)
+
+
+def _check_table(name, table, schema, defaults, problem):
+    out = dict(defaults)
+    for key, value in table.items():
+        if key not in schema:
+            problem(f"{name}.{key}", f"unknown key '{key}' in [{name}]; known: {', '.join(sorted(schema))}")
+            continue
+        kind, check, _ = schema[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            problem(f"{name}.{key}", f"'{key}' must be {kind.__name__}, got {value!r}")
+            continue
+        message = check(value) if check else None
+        if message:
+            problem(f"{name}.{key}", f"'{key}' {message}, got {value!r}")
+            continue
+        out[key] = value
+    for key in schema:
+        if key not in out:
+            problem(name, f"[{name}] is missing '{key}'")
+    return out
+
+
+def _check_data(table, problem):
+    kind = table.get("kind")
+    maker = datasets.KINDS.get(kind)
+    if maker is None:
+        problem("data.kind", f"unknown dataset kind {kind!r}; known: {', '.join(sorted(datasets.KINDS))}")
+        return {}
+    params = inspect.signature(maker).parameters
+    out = {"kind": kind}
+    for name, param in params.items():
+        if name == "seed" or param.default is inspect.Parameter.empty:
+            continue
+        out[name] = param.default
+    out["seed"] = 0
+    for key, value in table.items():
+        if key == "kind":
+            continue
+        if key not in out:
+            known = ", ".join(sorted(k for k in out if k != "kind"))
+            problem(f"data.{key}", f"dataset '{kind}' has no parameter '{key}'; known: {known}")
+            continue
+        default = out[key]
+        if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if type(value) is not type(default):
+            problem(f"data.{key}", f"'{key}' must be {type(default).__name__}, got {value!r}")
+            continue
+        out[key] = value
+    return out
+
+
+def _read_toml(path: Path, problems: list[Problem]) -> dict:
+    try:
+        return tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        problems.append(Problem(path, "file not found"))
+    except tomllib.TOMLDecodeError as err:
+        found = re.search(r"line (\d+)", str(err))
+        problems.append(Problem(path, f"not valid TOML: {err}", line=int(found.group(1)) if found else None))
+    return {}

@@ -1,0 +1,76 @@
+"""Derived artifacts, each cached by the hash of its inputs: claims, figure outputs, Vega specs, stills."""
+from __future__ import annotations
+
+import base64
+import json
+
+from . import figures
+from .cache import Store, digest, source_hash, versions
+from .content import Directive
+from .figures.output import FigureOutput
+
+
+def experiment_claims(store: Store, run_key: str, spec: dict) -> dict:
+    key = digest("claims", run_key, source_hash("analysis/claims", "frames"))
+    if not store.has("claims", key):
+        from .analysis.claims import experiment_claims as measure
+        store.put("claims", key, {"claims": measure(store.arrays("runs", run_key), spec)})
+    return store.meta("claims", key)["claims"]
+
+
+def figure_output(store: Store, directive: Directive, run_key: str, spec: dict, claims: dict) -> FigureOutput:
+    kind = figures.KINDS[directive.kind]
+    key = digest("figure", run_key, directive.kind, directive.options, source_hash(*kind.sources),
+                 versions("altair", "numpy", "scipy"))
+    if not store.has("figures", key):
+        built = figures.builder(directive.kind)(directive.options, store.arrays("runs", run_key), spec, claims)
+        store.put("figures", key, {"spec": built.spec, "claims": built.claims, "frames": built.frames,
+                                   "files": sorted(built.files)}, files=built.files)
+    meta = store.meta("figures", key)
+    files = {name: store.file("figures", key, name) for name in meta["files"]}
+    return FigureOutput(meta["spec"], files, meta["claims"], meta["frames"])
+
+
+def vega_spec(store: Store, vegalite: dict) -> dict:
+    """Vega-Lite compiled to Vega at build time, so the page ships only Vega's runtime."""
+    key = digest("vega", vegalite, versions("vl-convert-python"))
+    if not store.has("vega", key):
+        import vl_convert
+        store.put("vega", key, {}, files={"spec.json": json.dumps(vl_convert.vegalite_to_vega(vegalite)).encode()})
+    return json.loads(store.file("vega", key, "spec.json"))
+
+
+def stills(store: Store, vegalite: dict, files: dict[str, bytes]) -> dict[str, bytes]:
+    """PNG and SVG of the figure's first state, rendered by vl-convert with its data inlined."""
+    key = digest("stills", vegalite, {n: digest(b.hex()) for n, b in files.items()}, versions("vl-convert-python"))
+    if not store.has("stills", key):
+        import vl_convert
+        inlined = inline_data(vegalite, files)
+        store.put("stills", key, {}, files={"still.png": vl_convert.vegalite_to_png(inlined, scale=2),
+                                            "still.svg": vl_convert.vegalite_to_svg(inlined).encode()})
+    return {name: store.file("stills", key, name) for name in ("still.png", "still.svg")}
+
+
+def inline_data(spec, files: dict[str, bytes]):
+    """A copy of a spec whose '@data/' files are replaced by the data itself (JSON values, PNG data URIs)."""
+    if isinstance(spec, dict):
+        url = spec.get("url")
+        if isinstance(url, str) and url.startswith("@data/") and url.endswith(".json"):
+            return {"values": json.loads(files[url[len("@data/"):]])}
+        return {k: inline_data(v, files) for k, v in spec.items()}
+    if isinstance(spec, list):
+        return [inline_data(v, files) for v in spec]
+    if isinstance(spec, str) and spec.startswith("@data/") and spec.endswith(".png"):
+        return "data:image/png;base64," + base64.b64encode(files[spec[len("@data/"):]]).decode()
+    return spec
+
+
+def resolve_urls(spec, urls: dict[str, str], prefix: str):
+    """Replace '@data/<name>' placeholders by prefix + the hashed file name."""
+    if isinstance(spec, dict):
+        return {k: resolve_urls(v, urls, prefix) for k, v in spec.items()}
+    if isinstance(spec, list):
+        return [resolve_urls(v, urls, prefix) for v in spec]
+    if isinstance(spec, str) and spec.startswith("@data/"):
+        return prefix + urls[spec[len("@data/"):]]
+    return spec

@@ -1,0 +1,31 @@
+"""The figure library: each kind turns a run into a Vega-Lite spec, data files and claims.
+
+KINDS maps a directive's `kind` to its builder, the extra directive keys it accepts (with types), and the
+modules whose source keys its cache entries.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    builder: str          # "module:function" inside generator.figures, imported only when needed
+    options: dict         # extra directive key -> type
+    sources: tuple        # modules whose source changes invalidate this kind's cache
+
+
+_PLANE = ("frames", "figures/plane", "figures/encode", "figures/style", "figures/output")
+KINDS = {
+    "dataset": Kind("regions:dataset", {}, _PLANE + ("figures/regions",)),
+    "decision-regions": Kind("regions:decision_regions", {}, _PLANE + ("figures/regions",)),
+    "hidden-representation": Kind("regions:hidden_representation", {"layer": int}, _PLANE + ("figures/regions",)),
+    "layer-morph": Kind("morph:layer_morph", {"frames_per_stage": int, "grid": float}, _PLANE + ("figures/morph",)),
+    "weight-playground": Kind("playground:weight_playground", {}, _PLANE + ("figures/playground",)),
+}
+
+
+def builder(kind: str):
+    from importlib import import_module
+    module, function = KINDS[kind].builder.split(":")
+    return getattr(import_module(f"generator.figures.{module}"), function)

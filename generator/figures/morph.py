@@ -1,0 +1,84 @@
+"""A trained network as one continuous motion through every hidden layer (O5, O6, O7).
+
+Each layer tanh(Wx + b) plays in three stages: x -> P(t)x along a path of positive-determinant matrices,
+x -> x + tb, x -> (1-t)x + t tanh(x). The page computes positions with Vega expressions from the points
+entering each layer and 8 numbers per frame, so the data stays small and every frame is exact.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import frames
+from . import encode, plane
+from .output import FigureOutput
+
+# The activation in Vega's expression language (which has exp but no tanh); U is the pre-activation.
+VEGA_ACTIVATIONS = {"tanh": "(1 - 2 / (exp(2 * U) + 1))", "relu": "max(U, 0)", "sigmoid": "1 / (1 + exp(-U))"}
+STAGES = {1: "linear map P(t)", 2: "add bias t·b", 3: "squash"}
+
+
+def layer_morph(directive, run, spec, claims) -> FigureOutput:
+    X, y = run["X"], run["y"]
+    activation = spec["model"]["activation"]
+    params, swapped = frames.positive_determinants(frames.layers(run, frames.best_seed(run)))
+    for i, (W, _) in enumerate(params[:-1]):
+        if W.shape != (2, 2):
+            raise ValueError(f"layer-morph needs 2-unit layers of a 2-D input; layer {i + 1} is {W.shape[1]}→{W.shape[0]}")
+    path = frames.morph_frames(params, int(directive.get("frames_per_stage", 16)))
+    reach = float(directive.get("grid", max(1.0, np.ceil(np.abs(X).max() * 4) / 4)))
+    grid_xy, grid_ids, border = frames.grid_lines(-reach, reach)
+    reps_X = frames.forward(params, X, activation)
+    reps_grid = frames.forward(params, grid_xy, activation)
+
+    rows = []
+    for layer in range(len(params) - 1):
+        grid = reps_grid[layer]
+        parts = plane.classes(reps_X[layer], y) + [
+            (grid[~border], grid_ids[~border] + 10, plane.GRID), (grid[border], grid_ids[border] + 10, plane.BORDER)]
+        rows += [{"layer": layer} | plane.pack(parts)[0]]
+
+    drawn = [frames.apply_frame(f, np.concatenate([reps_X[f["layer"]], reps_grid[f["layer"]]]), activation) for f in path]
+    half = max(1.1, float(np.percentile(np.abs(np.concatenate(drawn)), 98)) * 1.05)
+    lo, hi = -round(half, 2), round(half, 2)
+    dets = [float(np.linalg.det(f["M"])) for f in path]
+    ends = frames.linear_boundary(*params[-1], lo, hi)
+    frame_rows = [_frame_row(i, f, len(params) - 1) for i, f in enumerate(path)]
+    if ends:
+        frame_rows[-1] |= {"bx0": ends[0][0], "by0": ends[0][1], "bx1": ends[1][0], "by1": ends[1][1]}
+
+    chart = _chart(len(path), lo, hi, activation)
+    files = {"points.json": encode.json_file(rows), "frames.json": encode.json_file(frame_rows)}
+    figure_claims = {"frames": len(path), "min_det_path": min(dets), "swapped_units": bool(swapped),
+                     "layers": len(params) - 1}
+    return FigureOutput(chart.to_dict(), files, figure_claims, frames=len(path))
+
+
+def _frame_row(i, f, layers):
+    (a, b), (c, d) = f["M"]
+    label = f"layer {f['layer'] + 1} of {layers} · stage {f['stage']}: {STAGES[f['stage']]}, t = {f['t']:.2f}"
+    return {"i": i, "L": f["layer"], "a": round(a, 5), "b": round(b, 5), "c": round(c, 5), "d": round(d, 5),
+            "e": round(float(f["c"][0]), 5), "f": round(float(f["c"][1]), 5), "s": round(f["s"], 5), "label": label}
+
+
+def _chart(count, lo, hi, activation):
+    alt = plane.alt
+    frame = alt.param(name="frame", value=0, bind=alt.binding_range(min=0, max=count - 1, step=1, name="frame "))
+    frames_data = alt.Data(url=encode.url("frames.json"), format=alt.DataFormat(type="json"))
+    squash = VEGA_ACTIVATIONS[activation]
+    base = (plane.unpacked(encode.url("points.json"))
+            .transform_calculate(fk="frame")
+            .transform_lookup(lookup="fk", from_=alt.LookupData(data=frames_data, key="i",
+                                                                fields=["L", "a", "b", "c", "d", "e", "f", "s"]))
+            .transform_filter("datum.layer == datum.L")
+            .transform_calculate(u="datum.a * datum.x + datum.b * datum.y + datum.e",
+                                 v="datum.c * datum.x + datum.d * datum.y + datum.f")
+            .transform_calculate(px=f"(1 - datum.s) * datum.u + datum.s * {squash.replace('U', 'datum.u')}",
+                                 py=f"(1 - datum.s) * datum.v + datum.s * {squash.replace('U', 'datum.v')}"))
+    scale = alt.Scale(domain=[lo, hi], nice=False, zero=False)
+    current = alt.Chart(frames_data).transform_filter("datum.i == frame")
+    boundary = current.transform_filter("isValid(datum.bx0)").mark_rule(
+        color="#111", strokeDash=[5, 3], strokeWidth=1.5, clip=True).encode(
+        x=alt.X("bx0:Q", scale=scale), y=alt.Y("by0:Q", scale=scale), x2="bx1:Q", y2="by1:Q")
+    label = current.mark_text(align="left", baseline="top", fontSize=11, color="#333", dx=4, dy=4).encode(
+        text="label:N", x=alt.value(0), y=alt.value(0))
+    return plane.sized(alt.layer(plane.drawn(base, lo, hi, names=("", "")), boundary, label).add_params(frame))

@@ -1,0 +1,74 @@
+"""Layers shared by every figure drawn in a plane: region image, warped grid, border, classes, boundary.
+
+Points travel packed: one row {"x": [...], "y": [...], "g": [...], "k": [...]} per file, unpacked with
+flatten. k says what a point is: 0 class A, 1 class B, 2 grid line, 3 border, 4 decision boundary;
+g numbers the line a point belongs to.
+"""
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+
+from . import encode, style
+
+CLASS_A, CLASS_B, GRID, BORDER, BOUNDARY = 0, 1, 2, 3, 4
+
+
+def pack(parts: list[tuple[np.ndarray, np.ndarray, int]]) -> list[dict]:
+    """[(xy (M, 2), line ids (M,), kind)] -> one packed row."""
+    xy = np.concatenate([p[0] for p in parts])
+    g = np.concatenate([p[1] for p in parts])
+    k = np.concatenate([np.full(len(p[0]), p[2]) for p in parts])
+    return [{"x": encode.rounded(xy[:, 0]), "y": encode.rounded(xy[:, 1]),
+             "g": g.astype(int).tolist(), "k": k.astype(int).tolist()}]
+
+
+def classes(X: np.ndarray, y: np.ndarray, line_offset: int = 0):
+    """Class points as pack() parts; each class is also one line (its defining curve)."""
+    return [(X[y == c], np.full((y == c).sum(), line_offset + c), c) for c in (0, 1)]
+
+
+def unpacked(url: str) -> alt.Chart:
+    return (alt.Chart(alt.Data(url=url, format=alt.DataFormat(type="json")))
+            .transform_flatten(["x", "y", "g", "k"])
+            .transform_window(o="row_number()"))
+
+
+def axes(lo: float, hi: float, names=("x₁", "x₂")):
+    scale = alt.Scale(domain=[lo, hi], nice=False, zero=False)
+    return (alt.X("px:Q", scale=scale, title=names[0]), alt.Y("py:Q", scale=scale, title=names[1]))
+
+
+def region_layer(src: str, lo: float, hi: float) -> alt.Chart:
+    """A region image covering [lo, hi]^2 (its URL resolved by the site writer)."""
+    row = [{"src": src, "x0": lo, "x1": hi, "y0": lo, "y1": hi}]
+    scale = alt.Scale(domain=[lo, hi], nice=False, zero=False)
+    return alt.Chart(alt.Data(values=row)).mark_image(aspect=False).encode(
+        url="src:N", x=alt.X("x0:Q", scale=scale), x2="x1:Q", y=alt.Y("y0:Q", scale=scale), y2="y1:Q")
+
+
+def drawn(base: alt.Chart, lo: float, hi: float, names=("x₁", "x₂"), lines_at_zero=True) -> alt.LayerChart:
+    """Grid, border, class curves and points, boundary: from a chart whose rows have px, py, g, k, o."""
+    x, y = axes(lo, hi, names)
+    grid = base.transform_filter(f"datum.k == {GRID}").mark_line(
+        color=style.GRID_COLOUR, strokeWidth=0.6, opacity=0.8, clip=True).encode(x=x, y=y, detail="g:N", order="o:Q")
+    border = base.transform_filter(f"datum.k == {BORDER}").mark_line(
+        color=style.BORDER_COLOUR, strokeWidth=1.6, clip=True).encode(x=x, y=y, detail="g:N", order="o:Q")
+    colour = alt.Color("k:N", scale=alt.Scale(domain=[CLASS_A, CLASS_B], range=style.CLASS_COLOURS),
+                       legend=alt.Legend(title=None, orient="bottom", labelExpr="datum.label == '0' ? 'class A' : 'class B'"))
+    points = base.transform_filter(f"datum.k <= {CLASS_B}").mark_circle(size=14, opacity=0.9, clip=True).encode(
+        x=x, y=y, color=colour)
+    boundary = base.transform_filter(f"datum.k == {BOUNDARY}").mark_line(
+        color=style.BORDER_COLOUR, strokeDash=[5, 3], strokeWidth=1.5, clip=True).encode(x=x, y=y, detail="g:N", order="o:Q")
+    return alt.layer(grid, border, boundary, points)
+
+
+def sized(chart, title: str | None = None):
+    chart = chart.properties(width=style.SIZE, height=style.SIZE)
+    return chart.properties(title=title) if title else chart
+
+
+def square_extent(X: np.ndarray, pad: float = 0.15) -> tuple[float, float]:
+    """A square window around the data, padded, symmetric about 0."""
+    half = float(np.abs(X).max()) * (1 + pad)
+    return -round(half, 2), round(half, 2)

@@ -1,0 +1,63 @@
+"""Static figures of one plane: the dataset (O1), decision regions over the input (O2, O3), and the
+hidden representation with its warped grid and the straight-line classifier there (O4)."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import frames
+from . import encode, plane, style
+from .output import FigureOutput
+
+
+def dataset(directive, run, spec, claims) -> FigureOutput:
+    X, y = run["X"], run["y"]
+    lo, hi = plane.square_extent(X)
+    base = plane.unpacked(encode.url("points.json")).transform_calculate(px="datum.x", py="datum.y")
+    x, yy = plane.axes(lo, hi)
+    curves = base.transform_filter("datum.k <= 1").mark_line(strokeWidth=1, opacity=0.5).encode(
+        x=x, y=yy, detail="g:N", order="o:Q", color=plane.alt.Color("k:N", legend=None, scale=plane.alt.Scale(
+            domain=[0, 1], range=style.CLASS_COLOURS)))
+    chart = plane.sized(plane.alt.layer(curves, plane.drawn(base, lo, hi)))
+    return FigureOutput(chart.to_dict(), {"points.json": encode.json_file(plane.pack(plane.classes(X, y)))}, {})
+
+
+def decision_regions(directive, run, spec, claims) -> FigureOutput:
+    X, y = run["X"], run["y"]
+    lo, hi = plane.square_extent(X)
+    params = frames.layers(run, frames.best_seed(run))
+    activation = spec["model"]["activation"]
+    image = frames.class_image(lambda p: frames.forward(params, p, activation)[-1].argmax(1), lo, hi)
+    base = plane.unpacked(encode.url("points.json")).transform_calculate(px="datum.x", py="datum.y")
+    chart = plane.sized(plane.alt.layer(plane.region_layer(encode.url("regions.png"), lo, hi),
+                                        plane.drawn(base, lo, hi)))
+    files = {"points.json": encode.json_file(plane.pack(plane.classes(X, y))),
+             "regions.png": encode.class_png(image, style.REGION_COLOURS)}
+    accuracy = float((frames.forward(params, X, activation)[-1].argmax(1) == y).mean())
+    return FigureOutput(chart.to_dict(), files, {"shown_accuracy": accuracy})
+
+
+def hidden_representation(directive, run, spec, claims) -> FigureOutput:
+    X, y = run["X"], run["y"]
+    activation = spec["model"]["activation"]
+    params = frames.layers(run, frames.best_seed(run))
+    layer = int(directive.get("layer", len(params) - 1))
+    if params[layer - 1][0].shape[0] != 2:
+        raise ValueError(f"hidden-representation needs a 2-unit layer; layer {layer} has {params[layer - 1][0].shape[0]}")
+    head = params[layer:]
+    grid_xy, grid_ids, border = frames.grid_lines(-1.0, 1.0)
+    through = lambda p: frames.forward(params[:layer], p, activation, logits=False)[-1]
+    hidden_points, hidden_grid = through(X), through(grid_xy)
+    lo, hi = plane.square_extent(np.concatenate([hidden_points, hidden_grid]), pad=0.05)
+    image = frames.class_image(lambda h: frames.forward(head, h, activation)[-1].argmax(1), lo, hi)
+    parts = plane.classes(hidden_points, y) + [
+        (hidden_grid[~border], grid_ids[~border] + 10, plane.GRID), (hidden_grid[border], grid_ids[border] + 10, plane.BORDER)]
+    hidden_accuracy = float((frames.forward(head, hidden_points, activation)[-1].argmax(1) == y).mean())
+    ends = frames.linear_boundary(*head[0], lo, hi) if len(head) == 1 else None
+    if ends:
+        parts.append((np.array(ends), np.array([1, 1]), plane.BOUNDARY))
+    base = plane.unpacked(encode.url("points.json")).transform_calculate(px="datum.x", py="datum.y")
+    chart = plane.sized(plane.alt.layer(plane.region_layer(encode.url("regions.png"), lo, hi),
+                                        plane.drawn(base, lo, hi, names=("h₁", "h₂"))))
+    files = {"points.json": encode.json_file(plane.pack(parts)),
+             "regions.png": encode.class_png(image, style.REGION_COLOURS)}
+    return FigureOutput(chart.to_dict(), files, {"hidden_accuracy": hidden_accuracy, "layer": layer})

@@ -1,0 +1,47 @@
+"""Networks, with many seeds batched into one model: every weight has a leading seed axis S."""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+ACTIVATIONS = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid}
+
+
+class BatchedMLP(nn.Module):
+    """S independent MLPs of the same shape, evaluated together with batched matrix products.
+
+    sizes = [in, hidden..., classes]; layer i maps sizes[i] -> sizes[i+1].
+    weights[i]: (S, out, in); biases[i]: (S, out). Each seed's initial weights depend only on its own seed,
+    so a seed trains to the same numbers whether it is batched with others or alone.
+    """
+
+    def __init__(self, sizes, activation, seeds, init="glorot-uniform", init_std=1e-6, bias=True):
+        super().__init__()
+        self.sizes = list(sizes)
+        self.act = ACTIVATIONS[activation]
+        self.has_bias = bias
+        weights = [[] for _ in sizes[1:]]
+        for seed in seeds:
+            gen = torch.Generator().manual_seed(int(seed))
+            for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+                if init == "glorot-uniform":
+                    limit = math.sqrt(6.0 / (fan_in + fan_out))
+                    w = (torch.rand(fan_out, fan_in, generator=gen) * 2 - 1) * limit
+                else:
+                    w = torch.randn(fan_out, fan_in, generator=gen) * init_std
+                weights[i].append(w)
+        self.weights = nn.ParameterList([nn.Parameter(torch.stack(ws)) for ws in weights])
+        self.biases = nn.ParameterList(
+            [nn.Parameter(torch.zeros(len(seeds), out), requires_grad=bias) for out in sizes[1:]])
+
+    def forward(self, x):
+        # x: (N, in) shared by every seed, or (S, N, in)
+        h = x.expand(self.weights[0].shape[0], *x.shape) if x.dim() == 2 else x
+        last = len(self.weights) - 1
+        for i, (w, b) in enumerate(zip(self.weights, self.biases)):
+            h = torch.baddbmm(b.unsqueeze(1), h, w.transpose(1, 2))  # (S, N, out)
+            if i < last:
+                h = self.act(h)
+        return h  # logits (S, N, classes)

@@ -1,0 +1,45 @@
+"""Page assembly: the figure context each template needs, the article, the standalone figure pages."""
+from __future__ import annotations
+
+import html
+import json
+import re
+
+from . import derive
+from .site import SiteWriter
+
+STATIC = ("style.css", "player.js", "icon.svg")
+
+
+def write_assets(writer: SiteWriter, templates, vega_runtime: bytes) -> dict[str, str]:
+    assets = {"vega": writer.hashed("assets", "vega.js", vega_runtime)}
+    for name in STATIC:
+        assets[name.split(".")[0] if name != "player.js" else "player"] = writer.hashed(
+            "assets", name, (templates / "static" / name).read_bytes())
+    assets["css"] = assets.pop("style")
+    return assets
+
+
+def write_figure(writer: SiteWriter, store, fig, output, number: int, caption_html: str, base_url: str) -> dict:
+    """Data files, compiled spec, exported specs and stills of one figure; returns its template context."""
+    urls = {name: writer.hashed("data", f"{fig.id}-{name}", blob) for name, blob in sorted(output.files.items())}
+    site_spec = derive.resolve_urls(output.spec, urls, "")
+    vega = derive.vega_spec(store, site_spec)
+    vega_url = writer.hashed("specs", f"{fig.id}.vg.json", json.dumps(vega, separators=(",", ":")))
+    exported = derive.resolve_urls(output.spec, urls, base_url.rstrip("/") + "/" if base_url else "../../")
+    folder = f"figures/{fig.id}"
+    writer.json(f"{folder}/spec.vl.json", exported)
+    writer.json(f"{folder}/spec.vg.json", derive.vega_spec(store, exported))
+    for name, blob in derive.stills(store, output.spec, output.files).items():
+        writer.write(f"{folder}/{name}", blob)
+    caption_text = html.unescape(re.sub(r"<[^>]+>", "", caption_html))
+    site = base_url.rstrip("/") + "/" if base_url else "SITE_URL/"
+    title = fig.alt or caption_text
+    snippet = (f'<iframe src="{site}figures/{fig.id}/" title="{html.escape(title[:120], quote=True)}" '
+               f'width="100%" height="600" style="border:0" loading="lazy"></iframe>')
+    return {"id": fig.id, "kind": fig.kind, "experiment": fig.experiment, "frames": output.frames,
+            "vega_url": vega_url, "still_url": f"{folder}/still.png", "caption_html": caption_html,
+            "caption_text": caption_text, "alt": fig.alt, "number_label": f"Figure {number}",
+            "title": f"Figure {number}: {fig.id}", "embed_snippet": snippet,
+            "data_links": [(name, url) for name, url in urls.items()],
+            "data_bytes": sum(len(b) for b in output.files.values())}

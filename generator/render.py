@@ -1,0 +1,97 @@
+"""Markdown + Jinja2 -> HTML. Math becomes MathML at build time; claims fill placeholders; citations number."""
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import jinja2
+import markdown
+from latex2mathml.converter import convert as latex_to_mathml
+
+from .content import CITATION, PLACEHOLDER, Section, figure_token
+from .errors import Problem
+
+MATH = re.compile(r"(?<!\\)\$\$(.+?)\$\$|(?<!\\)\$(?!\s)([^$\n]+?)(?<!\s)\$", re.S)
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
+                              autoescape=jinja2.select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+
+
+def fill(text: str, scopes: dict[str, dict], default: str | None, path: Path, first_line: int,
+         problems: list[Problem]) -> str:
+    """Replace {{scope.claim:format}} (or {{claim:format}} with a default scope) by the measured value."""
+    def value(match):
+        scope, name, fmt = match.group(1) or default, match.group(2), (match.group(3) or "").strip()
+        line = first_line + text.count("\n", 0, match.start())
+        if scope not in scopes:
+            problems.append(Problem(path, f"placeholder {match.group(0)} names no experiment or figure "
+                                          f"(known: {', '.join(sorted(scopes))})", line=line))
+            return match.group(0)
+        if name not in scopes[scope]:
+            problems.append(Problem(path, f"placeholder {match.group(0)}: '{scope}' has no claim '{name}' "
+                                          f"(known: {', '.join(sorted(scopes[scope]))})", line=line))
+            return match.group(0)
+        try:
+            return format(scopes[scope][name], fmt)
+        except (ValueError, TypeError) as err:
+            problems.append(Problem(path, f"placeholder {match.group(0)}: bad format '{fmt}' ({err})", line=line))
+            return match.group(0)
+    return PLACEHOLDER.sub(value, text)
+
+
+def math(text: str, path: Path, first_line: int, problems: list[Problem]) -> tuple[str, dict[str, str]]:
+    """Swap $...$ and $$...$$ for tokens (so markdown leaves them alone); return the MathML for each."""
+    found = {}
+
+    def swap(match):
+        display = match.group(1) is not None
+        latex = match.group(1) if display else match.group(2)
+        token = f"MATHTOKEN{len(found)}END"
+        try:
+            found[token] = latex_to_mathml(latex.strip(), display="block" if display else "inline")
+        except Exception as err:  # latex2mathml raises several kinds; all mean bad LaTeX
+            line = first_line + text.count("\n", 0, match.start())
+            problems.append(Problem(path, f"cannot render math {match.group(0)!r}: {err}", line=line))
+            found[token] = html.escape(match.group(0))
+        return f"\n\n{token}\n\n" if display else token
+    return MATH.sub(swap, text).replace("\\$", "$"), found
+
+
+def citations(text: str, numbers: dict[str, int]) -> str:
+    """[@key] -> a numbered link to the reference list; numbers assigned by first appearance."""
+    def link(match):
+        key = match.group(1)
+        numbers.setdefault(key, len(numbers) + 1)
+        return f'<a class="cite" href="#ref-{key}">[{numbers[key]}]</a>'
+    return CITATION.sub(link, text)
+
+
+def section_html(section: Section, scopes: dict, figures_html: dict[str, str], numbers: dict[str, int],
+                 problems: list[Problem]) -> str:
+    text = fill(section.body, scopes, None, section.path, section.body_line, problems)
+    text, formulas = math(text, section.path, section.body_line, problems)
+    text = citations(text, numbers)
+    converter = markdown.Markdown(extensions=["footnotes", "tables", "attr_list", "smarty"],
+                                  extension_configs={"footnotes": {"UNIQUE_IDS": True}})
+    out = converter.convert(text)
+    for token, mathml in formulas.items():
+        out = out.replace(f"<p>{token}</p>", f'<div class="math-display">{mathml}</div>').replace(token, mathml)
+    for fig in section.figures:
+        out = out.replace(f"<p>{figure_token(fig.id)}</p>", figures_html[fig.id])
+    return out
+
+
+def caption_html(text: str, scopes: dict, default: str, path: Path, line: int, numbers: dict[str, int],
+                 problems: list[Problem]) -> str:
+    """A one-line caption: placeholders, inline math, citations and inline markdown."""
+    text = fill(text, scopes, default, path, line, problems)
+    text, formulas = math(text, path, line, problems)
+    out = markdown.markdown(citations(text, numbers), extensions=["smarty"])
+    out = re.sub(r"^<p>(.*)</p>$", r"\1", out, flags=re.S)
+    for token, mathml in formulas.items():
+        out = out.replace(token, mathml)
+    return out

@@ -1,0 +1,48 @@
+"""Trained runs: keyed by a hash of spec, code and library versions; trained in a process pool when missing."""
+from __future__ import annotations
+
+import multiprocessing
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+from .cache import FORMAT, Store, digest, source_hash, versions
+from .config import Experiment
+
+KIND = "runs"
+CODE = ("datasets", "models", "train")
+
+
+def run_key(experiment: Experiment) -> str:
+    return digest("run", FORMAT, experiment.spec, source_hash(*CODE), versions("torch", "numpy"))
+
+
+def _train_one(name: str, spec: dict):
+    from .train import train  # torch is imported here, in the worker, only when something trains
+    start = time.perf_counter()
+    arrays = train(name, spec)
+    return arrays, time.perf_counter() - start
+
+
+def ensure_runs(experiments: dict[str, Experiment], store: Store, jobs: int, log) -> dict[str, dict]:
+    """Every experiment's run key, status and training seconds; trains what the cache lacks."""
+    status = {}
+    missing = []
+    for name, experiment in experiments.items():
+        key = run_key(experiment)
+        if store.has(KIND, key):
+            status[name] = {"key": key, "status": "cached", "seconds": store.meta(KIND, key)["seconds"]}
+            log(f"  {name:<28} cached   (trained in {status[name]['seconds']:.1f} s)")
+        else:
+            missing.append((name, key))
+    if not missing:
+        return status
+    context = multiprocessing.get_context("spawn")  # fresh workers: no torch state inherited
+    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(missing))), mp_context=context) as pool:
+        futures = {name: (key, pool.submit(_train_one, name, experiments[name].spec)) for name, key in missing}
+        for name, (key, future) in futures.items():
+            arrays, seconds = future.result()
+            store.put(KIND, key, {"experiment": name, "spec": experiments[name].spec, "seconds": seconds,
+                                  "code": source_hash(*CODE), "versions": versions("torch", "numpy")}, arrays=arrays)
+            status[name] = {"key": key, "status": "trained", "seconds": seconds}
+            log(f"  {name:<28} trained  in {seconds:.1f} s")
+    return status

@@ -1,0 +1,55 @@
+"""The one writer: every file of the site goes through here, into a staging folder swapped in at the end."""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+class SiteWriter:
+    def __init__(self, out: Path):
+        self.out = Path(out).resolve()
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}-staging-", dir=self.out.parent))
+        self.written: dict[str, int] = {}
+
+    def write(self, relative: str, content: bytes | str) -> str:
+        data = content.encode() if isinstance(content, str) else content
+        target = self.staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.written[relative] = len(data)
+        return relative
+
+    def hashed(self, folder: str, name: str, content: bytes | str) -> str:
+        """Write under a content-hashed name (cacheable forever); return the site-relative path."""
+        data = content.encode() if isinstance(content, str) else content
+        stem, dot, ext = name.rpartition(".")
+        digest = hashlib.sha256(data).hexdigest()[:10]
+        relative = f"{folder}/{stem}.{digest}.{ext}"
+        if relative not in self.written:
+            self.write(relative, data)
+        return relative
+
+    def json(self, relative: str, obj) -> str:
+        return self.write(relative, json.dumps(obj, indent=1, sort_keys=True))
+
+    def gzipped_size(self, relative: str) -> int:
+        return len(gzip.compress((self.staging / relative).read_bytes(), compresslevel=6, mtime=0))
+
+    def finish(self) -> None:
+        """Swap the staging folder into place; the previous site survives until this moment."""
+        old = None
+        if self.out.exists():
+            old = self.out.with_name(f".{self.out.name}-old-{os.getpid()}")
+            os.rename(self.out, old)
+        os.rename(self.staging, self.out)
+        if old:
+            shutil.rmtree(old)
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)

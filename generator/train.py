@@ -1,0 +1,81 @@
+"""One training loop for every experiment: seeds batched into one model, snapshots recorded on a schedule.
+
+Returns plain numpy arrays (the run), which the cache stores as .npz. torch stops here.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from . import datasets
+from .errors import TrainingError
+from .models import BatchedMLP
+
+
+def snapshot_steps(steps: int, count: int) -> np.ndarray:
+    """`count` snapshot steps from 0 (the initial weights) to `steps`, evenly spaced, distinct."""
+    return np.unique(np.linspace(0, steps, max(count, 2)).round().astype(np.int64))
+
+
+def train(name: str, spec: dict) -> dict[str, np.ndarray]:
+    torch.set_num_threads(1)  # deterministic sums; parallelism comes from one process per experiment
+    data, model_spec, opts = spec["data"], spec["model"], spec["train"]
+    X_np, y_np = datasets.make(data)
+    X, y = torch.from_numpy(X_np), torch.from_numpy(y_np)
+    classes = int(y_np.max()) + 1
+    seeds = np.arange(opts["first_seed"], opts["first_seed"] + opts["seeds"])
+    sizes = [X.shape[1], *model_spec["hidden"], classes]
+    model = BatchedMLP(sizes, model_spec["activation"], seeds, model_spec["init"],
+                       model_spec["init_std"], model_spec["bias"])
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimiser = (torch.optim.Adam if opts["optimizer"] == "adam" else torch.optim.SGD)(
+        params, lr=opts["learning_rate"])
+    batches = torch.Generator().manual_seed(int(seeds[0]))
+    schedule = snapshot_steps(opts["steps"], opts["snapshots"])
+    snaps = {f"W{i}": [] for i in range(len(model.weights))} | {f"b{i}": [] for i in range(len(model.biases))}
+    losses = np.zeros((opts["steps"], len(seeds)), np.float32)
+
+    def record():
+        for i, (w, b) in enumerate(zip(model.weights, model.biases)):
+            snaps[f"W{i}"].append(w.detach().numpy().copy())
+            snaps[f"b{i}"].append(b.detach().numpy().copy())
+
+    record()
+    for step in range(1, opts["steps"] + 1):
+        if opts["batch_size"]:
+            pick = torch.randint(len(X), (opts["batch_size"],), generator=batches)
+            xb, yb = X[pick], y[pick]
+        else:
+            xb, yb = X, y
+        # forward: logits (S, N, classes) -> per-seed mean cross-entropy (S,)
+        logits = model(xb)
+        per_seed = F.cross_entropy(logits.transpose(1, 2), yb.expand(len(seeds), -1), reduction="none").mean(1)
+        loss = per_seed + _penalty(model, opts)
+        # backward: seeds are independent, so the sum's gradient is each seed's own
+        optimiser.zero_grad()
+        loss.sum().backward()
+        # update
+        optimiser.step()
+        losses[step - 1] = per_seed.detach().numpy()
+        if not np.isfinite(losses[step - 1]).all():
+            raise TrainingError(f"experiment '{name}': loss became NaN or infinite at step {step}")
+        if step in schedule:
+            record()
+
+    with torch.no_grad():
+        accuracy = (model(X).argmax(-1) == y).float().mean(1).numpy()
+    run = {k: np.stack(v) for k, v in snaps.items()}
+    return run | {"X": X_np, "y": y_np, "seeds": seeds, "snapshot_steps": schedule, "loss": losses,
+                  "accuracy": accuracy.astype(np.float64)}
+
+
+def _penalty(model: BatchedMLP, opts: dict):
+    total = 0.0
+    if opts["weight_decay"]:
+        total = total + opts["weight_decay"] * sum((w ** 2).sum((1, 2)) for w in model.weights) / 2
+    if opts["identity_pull"]:
+        square = [w for w in model.weights if w.shape[1] == w.shape[2]]
+        eye = [torch.eye(w.shape[1]) for w in square]
+        total = total + opts["identity_pull"] * sum(((w - e) ** 2).sum((1, 2)) for w, e in zip(square, eye))
+    return total
