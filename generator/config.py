@@ -156,7 +156,7 @@ def _check_table(name, table, schema, defaults, problem):
             continue
         out[key] = value
     for key in schema:
-        if key not in out:
+        if key not in table and key not in defaults:
             problem(name, f"[{name}] is missing '{key}'")
     return out
 

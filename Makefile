@@ -1,0 +1,43 @@
+# make site  - set everything up and build the site into site/
+# make test  - set everything up (Debian's chromium included) and run the whole test suite
+# make bench - print the performance figures (build times, page weight, frame change, Lighthouse)
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+JOBS   ?= 2
+
+.PHONY: site test bench setup browser serve clean
+site: setup
+	$(PY) -m generator build --jobs $(JOBS)
+
+test: setup browser
+	$(PY) -m pytest -q
+
+bench: setup browser tests/bench/node_modules/.installed
+	$(PY) -m tests.bench.bench
+
+serve: site
+	$(PY) -m generator serve
+
+setup: $(VENV)/.installed templates/vendor/node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+templates/vendor/node_modules/.installed: templates/vendor/package.json templates/vendor/package-lock.json
+	cd templates/vendor && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+tests/bench/node_modules/.installed: tests/bench/package.json tests/bench/package-lock.json
+	cd tests/bench && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	@chromium --version
+
+clean:
+	rm -rf site .cache

@@ -1,0 +1,85 @@
+"""Experiment files and site settings: every file in content/ validates; bad input names file, line and key."""
+from pathlib import Path
+
+import pytest
+
+from generator import config
+from generator.errors import BuildError
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD = """[data]
+kind = "two-curves"
+points_per_class = 20
+
+[model]
+hidden = [2]
+
+[train]
+learning_rate = 0.01
+steps = 10
+seeds = 2
+
+[quick]
+steps = 3
+"""
+
+
+def write(tmp_path, text, name="exp.toml"):
+    folder = tmp_path / "experiments"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text)
+    return folder
+
+
+def problems_of(folder):
+    with pytest.raises(BuildError) as err:
+        config.load_experiments(folder)
+    return err.value.problems
+
+
+def test_every_content_experiment_validates():
+    experiments = config.load_experiments(ROOT / "content" / "experiments")
+    assert experiments, "content/experiments has no experiment files"
+    for exp in experiments.values():
+        assert exp.spec["train"]["steps"] > 0 and exp.spec["data"]["kind"]
+
+
+def test_defaults_filled_and_quick_profile_overrides(tmp_path):
+    folder = write(tmp_path, GOOD)
+    full = config.load_experiments(folder)["exp"].spec
+    quick = config.load_experiments(folder, "quick")["exp"].spec
+    assert full["train"]["steps"] == 10 and quick["train"]["steps"] == 3
+    assert full["model"]["activation"] == "tanh" and full["data"]["noise"] == 0.0
+
+
+def test_bad_value_names_file_line_and_key(tmp_path):
+    folder = write(tmp_path, GOOD.replace("steps = 10", "steps = -4"))
+    (problem,) = problems_of(folder)
+    assert problem.path.name == "exp.toml" and problem.key == "train.steps" and problem.line == 10
+    assert "-4" in str(problem) and "exp.toml:10" in str(problem)
+
+
+def test_unknown_key_and_wrong_type_are_all_reported(tmp_path):
+    folder = write(tmp_path, GOOD.replace("seeds = 2", "seeds = 2\nlearning_rat = 3").replace(
+        "hidden = [2]", 'hidden = "two"'))
+    found = {p.key for p in problems_of(folder)}
+    assert found == {"train.learning_rat", "model.hidden"}
+
+
+def test_unknown_dataset_parameter_and_kind(tmp_path):
+    folder = write(tmp_path, GOOD.replace("points_per_class = 20", "radius = 3"))
+    (problem,) = problems_of(folder)
+    assert problem.key == "data.radius" and problem.line == 3
+    folder = write(tmp_path, GOOD.replace('"two-curves"', '"three-curves"'))
+    assert "unknown dataset kind" in str(problems_of(folder)[0])
+
+
+def test_broken_toml_names_the_line(tmp_path):
+    folder = write(tmp_path, GOOD.replace("seeds = 2", "seeds = "))
+    (problem,) = problems_of(folder)
+    assert problem.line == 11 and "TOML" in problem.message
+
+
+def test_site_settings_load():
+    site = config.load_site(ROOT / "content" / "site.toml")
+    assert site["title"] and {"olah2014", "ranlot2017", "gabella2019"} <= set(site["references"])

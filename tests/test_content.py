@@ -1,0 +1,51 @@
+"""Sections: front matter, figure directives, citations; every problem with its file and line."""
+from pathlib import Path
+
+from generator import content, figures
+
+EXPERIMENTS = {"curves-line": object()}
+REFS = {"olah2014": {}}
+
+
+def load(tmp_path, text):
+    (tmp_path / "01-a.md").write_text(text)
+    return content.load_sections(tmp_path, EXPERIMENTS, figures.KINDS, REFS)
+
+
+HEAD = '+++\ntitle = "A"\norder = 1\n+++\n'
+
+
+def test_section_with_figure(tmp_path):
+    sections, problems = load(tmp_path, HEAD + "Intro [@olah2014].\n\n```figure\nid: f-one\nkind: dataset\n"
+                              "experiment: curves-line\ncaption: Look.\n```\n\nAfter.\n")
+    assert problems == []
+    (section,) = sections
+    assert section.title == "A" and section.slug == "a"
+    (fig,) = section.figures
+    assert (fig.id, fig.kind, fig.line) == ("f-one", "dataset", 7)
+    assert content.figure_token("f-one") in section.body and "```" not in section.body
+
+
+def test_unknown_kind_experiment_and_key_name_lines(tmp_path):
+    _, problems = load(tmp_path, HEAD + "\n```figure\nid: f\nkind: pie-chart\nexperiment: x\ncaption: c\n```\n"
+                       "\n```figure\nid: g\nkind: dataset\nexperiment: nope\ncaption: c\ncolour: red\n```\n")
+    messages = {(p.line, p.message.split(" '")[0]) for p in problems}
+    assert (8, "unknown figure kind") in messages
+    assert (16, "unknown experiment") in messages
+    assert (18, "figure kind") in messages
+
+
+def test_malformed_directive_and_missing_front_matter(tmp_path):
+    _, problems = load(tmp_path, HEAD + "```figure\nid f\nkind: dataset\n```\n")
+    assert any(p.line == 6 and "key: value" in p.message for p in problems)
+    assert any("needs 'experiment:'" in p.message for p in problems)
+    (tmp_path / "01-a.md").write_text("no front matter")
+    _, problems = content.load_sections(tmp_path, EXPERIMENTS, figures.KINDS, REFS)
+    assert problems[0].line == 1 and "front matter" in problems[0].message
+
+
+def test_unknown_citation_and_duplicate_figure_id(tmp_path):
+    block = "```figure\nid: same\nkind: dataset\nexperiment: curves-line\ncaption: c\n```\n"
+    _, problems = load(tmp_path, HEAD + "See [@nobody2020].\n\n" + block + "\n" + block)
+    assert any("unknown reference" in p.message and p.line == 5 for p in problems)
+    assert any("used twice" in p.message for p in problems)

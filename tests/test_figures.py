@@ -1,0 +1,78 @@
+"""Figures in the built site: specs that compile, data that resolves from the figure folder, stills,
+and frame data that matches the model evaluated directly."""
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from generator import cache, frames
+from generator.runs import run_key
+from generator import config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def data_urls(spec):
+    if isinstance(spec, dict):
+        for k, v in spec.items():
+            if k in ("url", "src") and isinstance(v, str) and not v.startswith("data:"):
+                yield v
+            yield from data_urls(v)
+    elif isinstance(spec, list):
+        for v in spec:
+            yield from data_urls(v)
+
+
+def test_every_figure_folder_is_complete(built_site):
+    out, report = built_site
+    for fid in report["figures"]:
+        folder = out / "figures" / fid
+        spec = json.loads((folder / "spec.vl.json").read_text())
+        assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+        urls = list(data_urls(spec))
+        assert urls, f"{fid} references no data file"
+        for url in urls:
+            assert (folder / url).resolve().is_file(), f"{fid}: {url} does not resolve from its folder"
+        assert (folder / "still.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert b"<svg" in (folder / "still.svg").read_bytes()[:400]
+        assert json.loads((folder / "spec.vg.json").read_text())["$schema"].startswith("https://vega.github.io/schema/vega/")
+
+
+def test_no_spec_inlines_frame_data(built_site):
+    out, report = built_site
+    for fid in report["figures"]:
+        text = (out / "figures" / fid / "spec.vl.json").read_text()
+        assert len(text) < 20_000, f"{fid}: spec is {len(text)} bytes; data belongs in files"
+
+
+def test_data_files_have_content_hashed_names(built_site):
+    out, _ = built_site
+    names = [p.name for p in (out / "data").iterdir()]
+    assert names and all(re.search(r"\.[0-9a-f]{10}\.(json|png)$", n) for n in names)
+
+
+def test_morph_frames_on_the_page_match_the_model(built_site):
+    out, report = built_site
+    spec = json.loads((out / "figures" / "curves-layer-morph" / "spec.vl.json").read_text())
+    folder = out / "figures" / "curves-layer-morph"
+    files = {Path(u).name.split(".")[0].split("-")[-1]: json.loads((folder / u).read_text())
+             for u in data_urls(spec) if u.endswith(".json")}
+    points, frame_rows = files["points"][0], files["frames"]
+    assert len(frame_rows) == report["figures"]["curves-layer-morph"]["frames"]
+    last = frame_rows[-1]
+    x = np.stack([points["x"], points["y"]], 1)
+    M = np.array([[last["a"], last["b"]], [last["c"], last["d"]]])
+    drawn = frames.apply_frame({"M": M, "c": np.array([last["e"], last["f"]]), "s": last["s"]}, x)
+
+    exp = config.load_experiments(ROOT / "content" / "experiments", "quick")["curves-one-layer"]
+    run = cache.Store(ROOT / ".cache").arrays("runs", run_key(exp))
+    params, _ = frames.positive_determinants(frames.layers(run, frames.best_seed(run)))
+    kinds = np.array(points["k"])
+    classes = x[kinds <= 1]
+    # the class points entering layer 1 are the inputs, in order; the last frame must be the hidden layer
+    assert np.allclose(classes, run["X"], atol=1e-3)
+    expected = frames.forward(params, run["X"], logits=True)[1]
+    assert np.allclose(drawn[kinds <= 1], expected, atol=5e-3)
+    assert all(np.linalg.det([[f["a"], f["b"]], [f["c"], f["d"]]]) > 0 for f in frame_rows)

@@ -1,0 +1,69 @@
+"""Datasets, batched models and the training loop."""
+import copy
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from generator import config, datasets, train
+from generator.errors import TrainingError
+from generator.models import BatchedMLP
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = {"data": {"kind": "two-curves", "points_per_class": 21, "noise": 0.0, "seed": 0},
+        "model": {"hidden": [2], "activation": "tanh", "init": "glorot-uniform", "init_std": 1e-6, "bias": True},
+        "train": {"optimizer": "adam", "learning_rate": 0.05, "steps": 40, "batch_size": 0, "seeds": 3,
+                  "first_seed": 0, "snapshots": 5, "weight_decay": 0.0, "identity_pull": 0.0}}
+
+
+def test_two_curves_lie_on_their_curves():
+    X, y = datasets.two_curves(points_per_class=101)
+    assert X.shape == (202, 2) and set(y) == {0, 1} and (y == 0).sum() == 101
+    a, b = X[y == 0], X[y == 1]
+    assert np.allclose(a[:, 1], -0.4 - 0.5 * np.cos(np.pi * a[:, 0]), atol=1e-6)
+    assert np.allclose(b[:, 1] - a[:, 1], 0.8, atol=1e-6)
+    assert np.isclose(a[:, 1].max(), 0.1, atol=1e-6) and np.isclose(b[:, 1].min(), -0.1, atol=1e-6)
+
+
+def test_batched_model_shapes_and_seed_independence():
+    together = BatchedMLP([2, 3, 2], "tanh", seeds=[5, 6, 7])
+    alone = BatchedMLP([2, 3, 2], "tanh", seeds=[6])
+    assert together.weights[0].shape == (3, 3, 2) and together.biases[1].shape == (3, 2)
+    assert torch.equal(together.weights[0][1], alone.weights[0][0])
+    assert together(torch.zeros(4, 2)).shape == (3, 4, 2)
+
+
+def test_a_seed_trains_to_the_same_weights_batched_or_alone():
+    batched = train.train("t", SPEC)
+    single = copy.deepcopy(SPEC)
+    single["train"] |= {"seeds": 1, "first_seed": 2}
+    alone = train.train("t", single)
+    assert np.allclose(batched["W0"][-1, 2], alone["W0"][-1, 0], atol=1e-5)
+    assert batched["loss"].shape == (40, 3) and batched["loss"][-1].mean() < batched["loss"][0].mean()
+
+
+def test_snapshots_follow_the_schedule():
+    assert train.snapshot_steps(10, 3).tolist() == [0, 5, 10]
+    assert train.snapshot_steps(3, 50).tolist() == [0, 1, 2, 3]
+    run = train.train("t", SPEC)
+    assert run["snapshot_steps"].tolist() == [0, 10, 20, 30, 40] and run["W0"].shape == (5, 3, 2, 2)
+
+
+def test_nan_names_the_experiment():
+    bad = copy.deepcopy(SPEC)
+    bad["model"]["hidden"] = []  # a linear model: nothing saturates, so a huge step overflows
+    bad["train"] |= {"learning_rate": 1e38, "optimizer": "sgd"}
+    with pytest.raises(TrainingError, match="'exploding'"):
+        train.train("exploding", bad)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "content" / "experiments").glob("*.toml")), ids=lambda p: p.stem)
+def test_every_content_experiment_trains_a_few_steps(path):
+    problems = []
+    exp = config.load_experiment(path, "quick", problems)
+    assert problems == [] and exp is not None
+    spec = copy.deepcopy(exp.spec)
+    spec["train"] |= {"steps": 3, "seeds": 2, "snapshots": 2}
+    run = train.train(exp.id, spec)
+    assert np.isfinite(run["loss"]).all() and run["accuracy"].shape == (2,)
