@@ -72,3 +72,9 @@ if ("IntersectionObserver" in window) {
   pending.forEach(launch);
 }
 window.startAllFigures = () => Promise.all(pending.map(async (el) => launch(el)));
+
+// Embed snippets written without a configured base_url name this site's real address once it is served.
+const siteURL = new URL(root, document.baseURI).href;
+document.querySelectorAll(".fig-embed code").forEach((code) => {
+  code.textContent = code.textContent.replaceAll("SITE_URL/", siteURL);
+});
