@@ -45,3 +45,13 @@ def test_store_round_trip_and_atomic_replace(tmp_path):
 
 def test_digest_ignores_dict_order():
     assert cache.digest({"a": 1, "b": 2}) == cache.digest({"b": 2, "a": 1})
+
+
+def test_run_key_follows_only_its_own_dataset_function(monkeypatch):
+    from generator import datasets
+    exp = experiment()
+    before = runs.run_key(exp)
+    monkeypatch.setitem(datasets.KINDS, "spirals", lambda points_per_class=3: None)  # another dataset edited
+    assert runs.run_key(exp) == before
+    monkeypatch.setitem(datasets.KINDS, "two-curves", lambda points_per_class=3: None)  # its own
+    assert runs.run_key(exp) != before

@@ -38,29 +38,40 @@ def layer_morph(directive, run, spec, claims) -> FigureOutput:
         rows += [{"layer": layer} | plane.pack(parts)[0]]
 
     drawn = [frames.apply_frame(f, np.concatenate([reps_X[f["layer"]], reps_grid[f["layer"]]]), activation) for f in path]
-    half = max(1.1, float(np.percentile(np.abs(np.concatenate(drawn)), 98)) * 1.05)
-    lo, hi = -round(half, 2), round(half, 2)
+    zoom = _zoom(drawn)
     dets = [float(np.linalg.det(f["M"])) for f in path]
-    ends = frames.linear_boundary(*params[-1], lo, hi)
-    frame_rows = [_frame_row(i, f, len(params) - 1) for i, f in enumerate(path)]
+    ends = frames.linear_boundary(*params[-1], -zoom[-1], zoom[-1])
+    frame_rows = [_frame_row(i, f, len(params) - 1, z) for i, (f, z) in enumerate(zip(path, zoom))]
     if ends:
-        frame_rows[-1] |= {"bx0": ends[0][0], "by0": ends[0][1], "bx1": ends[1][0], "by1": ends[1][1]}
+        (x0, y0), (x1, y1) = np.array(ends) / zoom[-1]
+        frame_rows[-1] |= {"bx0": round(x0, 4), "by0": round(y0, 4), "bx1": round(x1, 4), "by1": round(y1, 4)}
 
-    chart = _chart(len(path), lo, hi, activation)
+    chart = _chart(len(path), activation)
     files = {"points.json": encode.json_file(rows), "frames.json": encode.json_file(frame_rows)}
     figure_claims = {"frames": len(path), "min_det_path": min(dets), "swapped_units": bool(swapped),
                      "layers": len(params) - 1}
     return FigureOutput(chart.to_dict(), files, figure_claims, frames=len(path))
 
 
-def _frame_row(i, f, layers):
+def _zoom(drawn: list[np.ndarray]) -> np.ndarray:
+    """Half-width of the window each frame is drawn in: follows the points (98th percentile of their
+    extent), smoothed over neighbouring frames so the camera glides instead of jumping."""
+    reach = np.array([max(0.25, float(np.percentile(np.abs(p), 98))) * 1.1 for p in drawn])
+    kernel = np.ones(7) / 7
+    padded = np.pad(reach, 3, mode="edge")
+    return np.maximum(np.convolve(padded, kernel, mode="valid"), reach * 0.8)
+
+
+def _frame_row(i, f, layers, zoom):
     (a, b), (c, d) = f["M"]
-    label = f"layer {f['layer'] + 1} of {layers} · stage {f['stage']}: {STAGES[f['stage']]}, t = {f['t']:.2f}"
+    label = (f"layer {f['layer'] + 1} of {layers} · stage {f['stage']}: {STAGES[f['stage']]}, "
+             f"t = {f['t']:.2f} · window ±{zoom:.2f}")
     return {"i": i, "L": f["layer"], "a": round(a, 5), "b": round(b, 5), "c": round(c, 5), "d": round(d, 5),
-            "e": round(float(f["c"][0]), 5), "f": round(float(f["c"][1]), 5), "s": round(f["s"], 5), "label": label}
+            "e": round(float(f["c"][0]), 5), "f": round(float(f["c"][1]), 5), "s": round(f["s"], 5), "z": round(float(zoom), 4),
+            "label": label}
 
 
-def _chart(count, lo, hi, activation):
+def _chart(count, activation):
     alt = plane.alt
     frame = alt.param(name="frame", value=0, bind=alt.binding_range(min=0, max=count - 1, step=1, name="frame "))
     frames_data = alt.Data(url=encode.url("frames.json"), format=alt.DataFormat(type="json"))
@@ -68,12 +79,13 @@ def _chart(count, lo, hi, activation):
     base = (plane.unpacked(encode.url("points.json"))
             .transform_calculate(fk="frame")
             .transform_lookup(lookup="fk", from_=alt.LookupData(data=frames_data, key="i",
-                                                                fields=["L", "a", "b", "c", "d", "e", "f", "s"]))
+                                                                fields=["L", "a", "b", "c", "d", "e", "f", "s", "z"]))
             .transform_filter("datum.layer == datum.L")
             .transform_calculate(u="datum.a * datum.x + datum.b * datum.y + datum.e",
                                  v="datum.c * datum.x + datum.d * datum.y + datum.f")
-            .transform_calculate(px=f"(1 - datum.s) * datum.u + datum.s * {squash.replace('U', 'datum.u')}",
-                                 py=f"(1 - datum.s) * datum.v + datum.s * {squash.replace('U', 'datum.v')}"))
+            .transform_calculate(px=f"((1 - datum.s) * datum.u + datum.s * {squash.replace('U', 'datum.u')}) / datum.z",
+                                 py=f"((1 - datum.s) * datum.v + datum.s * {squash.replace('U', 'datum.v')}) / datum.z"))
+    lo, hi = -1.0, 1.0  # positions are divided by the frame's window half-width z
     scale = alt.Scale(domain=[lo, hi], nice=False, zero=False)
     current = alt.Chart(frames_data).transform_filter("datum.i == frame")
     boundary = current.transform_filter("isValid(datum.bx0)").mark_rule(
@@ -81,4 +93,4 @@ def _chart(count, lo, hi, activation):
         x=alt.X("bx0:Q", scale=scale), y=alt.Y("by0:Q", scale=scale), x2="bx1:Q", y2="by1:Q")
     label = current.mark_text(align="left", baseline="top", fontSize=11, color="#333", dx=4, dy=4).encode(
         text="label:N", x=alt.value(0), y=alt.value(0))
-    return plane.sized(alt.layer(plane.drawn(base, lo, hi, names=("", "")), boundary, label).add_params(frame))
+    return plane.sized(alt.layer(plane.drawn(base, lo, hi, names=None), boundary, label).add_params(frame))

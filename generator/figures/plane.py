@@ -35,7 +35,10 @@ def unpacked(url: str) -> alt.Chart:
 
 
 def axes(lo: float, hi: float, names=("x₁", "x₂")):
+    """Position channels over [lo, hi]; names=None draws no axes (e.g. a view that zooms)."""
     scale = alt.Scale(domain=[lo, hi], nice=False, zero=False)
+    if names is None:
+        return alt.X("px:Q", scale=scale, axis=None), alt.Y("py:Q", scale=scale, axis=None)
     return (alt.X("px:Q", scale=scale, title=names[0]), alt.Y("py:Q", scale=scale, title=names[1]))
 
 
