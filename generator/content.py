@@ -159,7 +159,7 @@ def parse_directive(block, path, first_line, experiments, kinds, problems) -> Di
         try:
             options[key] = kind.options[key](value)
         except ValueError:
-            problems.append(Problem(path, f"'{key}' must be {kind.options[key].__name__}, got {value!r}",
+            problems.append(Problem(path, f"'{key}' must be {getattr(kind.options[key], '__name__', 'valid')}, got {value!r}",
                                     line=lines[key], key=key))
             ok = False
     if not ok:

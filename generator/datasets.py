@@ -30,7 +30,40 @@ def spirals(points_per_class: int = 100, a: float = 0.2, b: float = 0.2114, turn
     return X.astype(np.float32), y.astype(np.int64)
 
 
+def annulus(points_per_class: int = 300, inner: float = 1 / 3, ring_from: float = 2 / 3, ring_to: float = 1.0,
+            seed: int = 0):
+    """Olah's O9: class A fills the disk ||x|| < inner, class B the ring ring_from < ||x|| < ring_to.
+
+    Points are uniform by area: r = sqrt(U) scaled to each band.
+    """
+    rng = np.random.default_rng(seed)
+
+    def band(lo, hi):
+        r = np.sqrt(rng.uniform(lo ** 2, hi ** 2, points_per_class))
+        angle = rng.uniform(0, 2 * np.pi, points_per_class)
+        return np.stack([r * np.cos(angle), r * np.sin(angle)], axis=1)
+
+    X = np.concatenate([band(0.0, inner), band(ring_from, ring_to)])
+    y = np.repeat([0, 1], points_per_class)
+    return X.astype(np.float32), y.astype(np.int64)
+
+
+def interval_1d(points_per_class: int = 200, inner: float = 1 / 3, outer_from: float = 2 / 3, seed: int = 0):
+    """Olah's O11: class A on [-inner, inner], class B on [-1, -outer_from] and [outer_from, 1]; uniform."""
+    rng = np.random.default_rng(seed)
+    a = rng.uniform(-inner, inner, points_per_class)
+    b = rng.uniform(outer_from, 1.0, points_per_class) * rng.choice([-1.0, 1.0], points_per_class)
+    X = np.concatenate([a, b])[:, None]
+    y = np.repeat([0, 1], points_per_class)
+    return X.astype(np.float32), y.astype(np.int64)
+
+
+# Datasets whose points are random draws from continuous sets: claims also score a dense fresh sample.
+SAMPLED = {"annulus", "interval-1d"}
+
 KINDS = {
+    "annulus": annulus,
+    "interval-1d": interval_1d,
     "two-curves": two_curves,
     "spirals": spirals,
 }

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import frames
+from .. import datasets, frames
+
+HELDOUT_POINTS = 20_000  # per class: a dense fresh sample of the same sets, never seen in training
 
 
 def experiment_claims(run: dict, spec: dict) -> dict:
@@ -20,6 +22,8 @@ def experiment_claims(run: dict, spec: dict) -> dict:
         "final_loss_shown": float(run["loss"][-1, best]),
     }
     claims |= dataset_claims(run, spec["data"])
+    if spec["data"]["kind"] in datasets.SAMPLED:
+        claims |= heldout_claims(run, spec)
     params = frames.layers(run, best)
     square = [i for i, (W, _) in enumerate(params[:-1]) if W.shape[0] == W.shape[1]]
     for i in square:
@@ -34,3 +38,14 @@ def dataset_claims(run: dict, data: dict) -> dict:
         return {}
     X, y = run["X"], run["y"]
     return {"a_max_y": float(X[y == 0, 1].max()), "b_min_y": float(X[y == 1, 1].min())}
+
+
+def heldout_claims(run: dict, spec: dict) -> dict:
+    """Accuracy of every seed on a dense fresh sample of the same sets (the theorem is about the sets)."""
+    data = spec["data"] | {"seed": spec["data"]["seed"] + 1, "points_per_class": HELDOUT_POINTS}
+    X, y = datasets.make(data)
+    activation = spec["model"]["activation"]
+    scores = np.array([(frames.forward(frames.layers(run, s), X, activation)[-1].argmax(1) == y).mean()
+                       for s in range(len(run["seeds"]))])
+    return {"heldout_points": int(len(y)), "heldout_accuracy_mean": float(scores.mean()),
+            "heldout_accuracy_best": float(scores.max()), "heldout_share_perfect": float((scores >= 1).mean())}

@@ -15,12 +15,21 @@ class Kind:
     sources: tuple        # modules whose source changes invalidate this kind's cache
 
 
+def flag(text: str) -> bool:
+    """A directive's yes/no value."""
+    if text.lower() not in ("true", "false", "yes", "no"):
+        raise ValueError(f"expected true or false, got {text!r}")
+    return text.lower() in ("true", "yes")
+
+
 _PLANE = ("frames", "figures/plane", "figures/encode", "figures/style", "figures/output")
 KINDS = {
     "dataset": Kind("regions:dataset", {}, _PLANE + ("figures/regions",)),
     "decision-regions": Kind("regions:decision_regions", {}, _PLANE + ("figures/regions",)),
     "hidden-representation": Kind("regions:hidden_representation", {"layer": int}, _PLANE + ("figures/regions",)),
     "layer-morph": Kind("morph:layer_morph", {"frames_per_stage": int, "grid": float}, _PLANE + ("figures/morph",)),
+    "training-motion": Kind("training:training_motion", {"circles": flag, "circle_count": int},
+                            _PLANE + ("figures/morph", "figures/training")),
     "weight-playground": Kind("playground:weight_playground", {}, _PLANE + ("figures/playground",)),
 }
 

@@ -46,7 +46,7 @@ def layer_morph(directive, run, spec, claims) -> FigureOutput:
         (x0, y0), (x1, y1) = np.array(ends) / zoom[-1]
         frame_rows[-1] |= {"bx0": round(x0, 4), "by0": round(y0, 4), "bx1": round(x1, 4), "by1": round(y1, 4)}
 
-    chart = _chart(len(path), activation)
+    chart = moving_chart(len(path), activation)
     files = {"points.json": encode.json_file(rows), "frames.json": encode.json_file(frame_rows)}
     figure_claims = {"frames": len(path), "min_det_path": min(dets), "swapped_units": bool(swapped),
                      "layers": len(params) - 1}
@@ -71,7 +71,9 @@ def _frame_row(i, f, layers, zoom):
             "label": label}
 
 
-def _chart(count, activation):
+def moving_chart(count, activation):
+    """Points entering frame i's layer, moved by frame i's M, c, s and drawn in its window z; a slider
+    and, where a frame has one, its decision line (bx0, by0)-(bx1, by1) and its label."""
     alt = plane.alt
     frame = alt.param(name="frame", value=0, bind=alt.binding_range(min=0, max=count - 1, step=1, name="frame "))
     frames_data = alt.Data(url=encode.url("frames.json"), format=alt.DataFormat(type="json"))

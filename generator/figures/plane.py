@@ -1,7 +1,8 @@
 """Layers shared by every figure drawn in a plane: region image, warped grid, border, classes, boundary.
 
 Points travel packed: one row {"x": [...], "y": [...], "g": [...], "k": [...]} per file, unpacked with
-flatten. k says what a point is: 0 class A, 1 class B, 2 grid line, 3 border, 4 decision boundary;
+flatten. k says what a point is: 0 class A, 1 class B, 2 grid line, 3 border, 4 decision boundary,
+5 and 6 a curve drawn in class A's or class B's colour (e.g. the circles of the disk and the ring);
 g numbers the line a point belongs to.
 """
 from __future__ import annotations
@@ -11,7 +12,7 @@ import numpy as np
 
 from . import encode, style
 
-CLASS_A, CLASS_B, GRID, BORDER, BOUNDARY = 0, 1, 2, 3, 4
+CLASS_A, CLASS_B, GRID, BORDER, BOUNDARY, CURVE_A, CURVE_B = 0, 1, 2, 3, 4, 5, 6
 
 
 def pack(parts: list[tuple[np.ndarray, np.ndarray, int]]) -> list[dict]:
@@ -63,7 +64,10 @@ def drawn(base: alt.Chart, lo: float, hi: float, names=("x₁", "x₂"), lines_a
         x=x, y=y, color=colour)
     boundary = base.transform_filter(f"datum.k == {BOUNDARY}").mark_line(
         color=style.BORDER_COLOUR, strokeDash=[5, 3], strokeWidth=1.5, clip=True).encode(x=x, y=y, detail="g:N", order="o:Q")
-    return alt.layer(grid, border, boundary, points)
+    curves = base.transform_filter(f"datum.k >= {CURVE_A}").mark_line(strokeWidth=1.4, clip=True).encode(
+        x=x, y=y, detail="g:N", order="o:Q", color=alt.Color("k:N", legend=None, scale=alt.Scale(
+            domain=[CURVE_A, CURVE_B], range=style.CLASS_COLOURS)))
+    return alt.layer(grid, border, curves, boundary, points)
 
 
 def sized(chart, title: str | None = None):

@@ -1,0 +1,68 @@
+"""A hidden layer through training (O9, O11): the input drawn through the layer at every snapshot, with
+the output's decision line moving along. The page computes positions from each snapshot's W and b.
+
+2-D inputs are drawn as concentric circles of radius k/20 (coloured as in the original: k = 1..6 red,
+7..13 grey, 14..19 blue, 20.. grey) or as the warped grid with the data; 1-D inputs as the input line.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import frames
+from . import encode, plane
+from .morph import moving_chart
+from .output import FigureOutput
+
+CIRCLE_BANDS = [(range(1, 7), plane.CURVE_A), (range(7, 14), plane.GRID), (range(14, 20), plane.CURVE_B)]
+
+
+def training_motion(directive, run, spec, claims) -> FigureOutput:
+    X, y = run["X"], run["y"]
+    activation = spec["model"]["activation"]
+    seed = frames.best_seed(run)
+    first = frames.layers(run, seed)[0][0]
+    if first.shape[0] != 2 or len(frames.layers(run, seed)) != 2:
+        raise ValueError("training-motion needs one hidden layer of 2 units")
+    parts = base_parts(directive, X, y)
+    base = np.concatenate([xy for xy, _, _ in parts])
+    snapshots = run["snapshot_steps"]
+    rows, accuracy = [], []
+    for i, step in enumerate(snapshots):
+        (W, b), (W_out, b_out) = frames.layers(run, seed, i)
+        M = W if W.shape[1] == 2 else np.hstack([W, np.zeros((2, 1))])  # 1-D input drawn as (x, 0)
+        hidden = np.tanh(base @ M.T + b)
+        zoom = 1.05
+        accuracy.append(float((frames.forward(frames.layers(run, seed, i), X, activation)[-1].argmax(1) == y).mean()))
+        row = {"i": i, "L": 0, "a": M[0, 0], "b": M[0, 1], "c": M[1, 0], "d": M[1, 1], "e": b[0], "f": b[1], "s": 1,
+               "z": zoom, "label": f"step {int(step)} of {int(snapshots[-1])} · accuracy {accuracy[-1]:.1%}"}
+        row = {k: round(float(v), 5) if not isinstance(v, str) else v for k, v in row.items()}
+        ends = frames.linear_boundary(W_out, b_out, -zoom, zoom)
+        if ends:
+            (x0, y0), (x1, y1) = np.array(ends) / zoom
+            row |= {"bx0": round(x0, 4), "by0": round(y0, 4), "bx1": round(x1, 4), "by1": round(y1, 4)}
+        rows.append(row)
+    files = {"points.json": encode.json_file([{"layer": 0} | plane.pack(parts)[0]]),
+             "frames.json": encode.json_file(rows)}
+    accuracy = np.array(accuracy)
+    claims_out = {"frames": len(rows), "final_accuracy": float(accuracy[-1]), "start_accuracy": float(accuracy[0]),
+                  "best_snapshot_accuracy": float(accuracy.max())}
+    return FigureOutput(moving_chart(len(rows), activation).to_dict(), files, claims_out, frames=len(rows))
+
+
+def base_parts(directive, X, y):
+    """(xy, line id, kind) parts in the input plane; 1-D inputs become points (x, 0)."""
+    if X.shape[1] == 1:
+        line = np.linspace(-1.0, 1.0, 201)
+        return [(np.stack([X[y == c, 0], np.zeros((y == c).sum())], 1), np.full((y == c).sum(), c), c) for c in (0, 1)] + [
+            (np.stack([line, np.zeros_like(line)], 1), np.full(201, 9), plane.GRID)]
+    if directive.get("circles", True):
+        angles = np.linspace(0, 2 * np.pi, 73)
+        parts = []
+        for k in range(1, int(directive.get("circle_count", 40)) + 1):
+            kind = next((code for band, code in CIRCLE_BANDS if k in band), plane.GRID)
+            circle = np.stack([np.cos(angles), np.sin(angles)], 1) * k / 20
+            parts.append((circle, np.full(len(angles), 100 + k), kind))
+        return parts
+    grid_xy, ids, border = frames.grid_lines(-1.0, 1.0)
+    return plane.classes(X, y) + [(grid_xy[~border], ids[~border] + 10, plane.GRID),
+                                  (grid_xy[border], ids[border] + 10, plane.BORDER)]
