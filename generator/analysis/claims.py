@@ -25,6 +25,10 @@ def experiment_claims(run: dict, spec: dict) -> dict:
     if spec["data"]["kind"] in datasets.SAMPLED:
         claims |= heldout_claims(run, spec)
     params = frames.layers(run, best)
+    if params[0][0].shape[1] == 1:  # 1-D input: each hidden unit is a threshold at x = -b/w
+        W, b = params[0]
+        for unit, threshold in enumerate(sorted(-b / W[:, 0]), start=1):
+            claims[f"threshold{unit}"] = float(threshold)
     square = [i for i, (W, _) in enumerate(params[:-1]) if W.shape[0] == W.shape[1]]
     for i in square:
         claims[f"det_w{i + 1}"] = float(np.linalg.det(params[i][0]))

@@ -30,6 +30,8 @@ KINDS = {
     "layer-morph": Kind("morph:layer_morph", {"frames_per_stage": int, "grid": float}, _PLANE + ("figures/morph",)),
     "training-motion": Kind("training:training_motion", {"circles": flag, "circle_count": int},
                             _PLANE + ("figures/morph", "figures/training")),
+    "rotatable-3d": Kind("space:rotatable_3d", {"space": str, "circles": flag, "circle_count": int},
+                         _PLANE + ("figures/training", "figures/space")),
     "weight-playground": Kind("playground:weight_playground", {}, _PLANE + ("figures/playground",)),
 }
 
