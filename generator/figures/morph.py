@@ -78,15 +78,18 @@ def moving_chart(count, activation):
     frame = alt.param(name="frame", value=0, bind=alt.binding_range(min=0, max=count - 1, step=1, name="frame "))
     frames_data = alt.Data(url=encode.url("frames.json"), format=alt.DataFormat(type="json"))
     squash = VEGA_ACTIVATIONS[activation]
-    base = (plane.unpacked(encode.url("points.json"))
-            .transform_calculate(fk="frame")
-            .transform_lookup(lookup="fk", from_=alt.LookupData(data=frames_data, key="i",
-                                                                fields=["L", "a", "b", "c", "d", "e", "f", "s", "z"]))
-            .transform_filter("datum.layer == datum.L")
-            .transform_calculate(u="datum.a * datum.x + datum.b * datum.y + datum.e",
-                                 v="datum.c * datum.x + datum.d * datum.y + datum.f")
-            .transform_calculate(px=f"((1 - datum.s) * datum.u + datum.s * {squash.replace('U', 'datum.u')}) / datum.z",
-                                 py=f"((1 - datum.s) * datum.v + datum.s * {squash.replace('U', 'datum.v')}) / datum.z"))
+
+    def moved(chart):
+        # per frame: look up the frame's numbers on the few packed rows, keep the row of the frame's
+        # layer, and only then unpack and move its points
+        return (plane.unpack(chart.transform_calculate(fk="frame")
+                             .transform_lookup(lookup="fk", from_=alt.LookupData(
+                                 data=frames_data, key="i", fields=["L", "a", "b", "c", "d", "e", "f", "s", "z"]))
+                             .transform_filter("datum.layer == datum.L"))
+                .transform_calculate(u="datum.a * datum.x + datum.b * datum.y + datum.e",
+                                     v="datum.c * datum.x + datum.d * datum.y + datum.f")
+                .transform_calculate(px=f"((1 - datum.s) * datum.u + datum.s * {squash.replace('U', 'datum.u')}) / datum.z",
+                                     py=f"((1 - datum.s) * datum.v + datum.s * {squash.replace('U', 'datum.v')}) / datum.z"))
     lo, hi = -1.0, 1.0  # positions are divided by the frame's window half-width z
     scale = alt.Scale(domain=[lo, hi], nice=False, zero=False)
     current = alt.Chart(frames_data).transform_filter("datum.i == frame")
@@ -95,4 +98,5 @@ def moving_chart(count, activation):
         x=alt.X("bx0:Q", scale=scale), y=alt.Y("by0:Q", scale=scale), x2="bx1:Q", y2="by1:Q")
     label = current.mark_text(align="left", baseline="top", fontSize=11, color="#333", dx=4, dy=4).encode(
         text="label:N", x=alt.value(0), y=alt.value(0))
-    return plane.sized(alt.layer(plane.drawn(base, lo, hi, names=None), boundary, label).add_params(frame))
+    points = plane.drawn(encode.url("points.json"), lo, hi, names=None, prepare=moved)
+    return plane.sized(alt.layer(points, boundary, label).add_params(frame))

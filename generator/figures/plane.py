@@ -29,10 +29,14 @@ def classes(X: np.ndarray, y: np.ndarray, line_offset: int = 0):
     return [(X[y == c], np.full((y == c).sum(), line_offset + c), c) for c in (0, 1)]
 
 
-def unpacked(url: str) -> alt.Chart:
-    return (alt.Chart(alt.Data(url=url, format=alt.DataFormat(type="json")))
-            .transform_flatten(["x", "y", "g", "k"])
-            .transform_window(o="row_number()"))
+def unpack(chart):
+    """Packed rows -> one row per point, numbered (o) so lines keep their order."""
+    return chart.transform_flatten(["x", "y", "g", "k"]).transform_window(o="row_number()")
+
+
+def as_drawn(chart):
+    """The default: points are drawn where they are (px, py = x, y)."""
+    return unpack(chart).transform_calculate(px="datum.x", py="datum.y")
 
 
 def axes(lo: float, hi: float, names=("x₁", "x₂")):
@@ -51,23 +55,36 @@ def region_layer(src: str, lo: float, hi: float) -> alt.Chart:
         url="src:N", x=alt.X("x0:Q", scale=scale), x2="x1:Q", y=alt.Y("y0:Q", scale=scale), y2="y1:Q")
 
 
-def drawn(base: alt.Chart, lo: float, hi: float, names=("x₁", "x₂"), lines_at_zero=True) -> alt.LayerChart:
-    """Grid, border, class curves and points, boundary: from a chart whose rows have px, py, g, k, o."""
+def drawn(url: str, lo: float, hi: float, names=("x₁", "x₂"), prepare=as_drawn,
+          class_lines: bool = False) -> alt.LayerChart:
+    """Grid, border, curves, boundary and class points from one packed file.
+
+    `prepare` adds the transforms that place each point (px, py); they sit on the parent layer, so
+    Vega runs them once per update however many marks share them.
+    """
     x, y = axes(lo, hi, names)
-    grid = base.transform_filter(f"datum.k == {GRID}").mark_line(
-        color=style.GRID_COLOUR, strokeWidth=0.6, opacity=0.8, clip=True).encode(x=x, y=y, detail="g:N", order="o:Q")
-    border = base.transform_filter(f"datum.k == {BORDER}").mark_line(
-        color=style.BORDER_COLOUR, strokeWidth=1.6, clip=True).encode(x=x, y=y, detail="g:N", order="o:Q")
-    colour = alt.Color("k:N", scale=alt.Scale(domain=[CLASS_A, CLASS_B], range=style.CLASS_COLOURS),
+    c = alt.Chart()
+    line = dict(detail="g:N", order="o:Q", x=x, y=y)
+    layers = [
+        c.transform_filter(f"datum.k == {GRID}").mark_line(
+            color=style.GRID_COLOUR, strokeWidth=0.6, opacity=0.8, clip=True).encode(**line),
+        c.transform_filter(f"datum.k == {BORDER}").mark_line(
+            color=style.BORDER_COLOUR, strokeWidth=1.6, clip=True).encode(**line),
+        c.transform_filter(f"datum.k >= {CURVE_A}").mark_line(strokeWidth=1.4, clip=True).encode(
+            **line, color=alt.Color("k:N", legend=None, scale=alt.Scale(domain=[CURVE_A, CURVE_B],
+                                                                        range=style.CLASS_COLOURS))),
+        c.transform_filter(f"datum.k == {BOUNDARY}").mark_line(
+            color=style.BORDER_COLOUR, strokeDash=[5, 3], strokeWidth=1.5, clip=True).encode(**line),
+    ]
+    classes = alt.Scale(domain=[CLASS_A, CLASS_B], range=style.CLASS_COLOURS)
+    colour = alt.Color("k:N", scale=classes,
                        legend=alt.Legend(title=None, orient="bottom", labelExpr="datum.label == '0' ? 'class A' : 'class B'"))
-    points = base.transform_filter(f"datum.k <= {CLASS_B}").mark_circle(size=14, opacity=0.9, clip=True).encode(
-        x=x, y=y, color=colour)
-    boundary = base.transform_filter(f"datum.k == {BOUNDARY}").mark_line(
-        color=style.BORDER_COLOUR, strokeDash=[5, 3], strokeWidth=1.5, clip=True).encode(x=x, y=y, detail="g:N", order="o:Q")
-    curves = base.transform_filter(f"datum.k >= {CURVE_A}").mark_line(strokeWidth=1.4, clip=True).encode(
-        x=x, y=y, detail="g:N", order="o:Q", color=alt.Color("k:N", legend=None, scale=alt.Scale(
-            domain=[CURVE_A, CURVE_B], range=style.CLASS_COLOURS)))
-    return alt.layer(grid, border, curves, boundary, points)
+    if class_lines:
+        layers.append(c.transform_filter(f"datum.k <= {CLASS_B}").mark_line(strokeWidth=1, opacity=0.5, clip=True)
+                      .encode(**line, color=alt.Color("k:N", legend=None, scale=classes)))
+    layers.append(c.transform_filter(f"datum.k <= {CLASS_B}").mark_circle(size=14, opacity=0.9, clip=True).encode(
+        x=x, y=y, color=colour))
+    return prepare(alt.layer(*layers, data=alt.Data(url=url, format=alt.DataFormat(type="json"))))
 
 
 def sized(chart, title: str | None = None):

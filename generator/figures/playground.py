@@ -24,12 +24,14 @@ def weight_playground(directive, run, spec, claims) -> FigureOutput:
                          bind=alt.binding_range(min=-limit, max=limit, step=0.01, name=f"{n} "))
                for n, v in names.items()]
     tanh = "(1 - 2 / (exp(2 * U) + 1))"
-    base = plane.unpacked(encode.url("points.json")).transform_calculate(
+    moved = lambda chart: plane.unpack(chart).transform_calculate(
         px=tanh.replace("U", "(w11 * datum.x + w12 * datum.y + b1)"),
         py=tanh.replace("U", "(w21 * datum.x + w22 * datum.y + b2)"))
-    det = base.transform_aggregate(n="count()").transform_calculate(
+    det = alt.Chart(alt.Data(url=encode.url("points.json"), format=alt.DataFormat(type="json"))).transform_aggregate(
+        n="count()").transform_calculate(
         label="'det W = ' + format(w11 * w22 - w12 * w21, '.2f')").mark_text(
         align="left", baseline="top", fontSize=12, dx=4, dy=4).encode(text="label:N", x=alt.value(0), y=alt.value(0))
-    chart = plane.sized(alt.layer(plane.drawn(base, -1.05, 1.05, names=("h₁", "h₂")), det).add_params(*sliders))
+    points = plane.drawn(encode.url("points.json"), -1.05, 1.05, names=("h₁", "h₂"), prepare=moved)
+    chart = plane.sized(alt.layer(points, det).add_params(*sliders))
     files = {"points.json": encode.json_file(plane.pack(parts))}
     return FigureOutput(chart.to_dict(), files, {"det_w_start": float(np.linalg.det(W)), "slider_limit": limit})

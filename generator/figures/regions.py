@@ -12,12 +12,7 @@ from .output import FigureOutput
 def dataset(directive, run, spec, claims) -> FigureOutput:
     X, y = run["X"], run["y"]
     lo, hi = plane.square_extent(X)
-    base = plane.unpacked(encode.url("points.json")).transform_calculate(px="datum.x", py="datum.y")
-    x, yy = plane.axes(lo, hi)
-    curves = base.transform_filter("datum.k <= 1").mark_line(strokeWidth=1, opacity=0.5).encode(
-        x=x, y=yy, detail="g:N", order="o:Q", color=plane.alt.Color("k:N", legend=None, scale=plane.alt.Scale(
-            domain=[0, 1], range=style.CLASS_COLOURS)))
-    chart = plane.sized(plane.alt.layer(curves, plane.drawn(base, lo, hi)))
+    chart = plane.sized(plane.drawn(encode.url("points.json"), lo, hi, class_lines=True))
     return FigureOutput(chart.to_dict(), {"points.json": encode.json_file(plane.pack(plane.classes(X, y)))}, {})
 
 
@@ -27,9 +22,8 @@ def decision_regions(directive, run, spec, claims) -> FigureOutput:
     params = frames.layers(run, frames.best_seed(run))
     activation = spec["model"]["activation"]
     image = frames.class_image(lambda p: frames.forward(params, p, activation)[-1].argmax(1), lo, hi)
-    base = plane.unpacked(encode.url("points.json")).transform_calculate(px="datum.x", py="datum.y")
     chart = plane.sized(plane.alt.layer(plane.region_layer(encode.url("regions.png"), lo, hi),
-                                        plane.drawn(base, lo, hi)))
+                                        plane.drawn(encode.url("points.json"), lo, hi)))
     files = {"points.json": encode.json_file(plane.pack(plane.classes(X, y))),
              "regions.png": encode.class_png(image, style.REGION_COLOURS)}
     accuracy = float((frames.forward(params, X, activation)[-1].argmax(1) == y).mean())
@@ -55,9 +49,8 @@ def hidden_representation(directive, run, spec, claims) -> FigureOutput:
     ends = frames.linear_boundary(*head[0], lo, hi) if len(head) == 1 else None
     if ends:
         parts.append((np.array(ends), np.array([1, 1]), plane.BOUNDARY))
-    base = plane.unpacked(encode.url("points.json")).transform_calculate(px="datum.x", py="datum.y")
     chart = plane.sized(plane.alt.layer(plane.region_layer(encode.url("regions.png"), lo, hi),
-                                        plane.drawn(base, lo, hi, names=("h₁", "h₂"))))
+                                        plane.drawn(encode.url("points.json"), lo, hi, names=("h₁", "h₂"))))
     files = {"points.json": encode.json_file(plane.pack(parts)),
              "regions.png": encode.class_png(image, style.REGION_COLOURS)}
     return FigureOutput(chart.to_dict(), files, {"hidden_accuracy": hidden_accuracy, "layer": layer})

@@ -78,9 +78,7 @@ def _chart(half: float):
     alt = plane.alt
     az = alt.param(name="az", value=30, bind=alt.binding_range(min=0, max=360, step=1, name="turn "))
     el = alt.param(name="el", value=20, bind=alt.binding_range(min=-90, max=90, step=1, name="tilt "))
-    base = (alt.Chart(alt.Data(url=encode.url("points.json"), format=alt.DataFormat(type="json")))
-            .transform_flatten(["x", "y", "z", "g", "k"]).transform_window(o="row_number()")
-            .transform_calculate(px=PROJECT_X, py=PROJECT_Y))
+    base = alt.Chart()
     scale = alt.Scale(domain=[-half * 1.45, half * 1.45], nice=False, zero=False)
     x, yy = alt.X("px:Q", scale=scale, axis=None), alt.Y("py:Q", scale=scale, axis=None)
     sep = base.transform_filter(f"datum.k == {plane.BOUNDARY}").mark_line(
@@ -91,4 +89,7 @@ def _chart(half: float):
                                                 range=[style.GRID_COLOUR] + style.CLASS_COLOURS)))
     points = base.transform_filter(f"datum.k <= {plane.CLASS_B}").mark_circle(size=12, opacity=0.8).encode(
         x=x, y=yy, color=alt.Color("k:N", legend=None, scale=alt.Scale(domain=[0, 1], range=style.CLASS_COLOURS)))
-    return plane.sized(alt.layer(sep, curves, points).add_params(az, el))
+    shown = (alt.layer(sep, curves, points, data=alt.Data(url=encode.url("points.json"), format=alt.DataFormat(type="json")))
+             .transform_flatten(["x", "y", "z", "g", "k"]).transform_window(o="row_number()")
+             .transform_calculate(px=PROJECT_X, py=PROJECT_Y))  # on the parent: computed once per turn
+    return plane.sized(shown.add_params(az, el))

@@ -33,15 +33,15 @@ async function start(el) {
   };
   figure.pause = () => { clearTimeout(figure.timer); show(false); };
   figure.play = () => {
-    if (!frames) return;
-    let i = view.signal("frame");
-    if (i >= frames - 1) i = -1;
+    if (!frames || figure.playing) return;
+    if (view.signal("frame") >= frames - 1) view.signal("frame", -1);
     show(true);
     const tick = async () => {
       if (!figure.playing) return;
-      i += 1;
-      await figure.setFrame(i);
-      if (i >= frames - 1) return show(false);
+      // read the clock from the view each tick, so a reader who scrubs while it plays moves the playhead
+      const next = view.signal("frame") + 1;
+      await figure.setFrame(next);
+      if (next >= frames - 1) return show(false);
       figure.timer = setTimeout(tick, FRAME_MS);
     };
     tick();

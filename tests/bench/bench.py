@@ -1,0 +1,307 @@
+"""Performance figures of the real (full-profile) site, printed beside their targets and written to
+bench-results/bench.json. Benchmarks measure and print; they never assert.
+
+    .venv/bin/python -m tests.bench.bench [--skip-cold] [--skip-lighthouse] [--runs 3] [--moves 40]
+
+(a) cold build: full profile, empty temporary cache, temporary out folder, as a subprocess
+(b) rebuild with nothing changed: full profile, the project .cache, median of 3 subprocess runs
+    (`python -m generator build`, so interpreter start-up and imports count); checks nothing trained
+(c) first page view, gzipped bytes, from the build's build-report.json
+(d) frame change after a scrubber move: median ms of `await figures[id].setFrame(i)` in headless Chromium
+(e) Lighthouse 12 (tests/bench/package.json), mobile, median of 3 runs against the gzip server
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = Path(__file__).resolve().parent
+RESULTS = ROOT / "bench-results"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LIGHTHOUSE = BENCH / "node_modules" / ".bin" / "lighthouse"
+MORPH = "curves-layer-morph"
+CHROME_FLAGS = "--headless --no-sandbox --disable-gpu"
+
+TARGETS = {  # name: (label, unit, target text, passes(value))
+    "cold_build_s": ("cold build (full, empty cache)", "s", "< 60 s", lambda v: v < 60),
+    "rebuild_s": ("rebuild, nothing changed (median)", "s", "< 2 s", lambda v: v < 2),
+    "first_view_gzip_kb": ("first view, gzipped", "KB", "< 600 KB", lambda v: v < 600),
+    "frame_change_ms": ("frame change after scrub (median)", "ms", "< 16 ms", lambda v: v < 16),
+    "lighthouse_performance": ("Lighthouse performance (mobile)", "", ">= 90", lambda v: v >= 90),
+    "lighthouse_accessibility": ("Lighthouse accessibility", "", "100", lambda v: v >= 100),
+}
+
+
+def say(*args):
+    print(*args, file=sys.stderr, flush=True)
+
+
+def build(out: Path, cache: Path, profile: str = "full") -> dict:
+    """One `python -m generator build` as a subprocess; wall time, and what each experiment did."""
+    command = [sys.executable, "-m", "generator", "build", "--profile", profile, "--out", str(out), "--cache", str(cache)]
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    log = done.stdout + done.stderr
+    if done.returncode != 0:
+        raise SystemExit(f"build failed ({' '.join(command)}):\n{log}")
+    statuses = dict(re.findall(r"^\s+(\S+)\s+(cached|trained)\b", log, flags=re.M))
+    report = json.loads((out / "build-report.json").read_text())
+    return {"seconds": round(seconds, 3), "build_seconds": report["seconds"], "statuses": statuses,
+            "trained": sorted(n for n, s in statuses.items() if s == "trained"),
+            "report_statuses": {n: e["status"] for n, e in report["experiments"].items()}, "report": report}
+
+
+def cold_build(tmp: Path) -> dict:
+    say("(a) cold build: full profile, empty cache ...")
+    result = build(tmp / "cold-site", tmp / "cold-cache")
+    result["training_seconds"] = {n: round(e["seconds"], 2) for n, e in result["report"]["experiments"].items()}
+    del result["report"]
+    return result
+
+
+def rebuilds(out: Path, runs: int = 3) -> tuple[dict, dict]:
+    say("(b) rebuild with nothing changed: warm-up run (fills the project .cache if it lacks the full profile) ...")
+    warm = build(out, ROOT / ".cache")
+    timed = []
+    for i in range(runs):
+        say(f"    rebuild {i + 1}/{runs} ...")
+        timed.append(build(out, ROOT / ".cache"))
+    report = timed[-1].pop("report")
+    for run in timed:
+        run.pop("report", None)
+    trained = sorted({n for run in timed for n in run["trained"]} |
+                     {n for run in timed for n, s in run["report_statuses"].items() if s != "cached"})
+    return {"median_s": statistics.median(r["seconds"] for r in timed), "runs_s": [r["seconds"] for r in timed],
+            "in_build_s": [r["build_seconds"] for r in timed], "warmup_trained": warm["trained"],
+            "statuses": timed[-1]["statuses"], "trained_during_timed_runs": trained,
+            "nothing_trained": not trained and bool(timed[-1]["statuses"])}, report
+
+
+def serve(folder: Path):
+    from generator.serve import make_server
+    server = make_server(folder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+FRAME_TIMING = """async ([id, moves]) => {
+  const deadline = performance.now() + 30000;
+  while (!(window.figures && window.figures[id])) {
+    if (performance.now() > deadline) throw new Error('figure ' + id + ' never became ready');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const fig = window.figures[id];
+  const order = [];
+  for (let k = 0; order.length < moves + 5; k++) {
+    const i = (k * 7 + 3) % fig.frames;
+    if (i !== (order.at(-1) ?? 0)) order.push(i);
+  }
+  const times = [];
+  for (const [n, i] of order.entries()) {
+    const t0 = performance.now();
+    await fig.setFrame(i);
+    const ms = performance.now() - t0;
+    if (n >= 5) times.push(ms);  // the first moves warm the JIT up
+  }
+  return {frames: fig.frames, times};
+}"""
+
+
+def frame_change(url: str, moves: int, animated: list[str]) -> dict:
+    """Median ms per scrubber move, for the layer morph (the headline) and every other figure with frames."""
+    say(f"(d) frame change: {moves} scrubber moves per animated figure in headless Chromium ...")
+    from playwright.sync_api import sync_playwright
+    per_figure = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        errors = []
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(url, wait_until="load")
+        page.wait_for_function("typeof window.startAllFigures === 'function'")
+        page.evaluate("window.startAllFigures().then(() => null)")
+        for fid in [MORPH] + [f for f in animated if f != MORPH]:
+            page.locator(f'figure[data-figure="{fid}"]').scroll_into_view_if_needed()
+            result = page.evaluate(FRAME_TIMING, [fid, moves])
+            times = sorted(result["times"])
+            per_figure[fid] = {"median_ms": round(statistics.median(times), 2),
+                               "p90_ms": round(times[int(0.9 * (len(times) - 1))], 2),
+                               "max_ms": round(times[-1], 2), "moves": len(times), "frames": result["frames"]}
+        version = browser.version
+        browser.close()
+    return per_figure[MORPH] | {"figure": MORPH, "chromium": version, "console_errors": errors,
+                                "per_figure": per_figure}
+
+
+def lighthouse(url: str, runs: int, folder: Path) -> dict:
+    if not LIGHTHOUSE.exists():
+        say(f"(e) Lighthouse missing: run `cd tests/bench && npm ci` (or `make bench`); skipped")
+        return {"skipped": "lighthouse not installed in tests/bench/node_modules"}
+    version = subprocess.run([str(LIGHTHOUSE), "--version"], capture_output=True, text=True).stdout.strip()
+    env = os.environ | {"CHROME_PATH": CHROMIUM}
+    reports = []
+    for i in range(runs):
+        say(f"(e) Lighthouse {version} run {i + 1}/{runs} (mobile) ...")
+        path = folder / f"lighthouse-{i + 1}.json"
+        done = subprocess.run([str(LIGHTHOUSE), url, f"--chrome-flags={CHROME_FLAGS}",
+                               "--only-categories=performance,accessibility", "--output=json",
+                               f"--output-path={path}", "--quiet"], cwd=BENCH, env=env, capture_output=True, text=True)
+        if done.returncode != 0 or not path.exists():
+            say(f"    Lighthouse failed ({done.returncode}): {done.stderr[-2000:]}")
+            continue
+        reports.append(json.loads(path.read_text()))
+    if not reports:
+        return {"skipped": "every Lighthouse run failed", "version": version}
+
+    def med(values):
+        values = [v for v in values if v is not None]
+        return round(statistics.median(values), 1) if values else None
+
+    score = lambda r, c: None if r["categories"][c]["score"] is None else r["categories"][c]["score"] * 100
+    metrics = {}
+    for audit in ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
+                  "cumulative-layout-shift", "speed-index"):
+        metrics[audit] = med(r["audits"][audit].get("numericValue") for r in reports)
+    failing = {}
+    for r in reports:
+        for ref in r["categories"]["accessibility"]["auditRefs"]:
+            audit = r["audits"][ref["id"]]
+            if audit["scoreDisplayMode"] in ("manual", "notApplicable", "informative") or audit["score"] is None:
+                continue
+            if audit["score"] < 1:
+                items = (audit.get("details") or {}).get("items") or []
+                failing.setdefault(ref["id"], {
+                    "title": audit["title"], "weight": ref["weight"],
+                    "nodes": [(it.get("node") or {}).get("selector") or (it.get("node") or {}).get("snippet")
+                              for it in items][:8],
+                    "explanation": ((items[0].get("node") or {}).get("explanation") if items else "") or ""})
+    warnings = sorted({w for r in reports for w in r.get("runWarnings", [])})
+    return {"version": version, "runs": len(reports),
+            "performance": med(score(r, "performance") for r in reports),
+            "accessibility": med(score(r, "accessibility") for r in reports),
+            "performance_runs": [score(r, "performance") for r in reports],
+            "accessibility_runs": [score(r, "accessibility") for r in reports],
+            "metrics_ms": metrics, "failing_accessibility_audits": failing, "warnings": warnings}
+
+
+def table(values: dict) -> str:
+    rows = [("measure", "value", "target", "")]
+    for key, (label, unit, target, passes) in TARGETS.items():
+        value = values.get(key)
+        if value is None:
+            rows.append((label, "skipped", target, ""))
+            continue
+        shown = f"{value:.0f}" if unit in ("", "KB") else f"{value:.2f}" if unit == "ms" else f"{value:.1f}"
+        rows.append((label, f"{shown} {unit}".strip(), target, "ok" if passes(value) else "MISSED"))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    line = lambda r: "  ".join(c.ljust(w) if i != 1 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip()
+    return "\n".join([line(rows[0]), "  ".join("-" * w for w in widths)] + [line(r) for r in rows[1:]])
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--skip-cold", action="store_true", help="skip the cold build (about a minute)")
+    parser.add_argument("--skip-lighthouse", action="store_true", help="skip the Lighthouse runs")
+    parser.add_argument("--runs", type=int, default=3, help="rebuild and Lighthouse runs (default: 3)")
+    parser.add_argument("--moves", type=int, default=40, help="scrubber moves timed (default: 40)")
+    args = parser.parse_args(argv)
+    RESULTS.mkdir(exist_ok=True)
+    results: dict = {"when": datetime.datetime.now().isoformat(timespec="seconds"), "profile": "full",
+                     "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                 "platform": platform.platform()}}
+    try:
+        results["commit"] = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
+                                           text=True).stdout.strip() or None
+    except OSError:
+        results["commit"] = None
+    values: dict = {}
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        tmp = Path(tmp)
+        if not args.skip_cold:
+            results["cold_build"] = cold_build(tmp)
+            values["cold_build_s"] = results["cold_build"]["seconds"]
+        results["rebuild"], report = rebuilds(tmp / "site", args.runs)
+        values["rebuild_s"] = results["rebuild"]["median_s"]
+        weight = report["page_weight"]
+        results["page_weight"] = weight
+        values["first_view_gzip_kb"] = weight["first_view_gzip"] / 1024
+        server, url = serve(tmp / "site")
+        try:
+            animated = [fid for fid, info in report["figures"].items() if info["frames"] > 0]
+            results["frame_change"] = frame_change(url, args.moves, animated)
+            values["frame_change_ms"] = results["frame_change"]["median_ms"]
+            if not args.skip_lighthouse:
+                results["lighthouse"] = lighthouse(url, args.runs, RESULTS)
+                values["lighthouse_performance"] = results["lighthouse"].get("performance")
+                values["lighthouse_accessibility"] = results["lighthouse"].get("accessibility")
+        finally:
+            server.shutdown()
+            server.server_close()
+    results["values"] = values
+    results["targets"] = {k: {"target": t[2], "met": None if values.get(k) is None else bool(t[3](values[k]))}
+                          for k, t in TARGETS.items()}
+    (RESULTS / "bench.json").write_text(json.dumps(results, indent=1, sort_keys=True))
+
+    print(table(values))
+    print()
+    if "cold_build" in results:
+        cold = results["cold_build"]
+        print(f"cold build: {cold['seconds']:.1f} s wall ({cold['build_seconds']:.1f} s inside build()); "
+              f"trained {', '.join(cold['trained']) or 'nothing'}")
+    rb = results["rebuild"]
+    print(f"rebuild runs: {', '.join(f'{s:.2f}' for s in rb['runs_s'])} s wall "
+          f"({', '.join(f'{s:.2f}' for s in rb['in_build_s'])} s inside build()); "
+          + ("nothing trained" if rb["nothing_trained"] else f"TRAINED: {rb['trained_during_timed_runs'] or 'unknown'}")
+          + (f"; warm-up trained {', '.join(rb['warmup_trained'])}" if rb["warmup_trained"] else ""))
+    parts = ", ".join(f"{Path(k).name} {v / 1024:.1f}" for k, v in
+                      sorted(results["page_weight"]["first_view_parts_gzip"].items(), key=lambda kv: -kv[1]))
+    print(f"first view parts (KB gzipped): {parts}")
+    fc = results["frame_change"]
+    print(f"frame change: median {fc['median_ms']} ms, p90 {fc['p90_ms']} ms, max {fc['max_ms']} ms over "
+          f"{fc['moves']} moves of {fc['frames']} frames ({fc['chromium']})"
+          + (f"; console errors: {fc['console_errors']}" if fc["console_errors"] else ""))
+    for fid, t in fc["per_figure"].items():
+        if fid != MORPH:
+            print(f"  also {fid}: median {t['median_ms']} ms, p90 {t['p90_ms']} ms, max {t['max_ms']} ms "
+                  f"({t['frames']} frames)")
+    lh = results.get("lighthouse")
+    if lh and "skipped" not in lh:
+        m = lh["metrics_ms"]
+        print(f"Lighthouse {lh['version']} x{lh['runs']}: performance {lh['performance_runs']}, accessibility "
+              f"{lh['accessibility_runs']}; median FCP {m['first-contentful-paint']:.0f} ms, LCP "
+              f"{m['largest-contentful-paint']:.0f} ms, TBT {m['total-blocking-time']:.0f} ms, CLS "
+              f"{m['cumulative-layout-shift']}, SI {m['speed-index']:.0f} ms")
+        for warning in lh["warnings"]:
+            print(f"  warning: {warning}")
+        if lh["accessibility"] is not None and lh["accessibility"] < 100:
+            print("failing accessibility audits:")
+            for audit_id, audit in lh["failing_accessibility_audits"].items():
+                print(f"  {audit_id} (weight {audit['weight']}): {audit['title']}")
+                for node in audit["nodes"]:
+                    print(f"    - {node}")
+                if audit["explanation"]:
+                    print("      " + audit["explanation"].replace("\n", "\n      "))
+    elif lh:
+        print(f"Lighthouse: {lh['skipped']}")
+    print(f"\nwritten {RESULTS / 'bench.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

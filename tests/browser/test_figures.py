@@ -1,0 +1,312 @@
+"""Figures driven as a reader drives them: the scrubber (pointer-style input events and the keyboard), the play
+button, the weight playground's sliders, and every standalone figure page with the data its exported spec names."""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+READY_MS = 20_000
+
+CANVAS_STATS = """(el) => {
+  const c = el.querySelector('.fig-view canvas');
+  if (!c) return null;
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  const counts = new Map(); let ink = 0; let chroma = 0; let hash = 2166136261;
+  for (let i = 0; i < d.length; i += 4) {
+    const k = (d[i] << 16) | (d[i + 1] << 8) | d[i + 2];
+    counts.set(k, (counts.get(k) || 0) + 1);
+    if (k !== 0xffffff) ink++;
+    if (Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 60) chroma++;
+    hash = Math.imul(hash ^ k ^ (d[i + 3] << 24), 16777619);
+  }
+  const box = c.getBoundingClientRect();
+  return {width: c.width, height: c.height, shownWidth: box.width, shownHeight: box.height,
+          colours: [...counts.values()].filter((n) => n >= 20).length, ink: ink / (c.width * c.height), chroma, hash};
+}"""
+
+# Every text the view has drawn (axis labels, annotations), read from Vega's scenegraph.
+DRAWN_TEXT = """(id) => { const out = [];
+  const walk = (node) => { if (!node) return;
+    if (node.marktype === 'text') for (const item of node.items || []) out.push(String(item.text));
+    for (const child of node.items || []) if (child.items) walk(child); };
+  walk(window.figures[id].view.scenegraph().root); return out; }"""
+
+SETTLE = "(id) => window.figures[id].view.runAsync().then(() => null)"
+FRAME = "(id) => window.figures[id].view.runAsync().then((view) => view.signal('frame'))"
+
+
+def assert_draws(stats, where):
+    assert stats is not None, f"{where}: no canvas in .fig-view"
+    assert stats["shownWidth"] > 150 and stats["shownHeight"] > 150, f"{where}: canvas shown at {stats}"
+    # a blank canvas has one colour; axes and grid alone are grey: the data (red and blue classes) is coloured
+    assert stats["colours"] >= 4 and stats["ink"] > 0.005, f"{where}: canvas looks blank: {stats}"
+    assert stats["chroma"] >= 100, f"{where}: nothing coloured is drawn (axes only?): {stats}"
+
+
+def wait_ready(page, ids):
+    try:
+        page.wait_for_function("(ids) => window.figures && ids.every((id) => window.figures[id])",
+                               arg=list(ids), timeout=READY_MS)
+    except Exception as err:
+        ready = page.evaluate("Object.keys(window.figures || {})")
+        errors = page.evaluate("[...document.querySelectorAll('.fig-error')].map((e) => e.textContent)")
+        raise AssertionError(f"not ready: {sorted(set(ids) - set(ready))}; figure errors {errors}; "
+                             f"console {getattr(page, 'problems', [])}") from err
+
+
+@pytest.fixture
+def article(page, site_url, built_site):
+    """The article with every figure started and ready."""
+    _, report = built_site
+    page.goto(site_url, wait_until="load")
+    page.wait_for_function("typeof window.startAllFigures === 'function'")
+    page.evaluate("window.startAllFigures().then(() => null)")
+    wait_ready(page, report["figures"])
+    return page
+
+
+def animated(report):
+    ids = [fid for fid, info in report["figures"].items() if info["frames"] > 0]
+    assert ids, "the build report lists no figure with frames"
+    return ids
+
+
+def pixels(page, fid):
+    return page.locator(f'figure[data-figure="{fid}"]').evaluate(CANVAS_STATS)
+
+
+def frame_of(page, fid):
+    return page.evaluate(FRAME, fid)
+
+
+def test_moving_the_scrubber_changes_the_picture(article, built_site):
+    page, (_, report) = article, built_site
+    for fid in animated(report):
+        frames = report["figures"][fid]["frames"]
+        slider = page.locator(f'figure[data-figure="{fid}"] .fig-bind input[type=range][name=frame]')
+        assert slider.count() == 1, f"{fid}: no frame scrubber"
+        assert (slider.get_attribute("min"), slider.get_attribute("max")) == ("0", str(frames - 1))
+        assert frame_of(page, fid) == 0
+        before = start = pixels(page, fid)
+        targets = [frames // 3, frames - 1]
+        for target in targets:
+            slider.evaluate("(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', {bubbles: true})); }",
+                            target)
+            assert frame_of(page, fid) == target, f"{fid}: input event did not move the frame signal"
+            after = pixels(page, fid)
+            assert after["hash"] != before["hash"], f"{fid}: frame {target} looks the same as the previous one"
+            assert_draws(after, f"{fid} frame {target}")
+            before = after
+        # back to the start: the first picture again (the figure is a pure function of the frame)
+        first = page.evaluate("(id) => window.figures[id].setFrame(0).then(() => null)", fid)
+        assert first is None and frame_of(page, fid) == 0
+        assert slider.input_value() == "0", "the scrubber does not follow the frame set through the player"
+        assert pixels(page, fid)["hash"] == start["hash"], f"{fid}: frame 0 draws differently the second time"
+    assert page.problems == []
+
+
+def test_keyboard_moves_the_scrubber(article, built_site):
+    page, (_, report) = article, built_site
+    for fid in animated(report):
+        frames = report["figures"][fid]["frames"]
+        slider = page.locator(f'figure[data-figure="{fid}"] .fig-bind input[type=range][name=frame]')
+        before = pixels(page, fid)
+        slider.focus()
+        assert page.evaluate("document.activeElement.name") == "frame"
+        page.keyboard.press("ArrowRight")
+        assert frame_of(page, fid) == 1, f"{fid}: ArrowRight did not advance the frame"
+        after = pixels(page, fid)
+        assert after["hash"] != before["hash"], f"{fid}: ArrowRight changed no pixels"
+        page.keyboard.press("End")
+        assert frame_of(page, fid) == frames - 1
+        page.keyboard.press("ArrowLeft")
+        assert frame_of(page, fid) == frames - 2
+        page.keyboard.press("Home")
+        assert frame_of(page, fid) == 0
+        assert pixels(page, fid)["hash"] == before["hash"], f"{fid}: frame 0 draws differently the second time"
+    assert page.problems == []
+
+
+def test_play_advances_and_pause_stops(article, built_site):
+    page, (_, report) = article, built_site
+    for fid in animated(report):
+        fig = page.locator(f'figure[data-figure="{fid}"]')
+        button = fig.locator("button.play")
+        assert button.get_attribute("aria-pressed") == "false"
+        start = frame_of(page, fid)
+        button.click()
+        assert button.get_attribute("aria-pressed") == "true"
+        page.wait_for_function("([id, f]) => window.figures[id].view.signal('frame') >= f + 2",
+                               arg=[fid, start], timeout=1_000)
+        assert page.evaluate("(id) => window.figures[id].playing", fid) is True
+        button.click()
+        assert button.get_attribute("aria-pressed") == "false"
+        assert page.evaluate("(id) => window.figures[id].playing", fid) is False
+        page.wait_for_timeout(150)  # a tick already in flight may land; after that nothing moves
+        stopped = frame_of(page, fid)
+        page.wait_for_timeout(400)
+        assert frame_of(page, fid) == stopped, f"{fid}: frames still advance after pause"
+        assert stopped > start
+        slider = fig.locator(".fig-bind input[type=range][name=frame]")
+        assert slider.input_value() == str(stopped), "the scrubber does not follow playback"
+        # the keyboard works the button too
+        button.focus()
+        page.keyboard.press("Space")
+        assert button.get_attribute("aria-pressed") == "true"
+        page.keyboard.press("Space")
+        assert button.get_attribute("aria-pressed") == "false"
+    assert page.problems == []
+
+
+def test_play_stops_at_the_last_frame_and_restarts_from_the_first(article, built_site):
+    page, (_, report) = article, built_site
+    for fid in animated(report):
+        frames = report["figures"][fid]["frames"]
+        button = page.locator(f'figure[data-figure="{fid}"] button.play')
+        page.evaluate("([id, i]) => window.figures[id].setFrame(i).then(() => null)", [fid, frames - 3])
+        button.click()
+        page.wait_for_function(f"() => document.querySelector('figure[data-figure=\"{fid}\"] button.play')"
+                               ".getAttribute('aria-pressed') === 'false'", timeout=2_000)
+        assert frame_of(page, fid) == frames - 1
+        button.click()  # at the end, play starts over
+        assert button.get_attribute("aria-pressed") == "true"
+        page.wait_for_function("(id) => { const f = window.figures[id].view.signal('frame'); return f >= 0 && f < 10; }",
+                               arg=fid, timeout=1_000)
+        button.click()
+        assert button.get_attribute("aria-pressed") == "false"
+    assert page.problems == []
+
+
+def test_scrubbing_during_playback_is_not_overridden(article, built_site):
+    """A reader who drags the scrubber while the figure plays must not be yanked back to where playback was:
+    playback may pause or carry on from the new frame, but never snap back."""
+    page, (_, report) = article, built_site
+    for fid in animated(report):
+        frames = report["figures"][fid]["frames"]
+        fig = page.locator(f'figure[data-figure="{fid}"]')
+        page.evaluate("(id) => window.figures[id].setFrame(0).then(() => null)", fid)
+        fig.locator("button.play").click()
+        page.wait_for_function("(id) => window.figures[id].view.signal('frame') >= 2", arg=fid, timeout=1_000)
+        target = frames - 8
+        fig.locator(".fig-bind input[type=range][name=frame]").evaluate(
+            "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', {bubbles: true})); }", target)
+        seen = []
+        for _ in range(5):
+            page.wait_for_timeout(40)
+            seen.append(page.evaluate("(id) => window.figures[id].view.signal('frame')", fid))
+        page.evaluate("(id) => window.figures[id].pause()", fid)
+        assert min(seen) >= target, f"{fid}: scrubbed to {target} during playback, then the frame went {seen}"
+    assert page.problems == []
+
+
+def test_weight_playground_slider_moves_the_plane_and_det_label(article, built_site):
+    page, (_, report) = article, built_site
+    fid = "weight-playground"
+    assert fid in report["figures"]
+    fig = page.locator(f'figure[data-figure="{fid}"]')
+    names = fig.locator(".fig-bind input[type=range]").evaluate_all("(els) => els.map((e) => e.name)")
+    assert names == ["w11", "w12", "w21", "w22", "b1", "b2"]
+
+    def weights():
+        return page.evaluate("(id) => Object.fromEntries(['w11','w12','w21','w22'].map("
+                             "(n) => [n, window.figures[id].view.signal(n)]))", fid)
+
+    def det_label():
+        page.evaluate(SETTLE, fid)
+        labels = [t for t in page.evaluate(DRAWN_TEXT, fid) if t.startswith("det W")]
+        assert len(labels) == 1, f"expected one det W label, found {labels}"
+        return labels[0]
+
+    w = weights()
+    start_label = det_label()
+    assert start_label == f"det W = {w['w11'] * w['w22'] - w['w12'] * w['w21']:.2f}"
+    # the caption's starting det W (measured by the build) agrees with what the figure draws at start
+    caption = fig.locator("figcaption").text_content()
+    assert "det W = " in caption, caption
+    stated = float(caption.split("det W = ")[1].split(")")[0].rstrip("."))
+    assert stated == pytest.approx(float(start_label.split("=")[1]), abs=0.05), (caption, start_label)
+    before = pixels(page, fid)
+    slider = fig.locator(".fig-bind input[name=w11]")
+    # drive W to (nearly) singular, as the caption invites: w11 = w12 w21 / w22
+    singular = round(w["w12"] * w["w21"] / w["w22"], 2)
+    lo, hi = float(slider.get_attribute("min")), float(slider.get_attribute("max"))
+    assert lo <= singular <= hi, f"the slider range [{lo}, {hi}] cannot reach det W = 0 (w11 = {singular})"
+    slider.evaluate("(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', {bubbles: true})); }",
+                    singular)
+    assert page.evaluate("(id) => window.figures[id].view.signal('w11')", fid) == pytest.approx(singular)
+    label = det_label()
+    assert label != start_label
+    det = float(label.split("=")[1])
+    assert abs(det) < 0.1, f"w11 = {singular} should make det W nearly 0, label says {label}"
+    after = pixels(page, fid)
+    assert after["hash"] != before["hash"], "moving w11 changed no pixels"
+    assert after["ink"] < before["ink"], "a singular W should flatten the grid (less ink), not spread it"
+    # keyboard on the same slider: one step of 0.01
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("(id) => window.figures[id].view.signal('w11')", fid) == pytest.approx(singular + 0.01)
+    assert det_label() != label
+    assert page.problems == []
+
+
+def spec_data_urls(spec):
+    """Every data file an exported spec names: `url` of data sources and `src` of image marks."""
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key in ("url", "src") and isinstance(value, str) and not value.startswith("data:"):
+                yield value
+            yield from spec_data_urls(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            yield from spec_data_urls(value)
+
+
+def test_every_standalone_figure_page_works(page, site_url, built_site):
+    _, report = built_site
+    failures = []
+    for fid, info in report["figures"].items():
+        page.problems.clear()
+        url = f"{site_url}figures/{fid}/"
+        response = page.goto(url, wait_until="load")
+        assert response.status == 200, url
+        try:
+            wait_ready(page, [fid])
+        except AssertionError as err:
+            failures.append(f"{fid}: {err}")
+            continue
+        fig = page.locator(f'figure[data-figure="{fid}"]')
+        assert fig.count() == 1
+        assert_draws(fig.evaluate(CANVAS_STATS), f"standalone {fid}")
+        assert fig.locator("button.play").count() == (1 if info["frames"] else 0)
+        if info["frames"]:  # the standalone page is interactive too
+            slider = fig.locator(".fig-bind input[type=range][name=frame]")
+            slider.evaluate("(el) => { el.value = '5'; el.dispatchEvent(new Event('input', {bubbles: true})); }")
+            assert frame_of(page, fid) == 5
+        # the exported Vega-Lite spec's data resolves relative to the spec's own URL
+        checked = page.evaluate("""async () => {
+            const specUrl = new URL('spec.vl.json', location.href).href;
+            const spec = await (await fetch(specUrl)).json();
+            const urls = []; const walk = (v) => {
+              if (Array.isArray(v)) v.forEach(walk);
+              else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) {
+                if ((k === 'url' || k === 'src') && typeof x === 'string' && !x.startsWith('data:')) urls.push(x);
+                walk(x); } };
+            walk(spec);
+            return Promise.all([...new Set(urls)].map(async (u) => {
+              const r = await fetch(new URL(u, specUrl)); const body = await r.arrayBuffer();
+              return [u, r.status, body.byteLength, new URL(u, specUrl).href]; }));
+        }""")
+        assert checked, f"{fid}: spec.vl.json names no data file"
+        for u, status, size, absolute in checked:
+            if status != 200 or size == 0:
+                failures.append(f"{fid}: {u} -> {absolute} answered {status} ({size} bytes)")
+            elif not absolute.startswith(site_url):
+                failures.append(f"{fid}: {u} resolves outside the site: {absolute}")
+        for name in ("spec.vg.json", "still.png", "still.svg"):
+            status = page.evaluate("(n) => fetch(n).then((r) => r.status)", name)
+            if status != 200:
+                failures.append(f"{fid}: {name} answered {status}")
+        if page.problems:
+            failures.append(f"{fid}: console errors {page.problems}")
+    assert failures == []
