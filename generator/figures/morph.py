@@ -50,7 +50,7 @@ def layer_morph(directive, run, spec, claims) -> FigureOutput:
     files = {"points.json": encode.json_file(rows), "frames.json": encode.json_file(frame_rows)}
     figure_claims = {"frames": len(path), "min_det_path": min(dets), "swapped_units": bool(swapped),
                      "layers": len(params) - 1}
-    return FigureOutput(chart.to_dict(), files, figure_claims, frames=len(path))
+    return FigureOutput(plane.spec(chart), files, figure_claims, frames=len(path))
 
 
 def _zoom(drawn: list[np.ndarray]) -> np.ndarray:
@@ -80,12 +80,12 @@ def moving_chart(count, activation):
     squash = VEGA_ACTIVATIONS[activation]
 
     def moved(chart):
-        # per frame: look up the frame's numbers on the few packed rows, keep the row of the frame's
-        # layer, and only then unpack and move its points
-        return (plane.unpack(chart.transform_calculate(fk="frame")
-                             .transform_lookup(lookup="fk", from_=alt.LookupData(
-                                 data=frames_data, key="i", fields=["L", "a", "b", "c", "d", "e", "f", "s", "z"]))
-                             .transform_filter("datum.layer == datum.L"))
+        # unpack once; per frame, each point looks up the frame's numbers and is moved in place, so
+        # Vega updates existing marks instead of rebuilding them (measured faster than unpacking per frame)
+        return (plane.unpack(chart).transform_calculate(fk="frame")
+                .transform_lookup(lookup="fk", from_=alt.LookupData(
+                    data=frames_data, key="i", fields=["L", "a", "b", "c", "d", "e", "f", "s", "z"]))
+                .transform_filter("datum.layer == datum.L")
                 .transform_calculate(u="datum.a * datum.x + datum.b * datum.y + datum.e",
                                      v="datum.c * datum.x + datum.d * datum.y + datum.f")
                 .transform_calculate(px=f"((1 - datum.s) * datum.u + datum.s * {squash.replace('U', 'datum.u')}) / datum.z",

@@ -13,6 +13,21 @@ import numpy as np
 from . import encode, style
 
 CLASS_A, CLASS_B, GRID, BORDER, BOUNDARY, CURVE_A, CURVE_B = 0, 1, 2, 3, 4, 5, 6
+# Vega-Lite sorts a line's points by x unless its order is {"value": null} (keep the data's order).
+# Altair's schema rejects null there, so charts carry this marker and spec() swaps in the null;
+# numbering the points with a window transform instead would cost a pass over every point per frame.
+_KEEP_ORDER = -7.5e-7
+IN_DATA_ORDER = alt.value(_KEEP_ORDER)
+
+
+def spec(chart) -> dict:
+    """The chart's Vega-Lite spec, with lines kept in data order."""
+    def fix(node):
+        if isinstance(node, dict):
+            return {k: ({"value": None} if k == "order" and v == {"value": _KEEP_ORDER} else fix(v))
+                    for k, v in node.items()}
+        return [fix(v) for v in node] if isinstance(node, list) else node
+    return fix(chart.to_dict())
 
 
 def pack(parts: list[tuple[np.ndarray, np.ndarray, int]]) -> list[dict]:
@@ -30,8 +45,8 @@ def classes(X: np.ndarray, y: np.ndarray, line_offset: int = 0):
 
 
 def unpack(chart):
-    """Packed rows -> one row per point, numbered (o) so lines keep their order."""
-    return chart.transform_flatten(["x", "y", "g", "k"]).transform_window(o="row_number()")
+    """Packed rows -> one row per point; lines are drawn in this order (see IN_DATA_ORDER)."""
+    return chart.transform_flatten(["x", "y", "g", "k"])
 
 
 def as_drawn(chart):
@@ -64,7 +79,7 @@ def drawn(url: str, lo: float, hi: float, names=("x₁", "x₂"), prepare=as_dra
     """
     x, y = axes(lo, hi, names)
     c = alt.Chart()
-    line = dict(detail="g:N", order="o:Q", x=x, y=y)
+    line = dict(detail="g:N", order=IN_DATA_ORDER, x=x, y=y)
     layers = [
         c.transform_filter(f"datum.k == {GRID}").mark_line(
             color=style.GRID_COLOUR, strokeWidth=0.6, opacity=0.8, clip=True).encode(**line),

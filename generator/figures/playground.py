@@ -34,4 +34,4 @@ def weight_playground(directive, run, spec, claims) -> FigureOutput:
     points = plane.drawn(encode.url("points.json"), -1.05, 1.05, names=("h₁", "h₂"), prepare=moved)
     chart = plane.sized(alt.layer(points, det).add_params(*sliders))
     files = {"points.json": encode.json_file(plane.pack(parts))}
-    return FigureOutput(chart.to_dict(), files, {"det_w_start": float(np.linalg.det(W)), "slider_limit": limit})
+    return FigureOutput(plane.spec(chart), files, {"det_w_start": float(np.linalg.det(W)), "slider_limit": limit})

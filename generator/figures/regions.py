@@ -13,7 +13,7 @@ def dataset(directive, run, spec, claims) -> FigureOutput:
     X, y = run["X"], run["y"]
     lo, hi = plane.square_extent(X)
     chart = plane.sized(plane.drawn(encode.url("points.json"), lo, hi, class_lines=True))
-    return FigureOutput(chart.to_dict(), {"points.json": encode.json_file(plane.pack(plane.classes(X, y)))}, {})
+    return FigureOutput(plane.spec(chart), {"points.json": encode.json_file(plane.pack(plane.classes(X, y)))}, {})
 
 
 def decision_regions(directive, run, spec, claims) -> FigureOutput:
@@ -27,7 +27,7 @@ def decision_regions(directive, run, spec, claims) -> FigureOutput:
     files = {"points.json": encode.json_file(plane.pack(plane.classes(X, y))),
              "regions.png": encode.class_png(image, style.REGION_COLOURS)}
     accuracy = float((frames.forward(params, X, activation)[-1].argmax(1) == y).mean())
-    return FigureOutput(chart.to_dict(), files, {"shown_accuracy": accuracy})
+    return FigureOutput(plane.spec(chart), files, {"shown_accuracy": accuracy})
 
 
 def hidden_representation(directive, run, spec, claims) -> FigureOutput:
@@ -53,4 +53,4 @@ def hidden_representation(directive, run, spec, claims) -> FigureOutput:
                                         plane.drawn(encode.url("points.json"), lo, hi, names=("h₁", "h₂"))))
     files = {"points.json": encode.json_file(plane.pack(parts)),
              "regions.png": encode.class_png(image, style.REGION_COLOURS)}
-    return FigureOutput(chart.to_dict(), files, {"hidden_accuracy": hidden_accuracy, "layer": layer})
+    return FigureOutput(plane.spec(chart), files, {"hidden_accuracy": hidden_accuracy, "layer": layer})

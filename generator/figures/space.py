@@ -39,7 +39,7 @@ def rotatable_3d(directive, run, spec, claims) -> FigureOutput:
     accuracy = float((frames.forward(head, points, activation)[-1].argmax(1) == y).mean())
     half = float(np.abs(np.concatenate([p[0] for p in parts])).max()) * 1.05
     chart = _chart(half)
-    return FigureOutput(chart.to_dict(), {"points.json": encode.json_file(rows)},
+    return FigureOutput(plane.spec(chart), {"points.json": encode.json_file(rows)},
                         {"shown_accuracy": accuracy, "space": space})
 
 
@@ -82,14 +82,14 @@ def _chart(half: float):
     scale = alt.Scale(domain=[-half * 1.45, half * 1.45], nice=False, zero=False)
     x, yy = alt.X("px:Q", scale=scale, axis=None), alt.Y("py:Q", scale=scale, axis=None)
     sep = base.transform_filter(f"datum.k == {plane.BOUNDARY}").mark_line(
-        color="#222", strokeWidth=0.8, opacity=0.7).encode(x=x, y=yy, detail="g:N", order="o:Q")
+        color="#222", strokeWidth=0.8, opacity=0.7).encode(x=x, y=yy, detail="g:N", order=plane.IN_DATA_ORDER)
     curves = base.transform_filter(f"datum.k >= {plane.CURVE_A} || datum.k == {plane.GRID}").mark_line(
-        strokeWidth=1.2).encode(x=x, y=yy, detail="g:N", order="o:Q", color=alt.Color(
+        strokeWidth=1.2).encode(x=x, y=yy, detail="g:N", order=plane.IN_DATA_ORDER, color=alt.Color(
             "k:N", legend=None, scale=alt.Scale(domain=[plane.GRID, plane.CURVE_A, plane.CURVE_B],
                                                 range=[style.GRID_COLOUR] + style.CLASS_COLOURS)))
     points = base.transform_filter(f"datum.k <= {plane.CLASS_B}").mark_circle(size=12, opacity=0.8).encode(
         x=x, y=yy, color=alt.Color("k:N", legend=None, scale=alt.Scale(domain=[0, 1], range=style.CLASS_COLOURS)))
     shown = (alt.layer(sep, curves, points, data=alt.Data(url=encode.url("points.json"), format=alt.DataFormat(type="json")))
-             .transform_flatten(["x", "y", "z", "g", "k"]).transform_window(o="row_number()")
+             .transform_flatten(["x", "y", "z", "g", "k"])
              .transform_calculate(px=PROJECT_X, py=PROJECT_Y))  # on the parent: computed once per turn
     return plane.sized(shown.add_params(az, el))

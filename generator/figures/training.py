@@ -46,7 +46,7 @@ def training_motion(directive, run, spec, claims) -> FigureOutput:
     accuracy = np.array(accuracy)
     claims_out = {"frames": len(rows), "final_accuracy": float(accuracy[-1]), "start_accuracy": float(accuracy[0]),
                   "best_snapshot_accuracy": float(accuracy.max())}
-    return FigureOutput(moving_chart(len(rows), activation).to_dict(), files, claims_out, frames=len(rows))
+    return FigureOutput(plane.spec(moving_chart(len(rows), activation)), files, claims_out, frames=len(rows))
 
 
 def base_parts(directive, X, y):
