@@ -1,5 +1,4 @@
 """Sections: front matter, figure directives, citations; every problem with its file and line."""
-from pathlib import Path
 
 from generator import content, figures
 

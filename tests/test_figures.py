@@ -5,7 +5,6 @@ import re
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from generator import cache, frames
 from generator.runs import run_key

@@ -24,13 +24,11 @@ def training_motion(directive, run, spec, claims) -> FigureOutput:
     if first.shape[0] != 2 or len(frames.layers(run, seed)) != 2:
         raise ValueError("training-motion needs one hidden layer of 2 units")
     parts = base_parts(directive, X, y)
-    base = np.concatenate([xy for xy, _, _ in parts])
     snapshots = run["snapshot_steps"]
     rows, accuracy = [], []
     for i, step in enumerate(snapshots):
         (W, b), (W_out, b_out) = frames.layers(run, seed, i)
         M = W if W.shape[1] == 2 else np.hstack([W, np.zeros((2, 1))])  # 1-D input drawn as (x, 0)
-        hidden = np.tanh(base @ M.T + b)
         zoom = 1.05
         accuracy.append(float((frames.forward(frames.layers(run, seed, i), X, activation)[-1].argmax(1) == y).mean()))
         row = {"i": i, "L": 0, "a": M[0, 0], "b": M[0, 1], "c": M[1, 0], "d": M[1, 1], "e": b[0], "f": b[1], "s": 1,

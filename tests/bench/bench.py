@@ -150,7 +150,7 @@ def frame_change(url: str, moves: int, animated: list[str]) -> dict:
 
 def lighthouse(url: str, runs: int, folder: Path) -> dict:
     if not LIGHTHOUSE.exists():
-        say(f"(e) Lighthouse missing: run `cd tests/bench && npm ci` (or `make bench`); skipped")
+        say("(e) Lighthouse missing: run `cd tests/bench && npm ci` (or `make bench`); skipped")
         return {"skipped": "lighthouse not installed in tests/bench/node_modules"}
     version = subprocess.run([str(LIGHTHOUSE), "--version"], capture_output=True, text=True).stdout.strip()
     env = os.environ | {"CHROME_PATH": CHROMIUM}
