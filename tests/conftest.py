@@ -43,13 +43,17 @@ def browser():
         launched.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh page that records console errors and page errors in page.problems."""
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
+def watched_page(context):
+    """A new page of the context that records console errors and page errors in page.problems."""
     pg = context.new_page()
     pg.problems = []
     pg.on("console", lambda m: m.type == "error" and pg.problems.append(m.text))
     pg.on("pageerror", lambda e: pg.problems.append(str(e)))
-    yield pg
+    return pg
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    yield watched_page(context)
     context.close()

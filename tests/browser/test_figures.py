@@ -4,26 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from .figure_checks import CANVAS_STATS, assert_draws, wait_ready
+
 pytestmark = pytest.mark.browser
-
-READY_MS = 20_000
-
-CANVAS_STATS = """(el) => {
-  const c = el.querySelector('.fig-view canvas');
-  if (!c) return null;
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  const counts = new Map(); let ink = 0; let chroma = 0; let hash = 2166136261;
-  for (let i = 0; i < d.length; i += 4) {
-    const k = (d[i] << 16) | (d[i + 1] << 8) | d[i + 2];
-    counts.set(k, (counts.get(k) || 0) + 1);
-    if (k !== 0xffffff) ink++;
-    if (Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 60) chroma++;
-    hash = Math.imul(hash ^ k ^ (d[i + 3] << 24), 16777619);
-  }
-  const box = c.getBoundingClientRect();
-  return {width: c.width, height: c.height, shownWidth: box.width, shownHeight: box.height,
-          colours: [...counts.values()].filter((n) => n >= 20).length, ink: ink / (c.width * c.height), chroma, hash};
-}"""
 
 # Every text the view has drawn (axis labels, annotations), read from Vega's scenegraph.
 DRAWN_TEXT = """(id) => { const out = [];
@@ -36,23 +19,8 @@ SETTLE = "(id) => window.figures[id].view.runAsync().then(() => null)"
 FRAME = "(id) => window.figures[id].view.runAsync().then((view) => view.signal('frame'))"
 
 
-def assert_draws(stats, where):
-    assert stats is not None, f"{where}: no canvas in .fig-view"
-    assert stats["shownWidth"] > 150 and stats["shownHeight"] > 150, f"{where}: canvas shown at {stats}"
-    # a blank canvas has one colour; axes and grid alone are grey: the data (red and blue classes) is coloured
-    assert stats["colours"] >= 4 and stats["ink"] > 0.005, f"{where}: canvas looks blank: {stats}"
-    assert stats["chroma"] >= 100, f"{where}: nothing coloured is drawn (axes only?): {stats}"
 
 
-def wait_ready(page, ids):
-    try:
-        page.wait_for_function("(ids) => window.figures && ids.every((id) => window.figures[id])",
-                               arg=list(ids), timeout=READY_MS)
-    except Exception as err:
-        ready = page.evaluate("Object.keys(window.figures || {})")
-        errors = page.evaluate("[...document.querySelectorAll('.fig-error')].map((e) => e.textContent)")
-        raise AssertionError(f"not ready: {sorted(set(ids) - set(ready))}; figure errors {errors}; "
-                             f"console {getattr(page, 'problems', [])}") from err
 
 
 @pytest.fixture
