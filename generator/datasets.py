@@ -58,14 +58,37 @@ def interval_1d(points_per_class: int = 200, inner: float = 1 / 3, outer_from: f
     return X.astype(np.float32), y.astype(np.int64)
 
 
+def tori(points_per_class: int = 400, tube: float = 0.25, b_centre_x: float = 1.0, seed: int = 0):
+    """Olah's O12: two solid tori of core radius 1. A lies in the xy-plane around the origin; B in the
+    xz-plane around (b_centre_x, 0, 0). With b_centre_x = 1, B's core passes through A's hole (a link);
+    with b_centre_x > 2 + 2 * tube the two sit side by side (an unlink)."""
+    rng = np.random.default_rng(seed)
+
+    def solid_torus(radial, normal, centre):
+        t = rng.uniform(0, 2 * np.pi, points_per_class)
+        phi = rng.uniform(0, 2 * np.pi, points_per_class)
+        r = tube * np.sqrt(rng.uniform(0, 1, points_per_class))
+        out = radial(t)  # unit vectors from the core circle's centre
+        return centre + out + r[:, None] * (np.cos(phi)[:, None] * out + np.sin(phi)[:, None] * normal)
+
+    zeros = lambda t: np.zeros_like(t)
+    A = solid_torus(lambda t: np.stack([np.cos(t), np.sin(t), zeros(t)], 1), np.array([0.0, 0.0, 1.0]), np.zeros(3))
+    B = solid_torus(lambda t: np.stack([np.cos(t), zeros(t), np.sin(t)], 1), np.array([0.0, 1.0, 0.0]),
+                    np.array([b_centre_x, 0.0, 0.0]))
+    X = np.concatenate([A, B])
+    y = np.repeat([0, 1], points_per_class)
+    return X.astype(np.float32), y.astype(np.int64)
+
+
 # Datasets whose points are random draws from continuous sets: claims also score a dense fresh sample.
-SAMPLED = {"annulus", "interval-1d"}
+SAMPLED = {"annulus", "interval-1d", "tori"}
 
 KINDS = {
     "annulus": annulus,
     "interval-1d": interval_1d,
     "two-curves": two_curves,
     "spirals": spirals,
+    "tori": tori,
 }
 
 

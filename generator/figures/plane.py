@@ -20,6 +20,17 @@ _KEEP_ORDER = -7.5e-7
 IN_DATA_ORDER = alt.value(_KEEP_ORDER)
 
 
+def kind_colour(legend: bool = False) -> alt.Color:
+    """Colour by k. Every layer of a chart must use this one scale: Vega-Lite merges the colour scales of
+    layers, so two layers with different domains would recolour each other's classes."""
+    scale = alt.Scale(domain=[CLASS_A, CLASS_B, GRID, CURVE_A, CURVE_B],
+                      range=[*style.CLASS_COLOURS, style.GRID_COLOUR, *style.CLASS_COLOURS])
+    if not legend:
+        return alt.Color("k:N", scale=scale, legend=None)
+    return alt.Color("k:N", scale=scale, legend=alt.Legend(
+        title=None, orient="bottom", values=[CLASS_A, CLASS_B], labelExpr="datum.label == '0' ? 'class A' : 'class B'"))
+
+
 def spec(chart) -> dict:
     """The chart's Vega-Lite spec, with lines kept in data order."""
     def fix(node):
@@ -86,19 +97,15 @@ def drawn(url: str, lo: float, hi: float, names=("x₁", "x₂"), prepare=as_dra
         c.transform_filter(f"datum.k == {BORDER}").mark_line(
             color=style.BORDER_COLOUR, strokeWidth=1.6, clip=True).encode(**line),
         c.transform_filter(f"datum.k >= {CURVE_A}").mark_line(strokeWidth=1.4, clip=True).encode(
-            **line, color=alt.Color("k:N", legend=None, scale=alt.Scale(domain=[CURVE_A, CURVE_B],
-                                                                        range=style.CLASS_COLOURS))),
+            **line, color=kind_colour(legend=True)),
         c.transform_filter(f"datum.k == {BOUNDARY}").mark_line(
             color=style.BORDER_COLOUR, strokeDash=[5, 3], strokeWidth=1.5, clip=True).encode(**line),
     ]
-    classes = alt.Scale(domain=[CLASS_A, CLASS_B], range=style.CLASS_COLOURS)
-    colour = alt.Color("k:N", scale=classes,
-                       legend=alt.Legend(title=None, orient="bottom", labelExpr="datum.label == '0' ? 'class A' : 'class B'"))
     if class_lines:
         layers.append(c.transform_filter(f"datum.k <= {CLASS_B}").mark_line(strokeWidth=1, opacity=0.5, clip=True)
-                      .encode(**line, color=alt.Color("k:N", legend=None, scale=classes)))
+                      .encode(**line, color=kind_colour(legend=True)))
     layers.append(c.transform_filter(f"datum.k <= {CLASS_B}").mark_circle(size=14, opacity=0.9, clip=True).encode(
-        x=x, y=y, color=colour))
+        x=x, y=y, color=kind_colour(legend=True)))
     return prepare(alt.layer(*layers, data=alt.Data(url=url, format=alt.DataFormat(type="json"))))
 
 

@@ -1,14 +1,14 @@
 """A rotatable 3-D view (O10, O12): the reader turns it with two sliders; Vega expressions project it.
 
-Shows either a 3-D input (space: input) or a 3-unit hidden layer (space: hidden) with the output's
-separating plane drawn as a grid inside the cube [-1, 1]^3.
+Shows either a 3-D input (space: input) or the last hidden layer when it has 3 units (space: hidden),
+with the output's separating plane drawn as a grid inside the cube [-1, 1]^3.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .. import frames
-from . import encode, plane, style
+from . import encode, plane
 from .output import FigureOutput
 from .training import base_parts
 
@@ -29,12 +29,12 @@ def rotatable_3d(directive, run, spec, claims) -> FigureOutput:
         parts = plane.classes(X, y)
         points, head = X, params
     else:
-        if params[0][0].shape[0] != 3 or len(params) != 2:
-            raise ValueError("space: hidden needs one hidden layer of 3 units")
-        parts = base_parts(directive, X, y)
-        through = lambda p: frames.forward(params[:1], p, activation, logits=False)[-1]
+        if len(params) < 2 or params[-2][0].shape[0] != 3:
+            raise ValueError("space: hidden needs a last hidden layer of 3 units")
+        parts = plane.classes(X, y) if X.shape[1] == 3 else base_parts(directive, X, y)
+        through = lambda p: frames.forward(params[:-1], p, activation, logits=False)[-1]
         parts = [(through(xy), g, k) for xy, g, k in parts]
-        points, head = through(X), params[1:]
+        points, head = through(X), params[-1:]
     rows = [_pack3(parts + _plane_grid(*head[0]) if len(head) == 1 and head[0][0].shape[1] == 3 else parts)]
     accuracy = float((frames.forward(head, points, activation)[-1].argmax(1) == y).mean())
     half = float(np.abs(np.concatenate([p[0] for p in parts])).max()) * 1.05
@@ -84,11 +84,9 @@ def _chart(half: float):
     sep = base.transform_filter(f"datum.k == {plane.BOUNDARY}").mark_line(
         color="#222", strokeWidth=0.8, opacity=0.7).encode(x=x, y=yy, detail="g:N", order=plane.IN_DATA_ORDER)
     curves = base.transform_filter(f"datum.k >= {plane.CURVE_A} || datum.k == {plane.GRID}").mark_line(
-        strokeWidth=1.2).encode(x=x, y=yy, detail="g:N", order=plane.IN_DATA_ORDER, color=alt.Color(
-            "k:N", legend=None, scale=alt.Scale(domain=[plane.GRID, plane.CURVE_A, plane.CURVE_B],
-                                                range=[style.GRID_COLOUR] + style.CLASS_COLOURS)))
+        strokeWidth=1.2).encode(x=x, y=yy, detail="g:N", order=plane.IN_DATA_ORDER, color=plane.kind_colour())
     points = base.transform_filter(f"datum.k <= {plane.CLASS_B}").mark_circle(size=12, opacity=0.8).encode(
-        x=x, y=yy, color=alt.Color("k:N", legend=None, scale=alt.Scale(domain=[0, 1], range=style.CLASS_COLOURS)))
+        x=x, y=yy, color=plane.kind_colour())
     shown = (alt.layer(sep, curves, points, data=alt.Data(url=encode.url("points.json"), format=alt.DataFormat(type="json")))
              .transform_flatten(["x", "y", "z", "g", "k"])
              .transform_calculate(px=PROJECT_X, py=PROJECT_Y))  # on the parent: computed once per turn
