@@ -28,7 +28,7 @@ def kind_colour(legend: bool = False) -> alt.Color:
     if not legend:
         return alt.Color("k:N", scale=scale, legend=None)
     return alt.Color("k:N", scale=scale, legend=alt.Legend(
-        title=None, orient="bottom", values=[CLASS_A, CLASS_B], labelExpr="datum.label == '0' ? 'class A' : 'class B'"))
+        title=None, orient="bottom", values=[CLASS_A, CLASS_B], symbolOpacity=1, labelExpr="datum.label == '0' ? 'class A' : 'class B'"))
 
 
 def spec(chart) -> dict:

@@ -40,6 +40,11 @@ def pixels(page, fid):
     return page.locator(f'figure[data-figure="{fid}"]').evaluate(CANVAS_STATS)
 
 
+def rendered(page, fid):
+    """The view rendered afresh to PNG (a data URL): the picture of the figure's current state."""
+    return page.evaluate("(id) => window.figures[id].view.toImageURL('png')", fid)
+
+
 def frame_of(page, fid):
     return page.evaluate(FRAME, fid)
 
@@ -52,7 +57,8 @@ def test_moving_the_scrubber_changes_the_picture(article, built_site):
         assert slider.count() == 1, f"{fid}: no frame scrubber"
         assert (slider.get_attribute("min"), slider.get_attribute("max")) == ("0", str(frames - 1))
         assert frame_of(page, fid) == 0
-        before = start = pixels(page, fid)
+        before = pixels(page, fid)
+        start = rendered(page, fid)
         targets = [frames // 3, frames - 1]
         for target in targets:
             slider.evaluate("(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', {bubbles: true})); }",
@@ -66,7 +72,9 @@ def test_moving_the_scrubber_changes_the_picture(article, built_site):
         first = page.evaluate("(id) => window.figures[id].setFrame(0).then(() => null)", fid)
         assert first is None and frame_of(page, fid) == 0
         assert slider.input_value() == "0", "the scrubber does not follow the frame set through the player"
-        assert pixels(page, fid)["hash"] == start["hash"], f"{fid}: frame 0 draws differently the second time"
+        # compared as a fresh render: the on-screen canvas redraws only dirty regions, and Vega's partial
+        # redraw can leave a legend's anti-aliased edge a shade darker, which is not the figure's state
+        assert rendered(page, fid) == start, f"{fid}: frame 0 draws differently the second time"
     assert page.problems == []
 
 
