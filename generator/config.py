@@ -59,10 +59,12 @@ TRAIN_KEYS = {
     "snapshots": (int, _positive, "how many weight snapshots to record, evenly spaced, first and last included"),
     "weight_decay": (float, _nonnegative, "penalty on squared weights (matrices only), times 1/2"),
     "identity_pull": (float, _nonnegative, "penalty pulling square weight matrices toward the identity"),
+    "contractive": (float, _nonnegative, "penalty on the squared Frobenius norm of the last hidden layer's "
+                                         "Jacobian with respect to the input, at the training points"),
 }
 MODEL_DEFAULTS = {"activation": "tanh", "init": "glorot-uniform", "init_std": 1e-6, "bias": True}
 TRAIN_DEFAULTS = {"optimizer": "adam", "batch_size": 0, "first_seed": 0, "snapshots": 50,
-                  "weight_decay": 0.0, "identity_pull": 0.0}
+                  "weight_decay": 0.0, "identity_pull": 0.0, "contractive": 0.0}
 SECTIONS = {"data", "model", "train", "quick", "meta"}
 
 

@@ -137,3 +137,17 @@ def apply_frame(frame: dict, x: np.ndarray, activation: str = "tanh") -> np.ndar
     """Where the points x (entering the frame's layer) are drawn in this frame: the formula the page uses."""
     u = x @ frame["M"].T + frame["c"]
     return (1 - frame["s"]) * u + frame["s"] * ACTIVATIONS[activation](u)
+
+
+def stretch(params, x: np.ndarray, activation: str = "tanh") -> np.ndarray:
+    """Largest singular value of d(last hidden layer)/d(input) at each point: how much the network
+    stretches the input there (the chain rule through every hidden layer)."""
+    slopes = {"tanh": lambda h, u: 1 - h ** 2, "relu": lambda h, u: (u > 0).astype(float),
+              "sigmoid": lambda h, u: h * (1 - h)}[activation]
+    h = np.asarray(x, np.float64)
+    J = np.broadcast_to(np.eye(h.shape[1]), (len(h), h.shape[1], h.shape[1]))
+    for W, b in params[:-1]:
+        u = h @ W.T + b
+        h = ACTIVATIONS[activation](u)
+        J = slopes(h, u)[:, :, None] * np.einsum("oi,nij->noj", W, J)
+    return np.linalg.svd(J, compute_uv=False)[:, 0]

@@ -36,6 +36,17 @@ class BatchedMLP(nn.Module):
         self.biases = nn.ParameterList(
             [nn.Parameter(torch.zeros(len(seeds), out), requires_grad=bias) for out in sizes[1:]])
 
+    def hidden_jacobian(self, x):
+        """d(last hidden layer)/d(input) at each point, by the chain rule: (S, N, width, inputs)."""
+        h = x.expand(self.weights[0].shape[0], *x.shape) if x.dim() == 2 else x
+        J = torch.eye(h.shape[-1]).expand(*h.shape[:2], -1, -1)
+        for w, b in zip(self.weights[:-1], self.biases[:-1]):
+            u = torch.baddbmm(b.unsqueeze(1), h, w.transpose(1, 2))
+            h = self.act(u)
+            slope = 1 - h ** 2 if self.act is torch.tanh else (u > 0).to(u.dtype) if self.act is torch.relu else h * (1 - h)
+            J = slope.unsqueeze(-1) * torch.einsum("soi,snij->snoj", w, J)
+        return J
+
     def forward(self, x):
         # x: (N, in) shared by every seed, or (S, N, in)
         h = x.expand(self.weights[0].shape[0], *x.shape) if x.dim() == 2 else x

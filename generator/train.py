@@ -52,6 +52,8 @@ def train(name: str, spec: dict) -> dict[str, np.ndarray]:
         logits = model(xb)
         per_seed = F.cross_entropy(logits.transpose(1, 2), yb.expand(len(seeds), -1), reduction="none").mean(1)
         loss = per_seed + _penalty(model, opts)
+        if opts["contractive"]:
+            loss = loss + opts["contractive"] * (model.hidden_jacobian(xb) ** 2).sum((2, 3)).mean(1)
         # backward: seeds are independent, so the sum's gradient is each seed's own
         optimiser.zero_grad()
         loss.sum().backward()

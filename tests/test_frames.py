@@ -66,3 +66,12 @@ def test_grid_lines_and_boundary():
 def test_class_image_matches_the_classifier():
     image = frames.class_image(lambda p: (p[:, 0] > 0).astype(int), -1, 1, resolution=10)
     assert image[:, :5].sum() == 0 and image[:, 5:].min() == 1
+
+
+def test_stretch_matches_finite_differences():
+    params = random_params(layers=2, det_sign=1)
+    x = RNG.uniform(-1, 1, (20, 2))
+    eps = 1e-6
+    hidden = lambda p: frames.forward(params[:-1], p, logits=False)[-1]
+    J = np.stack([(hidden(x + eps * e) - hidden(x - eps * e)) / (2 * eps) for e in np.eye(2)], axis=2)
+    assert np.allclose(frames.stretch(params, x), np.linalg.svd(J, compute_uv=False)[:, 0], rtol=1e-5)

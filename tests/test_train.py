@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC = {"data": {"kind": "two-curves", "points_per_class": 21, "noise": 0.0, "seed": 0},
         "model": {"hidden": [2], "activation": "tanh", "init": "glorot-uniform", "init_std": 1e-6, "bias": True},
         "train": {"optimizer": "adam", "learning_rate": 0.05, "steps": 40, "batch_size": 0, "seeds": 3,
-                  "first_seed": 0, "snapshots": 5, "weight_decay": 0.0, "identity_pull": 0.0}}
+                  "first_seed": 0, "snapshots": 5, "weight_decay": 0.0, "identity_pull": 0.0,
+                  "contractive": 0.0}}
 
 
 def test_two_curves_lie_on_their_curves():
@@ -67,3 +68,25 @@ def test_every_content_experiment_trains_a_few_steps(path):
     spec["train"] |= {"steps": 3, "seeds": 2, "snapshots": 2}
     run = train.train(exp.id, spec)
     assert np.isfinite(run["loss"]).all() and run["accuracy"].shape == (2,)
+
+
+def test_hidden_jacobian_matches_autograd_and_the_contractive_penalty_shrinks_it():
+    model = BatchedMLP([2, 3, 2, 2], "tanh", seeds=[1, 2])
+    x = torch.rand(5, 2)
+    J = model.hidden_jacobian(x)
+    for s in range(2):
+        for n in range(5):
+            def hidden(p, s=s):
+                h = p
+                for w, b in zip(model.weights[:-1], model.biases[:-1]):
+                    h = torch.tanh(h @ w[s].T + b[s])
+                return h
+            assert torch.allclose(J[s, n], torch.autograd.functional.jacobian(hidden, x[n]), atol=1e-5)
+    plain = train.train("t", SPEC)
+    pulled = copy.deepcopy(SPEC)
+    pulled["train"]["contractive"] = 1.0
+    contracted = train.train("t", pulled)
+    from generator import frames
+    X = plain["X"]
+    stretch = lambda run: np.mean([frames.stretch(frames.layers(run, s), X).mean() for s in range(3)])
+    assert stretch(contracted) < stretch(plain)

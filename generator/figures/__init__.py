@@ -32,6 +32,7 @@ KINDS = {
                             _PLANE + ("figures/morph", "figures/training")),
     "rotatable-3d": Kind("space:rotatable_3d", {"space": str, "circles": flag, "circle_count": int},
                          _PLANE + ("figures/training", "figures/space")),
+    "stretch-map": Kind("stretch:stretch_map", {}, _PLANE + ("figures/stretch",)),
     "weight-playground": Kind("playground:weight_playground", {}, _PLANE + ("figures/playground",)),
 }
 

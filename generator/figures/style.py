@@ -12,3 +12,15 @@ CONFIG = {
     "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#eee", "domainColor": "#999"},
     "font": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
 }
+
+# Viridis at nine evenly spaced stops (the scheme Vega calls 'viridis'), for heat maps drawn as images.
+VIRIDIS = ["#440154", "#472d7b", "#3b528b", "#2c728e", "#21918c", "#28ae80", "#5ec962", "#addc30", "#fde725"]
+
+
+def viridis(levels: int = 256) -> list[tuple[int, int, int]]:
+    """The viridis stops interpolated to `levels` RGB colours."""
+    import numpy as np
+    stops = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in VIRIDIS], float)
+    at = np.linspace(0, len(stops) - 1, levels)
+    rgb = np.stack([np.interp(at, np.arange(len(stops)), stops[:, k]) for k in range(3)], 1)
+    return [tuple(int(round(v)) for v in row) for row in rgb]

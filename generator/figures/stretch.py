@@ -1,0 +1,39 @@
+"""O13, the easy way out: how much the network stretches the input plane, as a heat map.
+
+Stretch at a point is the largest singular value of the Jacobian of the last hidden layer with respect
+to the input: how far apart two nearby inputs end up, per unit of distance. Drawn on a log scale.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import frames
+from . import encode, plane, style
+from .output import FigureOutput
+
+
+def stretch_map(directive, run, spec, claims) -> FigureOutput:
+    alt = plane.alt
+    X, y = run["X"], run["y"]
+    if X.shape[1] != 2:
+        raise ValueError("stretch-map needs a 2-D input")
+    activation = spec["model"]["activation"]
+    params = frames.layers(run, frames.best_seed(run))
+    lo, hi = plane.square_extent(X)
+    field = frames.class_image(lambda p: frames.stretch(params, p, activation), lo, hi, resolution=160)
+    at_data = frames.stretch(params, X, activation)
+    low, high = float(np.percentile(field, 1)), float(field.max())
+    levels = np.clip((np.log(field) - np.log(low)) / (np.log(high) - np.log(low)), 0, 1) * 255
+    legend_rows = [{"s": round(low, 3)}, {"s": round(high, 3)}]
+    key = alt.Chart(alt.Data(values=legend_rows)).mark_point(opacity=0).encode(
+        color=alt.Color("s:Q", scale=alt.Scale(type="log", domain=[low, high], scheme="viridis"),
+                        legend=alt.Legend(title="stretch (largest singular value)", orient="bottom",
+                                          gradientLength=220, titleLimit=300)))
+    chart = plane.sized(alt.layer(plane.region_layer(encode.url("stretch.png"), lo, hi),
+                                  plane.drawn(encode.url("points.json"), lo, hi), key)
+                        .resolve_scale(color="independent"))
+    files = {"stretch.png": encode.class_png(levels.round().astype(np.uint8), style.viridis()),
+             "points.json": encode.json_file(plane.pack(plane.classes(X, y)))}
+    figure_claims = {"stretch_max": float(field.max()), "stretch_median_data": float(np.median(at_data)),
+                     "stretch_max_data": float(at_data.max())}
+    return FigureOutput(plane.spec(chart), files, figure_claims)
