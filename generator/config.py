@@ -43,7 +43,11 @@ def _choice(*options):
 
 
 MODEL_KEYS = {
-    "hidden": (list, _widths, "widths of the hidden layers, input to output"),
+    "kind": (str, _choice("mlp", "vector-field"), "mlp: tanh(Wx + b) layers; vector-field: x + F(x) layers"),
+    "hidden": (list, _widths, "widths of the hidden layers, input to output (vector-field: each = input width)"),
+    "anchors_per_side": (int, _positive, "vector-field: Gaussian bumps on an n-by-n grid of anchors"),
+    "anchor_reach": (float, _positive, "vector-field: the anchor grid spans [-reach, reach]^2"),
+    "bump_width": (float, _positive, "vector-field: standard deviation of each bump"),
     "activation": (str, _choice("tanh", "relu", "sigmoid"), "activation of every hidden layer"),
     "init": (str, _choice("glorot-uniform", "normal"), "how weights start; biases start at zero"),
     "init_std": (float, _nonnegative, "standard deviation for init = 'normal'"),
@@ -62,7 +66,8 @@ TRAIN_KEYS = {
     "contractive": (float, _nonnegative, "penalty on the squared Frobenius norm of the last hidden layer's "
                                          "Jacobian with respect to the input, at the training points"),
 }
-MODEL_DEFAULTS = {"activation": "tanh", "init": "glorot-uniform", "init_std": 1e-6, "bias": True}
+MODEL_DEFAULTS = {"kind": "mlp", "activation": "tanh", "init": "glorot-uniform", "init_std": 1e-6, "bias": True,
+                  "anchors_per_side": 5, "anchor_reach": 1.0, "bump_width": 0.4}
 TRAIN_DEFAULTS = {"optimizer": "adam", "batch_size": 0, "first_seed": 0, "snapshots": 50,
                   "weight_decay": 0.0, "identity_pull": 0.0, "contractive": 0.0}
 SECTIONS = {"data", "model", "train", "quick", "meta"}

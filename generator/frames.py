@@ -26,6 +26,34 @@ def layers(run: dict, seed: int, snapshot: int = -1) -> list[tuple[np.ndarray, n
             for i in range(count)]
 
 
+def field_layers(run: dict, seed: int, snapshot: int = -1) -> list[np.ndarray]:
+    """The learned vectors v_i of every vector-field layer of one seed: [(anchors, 2), ...]."""
+    count = sum(1 for k in run if k.startswith("V"))
+    return [run[f"V{l}"][snapshot, seed].astype(np.float64) for l in range(count)]
+
+
+def field(x: np.ndarray, vectors: np.ndarray, anchors: np.ndarray, width: float) -> np.ndarray:
+    """F(x) = sum_i v_i f_i(x) / (1 + sum_i f_i(x)) with Gaussian bumps f_i around the anchors."""
+    bumps = np.exp(-((x[:, None, :] - anchors[None]) ** 2).sum(-1) / (2 * width ** 2))
+    return bumps @ vectors / (1 + bumps.sum(-1, keepdims=True))
+
+
+def field_forward(run: dict, seed: int, x: np.ndarray, width: float, snapshot: int = -1) -> list[np.ndarray]:
+    """x through every vector-field layer: [x, after layer 1, ...]."""
+    reps = [np.asarray(x, np.float64)]
+    for vectors in field_layers(run, seed, snapshot):
+        reps.append(reps[-1] + field(reps[-1], vectors, run["anchors"].astype(np.float64), width))
+    return reps
+
+
+def predict(run: dict, seed: int, x: np.ndarray, model: dict, snapshot: int = -1) -> np.ndarray:
+    """Predicted class of each point, for any kind of network."""
+    params = layers(run, seed, snapshot)
+    if model["kind"] == "vector-field":
+        x = field_forward(run, seed, x, model["bump_width"], snapshot)[-1]
+    return forward(params, x, model["activation"])[-1].argmax(1)
+
+
 def forward(params, x: np.ndarray, activation: str = "tanh", logits: bool = True) -> list[np.ndarray]:
     """Every representation of x: [x, hidden_1, ..., last]; the last layer stays linear if `logits`."""
     act = ACTIVATIONS[activation]

@@ -56,3 +56,40 @@ class BatchedMLP(nn.Module):
             if i < last:
                 h = self.act(h)
         return h  # logits (S, N, classes)
+
+
+def anchor_grid(per_side: int, reach: float) -> torch.Tensor:
+    """The bumps' centres: an n-by-n grid over [-reach, reach]^2, shape (n*n, 2)."""
+    ticks = torch.linspace(-reach, reach, per_side)
+    return torch.stack(torch.meshgrid(ticks, ticks, indexing="xy"), -1).reshape(-1, 2)
+
+
+class BatchedVectorFieldNet(nn.Module):
+    """Olah's vector-field layers, S seeds batched: each layer moves every point by
+    F(x) = sum_i v_i f_i(x) / (1 + sum_i f_i(x)), f_i a Gaussian bump around anchor a_i, v_i learned;
+    then a linear classifier. fields[l]: (S, anchors, 2); out_w: (S, classes, 2); out_b: (S, classes).
+    """
+
+    def __init__(self, layers, classes, seeds, anchors, width, init_std=0.01):
+        super().__init__()
+        self.register_buffer("anchors", anchors)
+        self.width = width
+        fields, weights = [], []
+        for seed in seeds:
+            gen = torch.Generator().manual_seed(int(seed))
+            fields.append(torch.randn(layers, len(anchors), 2, generator=gen) * init_std)
+            weights.append((torch.rand(classes, 2, generator=gen) * 2 - 1) * math.sqrt(6.0 / (2 + classes)))
+        self.fields = nn.Parameter(torch.stack(fields))            # (S, layers, anchors, 2)
+        self.out_w = nn.Parameter(torch.stack(weights))            # (S, classes, 2)
+        self.out_b = nn.Parameter(torch.zeros(len(seeds), classes))
+
+    def field(self, h, layer):
+        # h: (S, N, 2) -> displacement (S, N, 2)
+        bumps = torch.exp(-((h.unsqueeze(2) - self.anchors) ** 2).sum(-1) / (2 * self.width ** 2))  # (S, N, A)
+        return torch.bmm(bumps, self.fields[:, layer]) / (1 + bumps.sum(-1, keepdim=True))
+
+    def forward(self, x):
+        h = x.expand(self.fields.shape[0], *x.shape)
+        for layer in range(self.fields.shape[1]):
+            h = h + self.field(h, layer)
+        return torch.baddbmm(self.out_b.unsqueeze(1), h, self.out_w.transpose(1, 2))

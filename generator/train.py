@@ -10,7 +10,7 @@ import torch.nn.functional as F
 
 from . import datasets
 from .errors import TrainingError
-from .models import BatchedMLP
+from .models import BatchedMLP, BatchedVectorFieldNet, anchor_grid
 
 
 def snapshot_steps(steps: int, count: int) -> np.ndarray:
@@ -25,21 +25,18 @@ def train(name: str, spec: dict) -> dict[str, np.ndarray]:
     X, y = torch.from_numpy(X_np), torch.from_numpy(y_np)
     classes = int(y_np.max()) + 1
     seeds = np.arange(opts["first_seed"], opts["first_seed"] + opts["seeds"])
-    sizes = [X.shape[1], *model_spec["hidden"], classes]
-    model = BatchedMLP(sizes, model_spec["activation"], seeds, model_spec["init"],
-                       model_spec["init_std"], model_spec["bias"])
+    model = _model(model_spec, X.shape[1], classes, seeds)
     params = [p for p in model.parameters() if p.requires_grad]
     optimiser = (torch.optim.Adam if opts["optimizer"] == "adam" else torch.optim.SGD)(
         params, lr=opts["learning_rate"])
     batches = torch.Generator().manual_seed(int(seeds[0]))
     schedule = snapshot_steps(opts["steps"], opts["snapshots"])
-    snaps = {f"W{i}": [] for i in range(len(model.weights))} | {f"b{i}": [] for i in range(len(model.biases))}
+    snaps = {name: [] for name in _snapshot(model)}
     losses = np.zeros((opts["steps"], len(seeds)), np.float32)
 
     def record():
-        for i, (w, b) in enumerate(zip(model.weights, model.biases)):
-            snaps[f"W{i}"].append(w.detach().numpy().copy())
-            snaps[f"b{i}"].append(b.detach().numpy().copy())
+        for name, value in _snapshot(model).items():
+            snaps[name].append(value)
 
     record()
     for step in range(1, opts["steps"] + 1):
@@ -52,7 +49,7 @@ def train(name: str, spec: dict) -> dict[str, np.ndarray]:
         logits = model(xb)
         per_seed = F.cross_entropy(logits.transpose(1, 2), yb.expand(len(seeds), -1), reduction="none").mean(1)
         loss = per_seed + _penalty(model, opts)
-        if opts["contractive"]:
+        if opts["contractive"] and isinstance(model, BatchedMLP):
             loss = loss + opts["contractive"] * (model.hidden_jacobian(xb) ** 2).sum((2, 3)).mean(1)
         # backward: seeds are independent, so the sum's gradient is each seed's own
         optimiser.zero_grad()
@@ -68,11 +65,34 @@ def train(name: str, spec: dict) -> dict[str, np.ndarray]:
     with torch.no_grad():
         accuracy = (model(X).argmax(-1) == y).float().mean(1).numpy()
     run = {k: np.stack(v) for k, v in snaps.items()}
+    if isinstance(model, BatchedVectorFieldNet):
+        run["anchors"] = model.anchors.numpy().copy()
     return run | {"X": X_np, "y": y_np, "seeds": seeds, "snapshot_steps": schedule, "loss": losses,
                   "accuracy": accuracy.astype(np.float64)}
 
 
-def _penalty(model: BatchedMLP, opts: dict):
+def _model(spec: dict, inputs: int, classes: int, seeds):
+    if spec["kind"] == "vector-field":
+        if any(w != inputs for w in spec["hidden"]):
+            raise ValueError("vector-field layers keep the input's width: every hidden width must equal it")
+        anchors = anchor_grid(spec["anchors_per_side"], spec["anchor_reach"])
+        return BatchedVectorFieldNet(len(spec["hidden"]), classes, seeds, anchors, spec["bump_width"])
+    sizes = [inputs, *spec["hidden"], classes]
+    return BatchedMLP(sizes, spec["activation"], seeds, spec["init"], spec["init_std"], spec["bias"])
+
+
+def _snapshot(model) -> dict[str, np.ndarray]:
+    """Copies of the weights: W{i}, b{i} per linear layer (the output layer last); V{l} per field layer."""
+    if isinstance(model, BatchedVectorFieldNet):
+        fields = {f"V{l}": model.fields[:, l].detach().numpy().copy() for l in range(model.fields.shape[1])}
+        return fields | {"W0": model.out_w.detach().numpy().copy(), "b0": model.out_b.detach().numpy().copy()}
+    return {**{f"W{i}": w.detach().numpy().copy() for i, w in enumerate(model.weights)},
+            **{f"b{i}": b.detach().numpy().copy() for i, b in enumerate(model.biases)}}
+
+
+def _penalty(model, opts: dict):
+    if not isinstance(model, BatchedMLP):
+        return 0.0
     total = 0.0
     if opts["weight_decay"]:
         total = total + opts["weight_decay"] * sum((w ** 2).sum((1, 2)) for w in model.weights) / 2

@@ -4,7 +4,7 @@ import numpy as np
 from generator.analysis import claims
 
 SPEC = {"data": {"kind": "interval-1d", "points_per_class": 50, "inner": 1 / 3, "outer_from": 2 / 3, "seed": 0},
-        "model": {"activation": "tanh"}, "train": {"steps": 10}}
+        "model": {"kind": "mlp", "activation": "tanh"}, "train": {"steps": 10}}
 
 
 def hand_made_run():

@@ -48,8 +48,6 @@ def heldout_claims(run: dict, spec: dict) -> dict:
     """Accuracy of every seed on a dense fresh sample of the same sets (the theorem is about the sets)."""
     data = spec["data"] | {"seed": spec["data"]["seed"] + 1, "points_per_class": HELDOUT_POINTS}
     X, y = datasets.make(data)
-    activation = spec["model"]["activation"]
-    scores = np.array([(frames.forward(frames.layers(run, s), X, activation)[-1].argmax(1) == y).mean()
-                       for s in range(len(run["seeds"]))])
+    scores = np.array([(frames.predict(run, s, X, spec["model"]) == y).mean() for s in range(len(run["seeds"]))])
     return {"heldout_points": int(len(y)), "heldout_accuracy_mean": float(scores.mean()),
             "heldout_accuracy_best": float(scores.max()), "heldout_share_perfect": float((scores >= 1).mean())}

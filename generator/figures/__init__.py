@@ -33,6 +33,10 @@ KINDS = {
     "rotatable-3d": Kind("space:rotatable_3d", {"space": str, "circles": flag, "circle_count": int},
                          _PLANE + ("figures/training", "figures/space")),
     "stretch-map": Kind("stretch:stretch_map", {}, _PLANE + ("figures/stretch",)),
+    "field-arrows": Kind("field:field_arrows", {"bumps": str, "bump_width": float, "window": float, "lines": int,
+                                                "layer": int}, _PLANE + ("figures/morph", "figures/field")),
+    "field-morph": Kind("field:field_morph", {"frames_per_layer": int, "grid": float},
+                        _PLANE + ("figures/morph", "figures/field")),
     "weight-playground": Kind("playground:weight_playground", {}, _PLANE + ("figures/playground",)),
 }
 

@@ -55,9 +55,9 @@ def classes(X: np.ndarray, y: np.ndarray, line_offset: int = 0):
     return [(X[y == c], np.full((y == c).sum(), line_offset + c), c) for c in (0, 1)]
 
 
-def unpack(chart):
+def unpack(chart, extra: tuple = ()):
     """Packed rows -> one row per point; lines are drawn in this order (see IN_DATA_ORDER)."""
-    return chart.transform_flatten(["x", "y", "g", "k"])
+    return chart.transform_flatten(["x", "y", "g", "k", *extra])
 
 
 def as_drawn(chart):
@@ -82,7 +82,7 @@ def region_layer(src: str, lo: float, hi: float) -> alt.Chart:
 
 
 def drawn(url: str, lo: float, hi: float, names=("x₁", "x₂"), prepare=as_drawn,
-          class_lines: bool = False) -> alt.LayerChart:
+          class_lines: bool = False, legend: bool = True) -> alt.LayerChart:
     """Grid, border, curves, boundary and class points from one packed file.
 
     `prepare` adds the transforms that place each point (px, py); they sit on the parent layer, so
@@ -97,15 +97,15 @@ def drawn(url: str, lo: float, hi: float, names=("x₁", "x₂"), prepare=as_dra
         c.transform_filter(f"datum.k == {BORDER}").mark_line(
             color=style.BORDER_COLOUR, strokeWidth=1.6, clip=True).encode(**line),
         c.transform_filter(f"datum.k >= {CURVE_A}").mark_line(strokeWidth=1.4, clip=True).encode(
-            **line, color=kind_colour(legend=True)),
+            **line, color=kind_colour(legend=legend)),
         c.transform_filter(f"datum.k == {BOUNDARY}").mark_line(
             color=style.BORDER_COLOUR, strokeDash=[5, 3], strokeWidth=1.5, clip=True).encode(**line),
     ]
     if class_lines:
         layers.append(c.transform_filter(f"datum.k <= {CLASS_B}").mark_line(strokeWidth=1, opacity=0.5, clip=True)
-                      .encode(**line, color=kind_colour(legend=True)))
+                      .encode(**line, color=kind_colour(legend=legend)))
     layers.append(c.transform_filter(f"datum.k <= {CLASS_B}").mark_circle(size=14, opacity=0.9, clip=True).encode(
-        x=x, y=y, color=kind_colour(legend=True)))
+        x=x, y=y, color=kind_colour(legend=legend)))
     return prepare(alt.layer(*layers, data=alt.Data(url=url, format=alt.DataFormat(type="json"))))
 
 

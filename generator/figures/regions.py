@@ -19,14 +19,13 @@ def dataset(directive, run, spec, claims) -> FigureOutput:
 def decision_regions(directive, run, spec, claims) -> FigureOutput:
     X, y = run["X"], run["y"]
     lo, hi = plane.square_extent(X)
-    params = frames.layers(run, frames.best_seed(run))
-    activation = spec["model"]["activation"]
-    image = frames.class_image(lambda p: frames.forward(params, p, activation)[-1].argmax(1), lo, hi)
+    seed = frames.best_seed(run)
+    image = frames.class_image(lambda p: frames.predict(run, seed, p, spec["model"]), lo, hi)
     chart = plane.sized(plane.alt.layer(plane.region_layer(encode.url("regions.png"), lo, hi),
                                         plane.drawn(encode.url("points.json"), lo, hi)))
     files = {"points.json": encode.json_file(plane.pack(plane.classes(X, y))),
              "regions.png": encode.class_png(image, style.REGION_COLOURS)}
-    accuracy = float((frames.forward(params, X, activation)[-1].argmax(1) == y).mean())
+    accuracy = float((frames.predict(run, seed, X, spec["model"]) == y).mean())
     return FigureOutput(plane.spec(chart), files, {"shown_accuracy": accuracy})
 
 

@@ -1,0 +1,115 @@
+"""Vector-field layers (O14): x -> x + F(x), a layer that pushes points along a smooth field.
+
+field-arrows: one field as arrows over a window, with the grid it deforms (a trained layer, or fixed
+bumps given in the directive, e.g. `bumps: -1,0,0.9,0.6; 2,1,-0.8,0.5`).
+field-morph: a trained network of such layers as one continuous motion, p = x + t F(x) per layer.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import frames
+from . import encode, plane, style
+from .morph import _zoom
+from .output import FigureOutput
+
+
+def field_arrows(directive, run, spec, claims) -> FigureOutput:
+    alt = plane.alt
+    if "bumps" in directive:
+        table = np.array([[float(v) for v in bump.split(",")] for bump in directive["bumps"].split(";")])
+        if table.ndim != 2 or table.shape[1] != 4:
+            raise ValueError("bumps: give 'x,y,vx,vy' for each bump, separated by ';'")
+        anchors, vectors = table[:, :2], table[:, 2:]
+        width = float(directive.get("bump_width", 0.7))
+        reach = float(directive.get("window", 3.0))
+    else:
+        if spec["model"]["kind"] != "vector-field":
+            raise ValueError("field-arrows shows a vector-field network, or fixed 'bumps'")
+        seed = frames.best_seed(run)
+        anchors = run["anchors"].astype(np.float64)
+        vectors = frames.field_layers(run, seed)[int(directive.get("layer", 1)) - 1]
+        width = spec["model"]["bump_width"]
+        reach = float(directive.get("window", max(1.0, np.ceil(np.abs(run["X"]).max() * 4) / 4)))
+    move = lambda p: p + frames.field(p, vectors, anchors, width)
+    lines = int(directive.get("lines", 30))
+    grid_xy, ids, border = frames.grid_lines(-reach, reach, lines=lines + 1, points=61)
+    ticks = np.linspace(-reach, reach, 15)
+    starts = np.stack(np.meshgrid(ticks, ticks), -1).reshape(-1, 2)
+    push = frames.field(starts, vectors, anchors, width)
+    arrows = [{"x": encode.rounded(starts[:, 0]), "y": encode.rounded(starts[:, 1]),
+               "dx": encode.rounded(push[:, 0]), "dy": encode.rounded(push[:, 1])}]
+    moved = move(grid_xy)
+    parts = [(moved[~border], ids[~border], plane.GRID), (moved[border], ids[border], plane.BORDER)]
+    lo, hi = -reach * 1.1, reach * 1.1
+    x, y = plane.axes(lo, hi)
+    arrow_data = alt.Data(url=encode.url("arrows.json"), format=alt.DataFormat(type="json"))
+    shafts = alt.Chart(arrow_data).transform_flatten(["x", "y", "dx", "dy"]).transform_calculate(
+        px="datum.x", py="datum.y", px2="datum.x + datum.dx", py2="datum.y + datum.dy",
+        angle="90 - atan2(datum.dy, datum.dx) * 180 / PI")
+    arrows_layer = alt.layer(
+        shafts.mark_rule(color=style.CLASS_COLOURS[1], strokeWidth=1.2).encode(x=x, y=y, x2="px2:Q", y2="py2:Q"),
+        shafts.mark_point(shape="triangle-up", filled=True, size=18, color=style.CLASS_COLOURS[1], opacity=1).encode(
+            x=alt.X("px2:Q", scale=x.to_dict()["scale"]), y=alt.Y("py2:Q", scale=y.to_dict()["scale"]),
+            angle=alt.Angle("angle:Q", scale=None)))
+    chart = plane.sized(alt.layer(plane.drawn(encode.url("grid.json"), lo, hi, legend=False), arrows_layer))
+    files = {"arrows.json": encode.json_file(arrows), "grid.json": encode.json_file(plane.pack(parts))}
+    return FigureOutput(plane.spec(chart), files, {"max_push": float(np.linalg.norm(push, axis=1).max()),
+                                                    "bumps": int(len(anchors))})
+
+
+def field_morph(directive, run, spec, claims) -> FigureOutput:
+    alt = plane.alt
+    X, y = run["X"], run["y"]
+    model = spec["model"]
+    if model["kind"] != "vector-field":
+        raise ValueError("field-morph needs a vector-field network")
+    seed = frames.best_seed(run)
+    reach = float(directive.get("grid", max(1.0, np.ceil(np.abs(X).max() * 4) / 4)))
+    grid_xy, ids, border = frames.grid_lines(-reach, reach)
+    reps = frames.field_forward(run, seed, np.concatenate([X, grid_xy]), model["bump_width"])
+    n = len(X)
+    rows = []
+    for layer in range(len(reps) - 1):
+        here, push = reps[layer], reps[layer + 1] - reps[layer]
+        parts = plane.classes(here[:n], y) + [(here[n:][~border], ids[~border] + 10, plane.GRID),
+                                              (here[n:][border], ids[border] + 10, plane.BORDER)]
+        pushes = np.concatenate([push[:n][y == 0], push[:n][y == 1], push[n:][~border], push[n:][border]])
+        rows.append({"layer": layer} | plane.pack(parts)[0] | {"dx": encode.rounded(pushes[:, 0]),
+                                                              "dy": encode.rounded(pushes[:, 1])})
+    steps = int(directive.get("frames_per_layer", 20))
+    path = [(layer, t) for layer in range(len(reps) - 1)
+            for t in np.linspace(0, 1, steps + 1)[(0 if layer == 0 else 1):]]
+    drawn = [reps[layer] + t * (reps[layer + 1] - reps[layer]) for layer, t in path]
+    zoom = _zoom(drawn)
+    frame_rows = [{"i": i, "L": layer, "t": round(float(t), 4), "z": round(float(z), 4),
+                   "label": f"layer {layer + 1} of {len(reps) - 1}: x + t·F(x), t = {t:.2f} · window ±{z:.2f}"}
+                  for i, ((layer, t), z) in enumerate(zip(path, zoom))]
+    W_out, b_out = frames.layers(run, seed)[-1]
+    ends = frames.linear_boundary(W_out, b_out, -zoom[-1], zoom[-1])
+    if ends:
+        (x0, y0), (x1, y1) = np.array(ends) / zoom[-1]
+        frame_rows[-1] |= {"bx0": round(x0, 4), "by0": round(y0, 4), "bx1": round(x1, 4), "by1": round(y1, 4)}
+
+    frame = alt.param(name="frame", value=0, bind=alt.binding_range(min=0, max=len(path) - 1, step=1, name="frame "))
+    frames_data = alt.Data(url=encode.url("frames.json"), format=alt.DataFormat(type="json"))
+
+    def moved(chart):
+        return (plane.unpack(chart, ("dx", "dy")).transform_calculate(fk="frame")
+                .transform_lookup(lookup="fk", from_=alt.LookupData(data=frames_data, key="i", fields=["L", "t", "z"]))
+                .transform_filter("datum.layer == datum.L")
+                .transform_calculate(px="(datum.x + datum.t * datum.dx) / datum.z",
+                                     py="(datum.y + datum.t * datum.dy) / datum.z"))
+    scale = alt.Scale(domain=[-1, 1], nice=False, zero=False)
+    current = alt.Chart(frames_data).transform_filter("datum.i == frame")
+    boundary = current.transform_filter("isValid(datum.bx0)").mark_rule(
+        color="#111", strokeDash=[5, 3], strokeWidth=1.5, clip=True).encode(
+        x=alt.X("bx0:Q", scale=scale), y=alt.Y("by0:Q", scale=scale), x2="bx1:Q", y2="by1:Q")
+    label = current.mark_text(align="left", baseline="top", fontSize=11, color="#333", dx=4, dy=4).encode(
+        text="label:N", x=alt.value(0), y=alt.value(0))
+    points = plane.drawn(encode.url("points.json"), -1, 1, names=None, prepare=moved)
+    chart = plane.sized(alt.layer(points, boundary, label).add_params(frame))
+    files = {"points.json": encode.json_file(rows), "frames.json": encode.json_file(frame_rows)}
+    accuracy = float((frames.predict(run, seed, X, model) == y).mean())
+    return FigureOutput(plane.spec(chart), files, {"frames": len(path), "layers": len(reps) - 1,
+                                                   "shown_accuracy": accuracy}, frames=len(path))
