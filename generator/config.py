@@ -43,7 +43,9 @@ def _choice(*options):
 
 
 MODEL_KEYS = {
-    "kind": (str, _choice("mlp", "vector-field"), "mlp: tanh(Wx + b) layers; vector-field: x + F(x) layers"),
+    "kind": (str, _choice("mlp", "vector-field", "convnet-knn"),
+             "mlp: tanh(Wx + b) layers; vector-field: x + F(x) layers; convnet-knn: O15's MNIST network, "
+             "hidden = [channels 1, channels 2, representation width]"),
     "hidden": (list, _widths, "widths of the hidden layers, input to output (vector-field: each = input width)"),
     "anchors_per_side": (int, _positive, "vector-field: Gaussian bumps on an n-by-n grid of anchors"),
     "anchor_reach": (float, _positive, "vector-field: the anchor grid spans [-reach, reach]^2"),
@@ -63,13 +65,14 @@ TRAIN_KEYS = {
     "snapshots": (int, _positive, "how many weight snapshots to record, evenly spaced, first and last included"),
     "weight_decay": (float, _nonnegative, "penalty on squared weights (matrices only), times 1/2"),
     "identity_pull": (float, _nonnegative, "penalty pulling square weight matrices toward the identity"),
+    "knn_k": (int, _positive, "convnet-knn: neighbours a k-NN vote uses"),
     "contractive": (float, _nonnegative, "penalty on the squared Frobenius norm of the last hidden layer's "
                                          "Jacobian with respect to the input, at the training points"),
 }
 MODEL_DEFAULTS = {"kind": "mlp", "activation": "tanh", "init": "glorot-uniform", "init_std": 1e-6, "bias": True,
                   "anchors_per_side": 5, "anchor_reach": 1.0, "bump_width": 0.4}
 TRAIN_DEFAULTS = {"optimizer": "adam", "batch_size": 0, "first_seed": 0, "snapshots": 50,
-                  "weight_decay": 0.0, "identity_pull": 0.0, "contractive": 0.0}
+                  "weight_decay": 0.0, "identity_pull": 0.0, "contractive": 0.0, "knn_k": 10}
 SECTIONS = {"data", "model", "train", "quick", "meta"}
 
 

@@ -80,6 +80,14 @@ def tori(points_per_class: int = 400, tube: float = 0.25, b_centre_x: float = 1.
     return X.astype(np.float32), y.astype(np.int64)
 
 
+def mnist(split: str = "train", idx_dir: str = "", train_count: int = 4000, seed: int = 0):
+    """MNIST digits as (X (n, 784) in [0, 1], y): the shipped 5,000-image subset split train/test, or the
+    full set from IDX files in idx_dir. split: 'train' or 'test'."""
+    from . import mnist as source
+    X_train, y_train, X_test, y_test = source.load(idx_dir, seed, train_count)
+    return (X_train, y_train) if split == "train" else (X_test, y_test)
+
+
 # Datasets whose points are random draws from continuous sets: claims also score a dense fresh sample.
 SAMPLED = {"annulus", "interval-1d", "tori"}
 
@@ -89,6 +97,7 @@ KINDS = {
     "two-curves": two_curves,
     "spirals": spirals,
     "tori": tori,
+    "mnist": mnist,
 }
 
 

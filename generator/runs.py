@@ -11,7 +11,7 @@ from .cache import FORMAT, Store, digest, source_hash, versions
 from .config import Experiment
 
 KIND = "runs"
-CODE = ("models", "train")
+CODE = ("models", "train", "knn", "mnist")
 
 
 def run_key(experiment: Experiment) -> str:

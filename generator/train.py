@@ -20,6 +20,9 @@ def snapshot_steps(steps: int, count: int) -> np.ndarray:
 
 def train(name: str, spec: dict) -> dict[str, np.ndarray]:
     torch.set_num_threads(1)  # deterministic sums; parallelism comes from one process per experiment
+    if spec["model"]["kind"] == "convnet-knn":
+        from .knn import train_knn
+        return train_knn(name, spec)
     data, model_spec, opts = spec["data"], spec["model"], spec["train"]
     X_np, y_np = datasets.make(data)
     X, y = torch.from_numpy(X_np), torch.from_numpy(y_np)

@@ -9,6 +9,8 @@ HELDOUT_POINTS = 20_000  # per class: a dense fresh sample of the same sets, nev
 
 
 def experiment_claims(run: dict, spec: dict) -> dict:
+    if "knn_error" in run:
+        return knn_claims(run, spec)
     accuracy = run["accuracy"]
     best = frames.best_seed(run)
     claims = {
@@ -51,3 +53,14 @@ def heldout_claims(run: dict, spec: dict) -> dict:
     scores = np.array([(frames.predict(run, s, X, spec["model"]) == y).mean() for s in range(len(run["seeds"]))])
     return {"heldout_points": int(len(y)), "heldout_accuracy_mean": float(scores.mean()),
             "heldout_accuracy_best": float(scores.max()), "heldout_share_perfect": float((scores >= 1).mean())}
+
+
+def knn_claims(run: dict, spec: dict) -> dict:
+    """O15: test error of softmax, of k-NN on its representation, and of a network trained for k-NN."""
+    claims = {"seeds": int(len(run["seeds"])), "steps": int(spec["train"]["steps"]), "knn_k": spec["train"]["knn_k"],
+              "train_images": int(run["train_count"]), "test_images": int(run["test_count"])}
+    for name in ("softmax_error", "knn_error", "knn_trained_error"):
+        claims[name] = float(run[name].mean())
+        claims[f"{name}_best"] = float(run[name].min())
+    claims["knn_gain"] = claims["softmax_error"] - claims["knn_error"]  # > 0: k-NN beats softmax
+    return claims
