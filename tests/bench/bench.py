@@ -27,6 +27,8 @@ import threading
 import time
 from pathlib import Path
 
+from . import training
+
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = Path(__file__).resolve().parent
 RESULTS = ROOT / "bench-results"
@@ -37,6 +39,9 @@ CHROME_FLAGS = "--headless --no-sandbox --disable-gpu"
 
 TARGETS = {  # name: (label, unit, target text, passes(value))
     "cold_build_s": ("cold build (full, empty cache)", "s", "< 60 s", lambda v: v < 60),
+    "cold_part1_s": ("cold build, Part I without O15", "s", "< 180 s", lambda v: v < 180),
+    "o15_train_s": ("O15 training (MNIST k-NN)", "s", "< 120 s", lambda v: v < 120),
+    "batched_speedup": ("batched vs per-seed loop (worst)", "x", ">= 4x", lambda v: v >= 4),
     "rebuild_s": ("rebuild, nothing changed (median)", "s", "< 2 s", lambda v: v < 2),
     "first_view_gzip_kb": ("first view, gzipped", "KB", "< 600 KB", lambda v: v < 600),
     "frame_change_ms": ("frame change after scrub (median)", "ms", "< 16 ms", lambda v: v < 16),
@@ -206,7 +211,7 @@ def table(values: dict) -> str:
         if value is None:
             rows.append((label, "skipped", target, ""))
             continue
-        shown = f"{value:.0f}" if unit in ("", "KB") else f"{value:.2f}" if unit == "ms" else f"{value:.1f}"
+        shown = f"{value:.1f}" if unit == "x" else f"{value:.0f}" if unit in ("", "KB") else f"{value:.2f}" if unit == "ms" else f"{value:.1f}"
         rows.append((label, f"{shown} {unit}".strip(), target, "ok" if passes(value) else "MISSED"))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     line = lambda r: "  ".join(c.ljust(w) if i != 1 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip()
@@ -236,6 +241,14 @@ def main(argv=None) -> int:
         if not args.skip_cold:
             results["cold_build"] = cold_build(tmp)
             values["cold_build_s"] = results["cold_build"]["seconds"]
+            say("(a2) cold build of Part I without O15, and O15's training alone ...")
+            results["cold_part1"] = training.cold_without_o15(tmp)
+            values["cold_part1_s"] = results["cold_part1"]["seconds"]
+            results["o15"] = training.o15_training()
+            values["o15_train_s"] = results["o15"]["seconds"]
+        say("(a3) batched training against a per-seed loop ...")
+        results["batched"] = training.batched_vs_loop()
+        values["batched_speedup"] = min(r["speedup"] for r in results["batched"].values())
         results["rebuild"], report = rebuilds(tmp / "site", args.runs)
         values["rebuild_s"] = results["rebuild"]["median_s"]
         weight = report["page_weight"]
@@ -264,6 +277,9 @@ def main(argv=None) -> int:
         cold = results["cold_build"]
         print(f"cold build: {cold['seconds']:.1f} s wall ({cold['build_seconds']:.1f} s inside build()); "
               f"trained {', '.join(cold['trained']) or 'nothing'}")
+    for name, r in results["batched"].items():
+        print(f"batched {name}: {r['batched_ms_per_seed']} ms per seed batched, {r['loop_ms_per_seed']} ms in a "
+              f"per-seed loop ({r['seeds']} seeds, {r['steps']} steps): {r['speedup']}x")
     rb = results["rebuild"]
     print(f"rebuild runs: {', '.join(f'{s:.2f}' for s in rb['runs_s'])} s wall "
           f"({', '.join(f'{s:.2f}' for s in rb['in_build_s'])} s inside build()); "
