@@ -33,3 +33,16 @@ def test_same_seed_same_points_other_seed_other_points():
     b, _ = datasets.annulus(seed=0)
     c, _ = datasets.annulus(seed=1)
     assert np.array_equal(a, b) and not np.array_equal(a, c)
+
+
+def test_tori_are_solid_rings_linked_or_side_by_side():
+    X, y = datasets.tori(points_per_class=500)
+    A, B = X[y == 0], X[y == 1]
+    # distance from each ring's core circle: A around the origin in the xy-plane, B around (1, 0, 0) in xz
+    from_a = np.hypot(np.hypot(A[:, 0], A[:, 1]) - 1, A[:, 2])
+    from_b = np.hypot(np.hypot(B[:, 0] - 1, B[:, 2]) - 1, B[:, 1])
+    assert from_a.max() <= 0.25 + 1e-6 and from_b.max() <= 0.25 + 1e-6
+    # linked: B's core passes through A's hole (the origin) and A's core passes through B's hole (1, 0, 0)
+    assert np.linalg.norm(B, axis=1).min() < 0.3 and np.linalg.norm(A - [1, 0, 0], axis=1).min() < 0.3
+    far = datasets.tori(points_per_class=500, b_centre_x=2.6)[0]
+    assert far[500:, 0].min() > 1.25  # unlinked: B sits beside A, clear of its hole

@@ -75,3 +75,21 @@ def test_morph_frames_on_the_page_match_the_model(built_site):
     expected = frames.forward(params, run["X"], logits=True)[1]
     assert np.allclose(drawn[kinds <= 1], expected, atol=5e-3)
     assert all(np.linalg.det([[f["a"], f["b"]], [f["c"], f["d"]]]) > 0 for f in frame_rows)
+
+
+def test_field_morph_frames_match_the_field_network(built_site):
+    out, report = built_site
+    folder = out / "figures" / "spirals-field-morph"
+    spec = json.loads((folder / "spec.vl.json").read_text())
+    files = {Path(u).name.split(".")[0].split("-")[-1]: json.loads((folder / u).read_text())
+             for u in data_urls(spec) if u.endswith(".json")}
+    rows = {row["layer"]: row for row in files["points"]}
+    exp = config.load_experiments(ROOT / "content" / "experiments", "quick")["spirals-vector-field"]
+    run = cache.Store(ROOT / ".cache").arrays("runs", run_key(exp))
+    seed = frames.best_seed(run)
+    for layer, row in rows.items():
+        x = np.stack([row["x"], row["y"]], 1)
+        end = x + np.stack([row["dx"], row["dy"]], 1)  # the frame at t = 1 of this layer
+        expected = x + frames.field(x, frames.field_layers(run, seed)[layer], run["anchors"], exp.spec["model"]["bump_width"])
+        assert np.allclose(end, expected, atol=5e-3), f"layer {layer + 1}: drawn push differs from the field"
+    assert len(files["frames"]) == report["figures"]["spirals-field-morph"]["frames"]
