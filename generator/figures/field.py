@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import frames
 from . import encode, plane, style
-from .morph import _zoom
+from .morph import _zoom, moving_frames
 from .output import FigureOutput
 
 
@@ -100,15 +100,7 @@ def field_morph(directive, run, spec, claims) -> FigureOutput:
                 .transform_filter("datum.layer == datum.L")
                 .transform_calculate(px="(datum.x + datum.t * datum.dx) / datum.z",
                                      py="(datum.y + datum.t * datum.dy) / datum.z"))
-    scale = alt.Scale(domain=[-1, 1], nice=False, zero=False)
-    current = alt.Chart(frames_data).transform_filter("datum.i == frame")
-    boundary = current.transform_filter("isValid(datum.bx0)").mark_rule(
-        color="#111", strokeDash=[5, 3], strokeWidth=1.5, clip=True).encode(
-        x=alt.X("bx0:Q", scale=scale), y=alt.Y("by0:Q", scale=scale), x2="bx1:Q", y2="by1:Q")
-    label = current.mark_text(align="left", baseline="top", fontSize=11, color="#333", dx=4, dy=4).encode(
-        text="label:N", x=alt.value(0), y=alt.value(0))
-    points = plane.drawn(encode.url("points.json"), -1, 1, names=None, prepare=moved)
-    chart = plane.sized(alt.layer(points, boundary, label).add_params(frame))
+    chart = moving_frames(frame, frames_data, moved)
     files = {"points.json": encode.json_file(rows), "frames.json": encode.json_file(frame_rows)}
     accuracy = float((frames.predict(run, seed, X, model) == y).mean())
     return FigureOutput(plane.spec(chart), files, {"frames": len(path), "layers": len(reps) - 1,

@@ -90,13 +90,19 @@ def moving_chart(count, activation):
                                      v="datum.c * datum.x + datum.d * datum.y + datum.f")
                 .transform_calculate(px=f"((1 - datum.s) * datum.u + datum.s * {squash.replace('U', 'datum.u')}) / datum.z",
                                      py=f"((1 - datum.s) * datum.v + datum.s * {squash.replace('U', 'datum.v')}) / datum.z"))
-    lo, hi = -1.0, 1.0  # positions are divided by the frame's window half-width z
-    scale = alt.Scale(domain=[lo, hi], nice=False, zero=False)
+    return moving_frames(frame, frames_data, moved)
+
+
+def moving_frames(frame, frames_data, moved):
+    """Points placed by `moved` in the window [-1, 1]^2 (positions already divided by the frame's z),
+    the current frame's decision line where it has one, and its label; the slider `frame` drives them."""
+    alt = plane.alt
+    scale = alt.Scale(domain=[-1, 1], nice=False, zero=False)
     current = alt.Chart(frames_data).transform_filter("datum.i == frame")
     boundary = current.transform_filter("isValid(datum.bx0)").mark_rule(
         color="#111", strokeDash=[5, 3], strokeWidth=1.5, clip=True).encode(
         x=alt.X("bx0:Q", scale=scale), y=alt.Y("by0:Q", scale=scale), x2="bx1:Q", y2="by1:Q")
     label = current.mark_text(align="left", baseline="top", fontSize=11, color="#333", dx=4, dy=4).encode(
         text="label:N", x=alt.value(0), y=alt.value(0))
-    points = plane.drawn(encode.url("points.json"), lo, hi, names=None, prepare=moved)
+    points = plane.drawn(encode.url("points.json"), -1, 1, names=None, prepare=moved)
     return plane.sized(alt.layer(points, boundary, label).add_params(frame))
