@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def data_urls(spec):
+    """Every data file a spec names: `url` of data sources and `src` of image marks."""
     if isinstance(spec, dict):
         for k, v in spec.items():
             if k in ("url", "src") and isinstance(v, str) and not v.startswith("data:"):

@@ -222,17 +222,6 @@ def test_weight_playground_slider_moves_the_plane_and_det_label(article, built_s
     assert page.problems == []
 
 
-def spec_data_urls(spec):
-    """Every data file an exported spec names: `url` of data sources and `src` of image marks."""
-    if isinstance(spec, dict):
-        for key, value in spec.items():
-            if key in ("url", "src") and isinstance(value, str) and not value.startswith("data:"):
-                yield value
-            yield from spec_data_urls(value)
-    elif isinstance(spec, list):
-        for value in spec:
-            yield from spec_data_urls(value)
-
 
 def test_every_standalone_figure_page_works(page, site_url, built_site):
     _, report = built_site
