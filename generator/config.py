@@ -51,7 +51,7 @@ MODEL_KEYS = {
     "anchor_reach": (float, _positive, "vector-field: the anchor grid spans [-reach, reach]^2"),
     "bump_width": (float, _positive, "vector-field: standard deviation of each bump"),
     "activation": (str, _choice("tanh", "relu", "sigmoid"), "activation of every hidden layer"),
-    "init": (str, _choice("glorot-uniform", "normal"), "how weights start; biases start at zero"),
+    "init": (str, _choice("glorot-uniform", "normal", "zeros"), "how weights start; biases start at zero"),
     "init_std": (float, _nonnegative, "standard deviation for init = 'normal'"),
     "bias": (bool, None, "whether layers have biases"),
 }
@@ -62,7 +62,10 @@ TRAIN_KEYS = {
     "batch_size": (int, _nonnegative, "examples per step; 0 means the full batch"),
     "seeds": (int, _positive, "how many seeds train together (batched)"),
     "first_seed": (int, _nonnegative, "seeds are first_seed, first_seed+1, ..."),
-    "snapshots": (int, _positive, "how many weight snapshots to record, evenly spaced, first and last included"),
+    "snapshots": (int, _positive, "how many weight snapshots to record, first and last included"),
+    "snapshot_spacing": (str, _choice("linear", "log"),
+                         "linear: evenly spaced steps; log: the distinct integers of logspace(0, log10(steps - 1), "
+                         "snapshots), plus step 0 (the initial weights)"),
     "weight_decay": (float, _nonnegative, "penalty on squared weights (matrices only), times 1/2"),
     "identity_pull": (float, _nonnegative, "penalty pulling square weight matrices toward the identity"),
     "knn_k": (int, _positive, "convnet-knn: neighbours a k-NN vote uses"),
@@ -71,7 +74,7 @@ TRAIN_KEYS = {
 }
 MODEL_DEFAULTS = {"kind": "mlp", "activation": "tanh", "init": "glorot-uniform", "init_std": 1e-6, "bias": True,
                   "anchors_per_side": 5, "anchor_reach": 1.0, "bump_width": 0.4}
-TRAIN_DEFAULTS = {"optimizer": "adam", "batch_size": 0, "first_seed": 0, "snapshots": 50,
+TRAIN_DEFAULTS = {"optimizer": "adam", "batch_size": 0, "first_seed": 0, "snapshots": 50, "snapshot_spacing": "linear",
                   "weight_decay": 0.0, "identity_pull": 0.0, "contractive": 0.0, "knn_k": 10}
 SECTIONS = {"data", "model", "train", "quick", "meta"}
 

@@ -101,6 +101,13 @@ KINDS = {
 }
 
 
+def held_out(spec: dict):
+    """The test split (X, y) of a dataset that has one (a `split` parameter), else None."""
+    if "split" not in spec or spec["split"] == "test":
+        return None
+    return make(spec | {"split": "test"})
+
+
 def make(spec: dict):
     """The dataset an experiment's [data] table describes."""
     params = {k: v for k, v in spec.items() if k != "kind"}

@@ -29,6 +29,8 @@ class BatchedMLP(nn.Module):
                 if init == "glorot-uniform":
                     limit = math.sqrt(6.0 / (fan_in + fan_out))
                     w = (torch.rand(fan_out, fan_in, generator=gen) * 2 - 1) * limit
+                elif init == "zeros":
+                    w = torch.zeros(fan_out, fan_in)
                 else:
                     w = torch.randn(fan_out, fan_in, generator=gen) * init_std
                 weights[i].append(w)

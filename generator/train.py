@@ -13,8 +13,13 @@ from .errors import TrainingError
 from .models import BatchedMLP, BatchedVectorFieldNet, anchor_grid
 
 
-def snapshot_steps(steps: int, count: int) -> np.ndarray:
-    """`count` snapshot steps from 0 (the initial weights) to `steps`, evenly spaced, distinct."""
+def snapshot_steps(steps: int, count: int, spacing: str = "linear") -> np.ndarray:
+    """Distinct snapshot steps, 0 (the initial weights) included. linear: `count` steps evenly spaced up to
+    `steps`; log: the distinct integers of logspace(0, log10(steps - 1), count), as spiralNet saved them
+    (10,000 steps and 350 points give 249 distinct steps), plus 0."""
+    if spacing == "log":
+        logged = np.logspace(0, np.log10(max(steps - 1, 1)), count).astype(np.int64)
+        return np.unique(np.concatenate([[0], logged]))
     return np.unique(np.linspace(0, steps, max(count, 2)).round().astype(np.int64))
 
 
@@ -27,19 +32,32 @@ def train(name: str, spec: dict) -> dict[str, np.ndarray]:
     X_np, y_np = datasets.make(data)
     X, y = torch.from_numpy(X_np), torch.from_numpy(y_np)
     classes = int(y_np.max()) + 1
+    held_out = datasets.held_out(data)  # datasets with a test split are scored on it at every snapshot
+    scores = {"train_accuracy": [], "test_accuracy": [], "test_confusion": []} if held_out else {}
     seeds = np.arange(opts["first_seed"], opts["first_seed"] + opts["seeds"])
     model = _model(model_spec, X.shape[1], classes, seeds)
     params = [p for p in model.parameters() if p.requires_grad]
     optimiser = (torch.optim.Adam if opts["optimizer"] == "adam" else torch.optim.SGD)(
         params, lr=opts["learning_rate"])
     batches = torch.Generator().manual_seed(int(seeds[0]))
-    schedule = snapshot_steps(opts["steps"], opts["snapshots"])
+    schedule = snapshot_steps(opts["steps"], opts["snapshots"], opts["snapshot_spacing"])
     snaps = {name: [] for name in _snapshot(model)}
     losses = np.zeros((opts["steps"], len(seeds)), np.float32)
 
     def record():
         for name, value in _snapshot(model).items():
             snaps[name].append(value)
+        if held_out:
+            with torch.no_grad():
+                scores["train_accuracy"].append((model(X).argmax(-1) == y).float().mean(1).numpy())
+                predicted = model(torch.from_numpy(held_out[0])).argmax(-1).numpy()  # (S, N_test)
+            truth = held_out[1]
+            scores["test_accuracy"].append((predicted == truth).mean(1))
+            # confusion[s, true, predicted]: how many test images of each class went to each class
+            confusion = np.zeros((len(seeds), classes, classes), np.int32)
+            for s in range(len(seeds)):
+                np.add.at(confusion[s], (truth, predicted[s]), 1)
+            scores["test_confusion"].append(confusion)
 
     record()
     for step in range(1, opts["steps"] + 1):
@@ -67,7 +85,7 @@ def train(name: str, spec: dict) -> dict[str, np.ndarray]:
 
     with torch.no_grad():
         accuracy = (model(X).argmax(-1) == y).float().mean(1).numpy()
-    run = {k: np.stack(v) for k, v in snaps.items()}
+    run = {k: np.stack(v) for k, v in (snaps | scores).items()}
     if isinstance(model, BatchedVectorFieldNet):
         run["anchors"] = model.anchors.numpy().copy()
     return run | {"X": X_np, "y": y_np, "seeds": seeds, "snapshot_steps": schedule, "loss": losses,
