@@ -40,7 +40,7 @@ def train(name: str, spec: dict) -> dict[str, np.ndarray]:
     optimiser = (torch.optim.Adam if opts["optimizer"] == "adam" else torch.optim.SGD)(
         params, lr=opts["learning_rate"])
     batches = torch.Generator().manual_seed(int(seeds[0]))
-    schedule = snapshot_steps(opts["steps"], opts["snapshots"], opts["snapshot_spacing"])
+    schedule = snapshot_steps(opts["steps"], opts["snapshots"], opts.get("snapshot_spacing", "linear"))
     snaps = {name: [] for name in _snapshot(model)}
     losses = np.zeros((opts["steps"], len(seeds)), np.float32)
 
