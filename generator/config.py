@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import itertools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ class Experiment:
     path: Path
     spec: dict
     source: str = field(repr=False, compare=False)
+    group: str = ""                                            # the file's stem when its [sweep] makes variants
+    variant: dict = field(default_factory=dict, compare=False)  # sweep key -> this variant's value
 
 
 # Each key: (type, check, meaning). The check returns an error text or None.
@@ -76,7 +79,8 @@ MODEL_DEFAULTS = {"kind": "mlp", "activation": "tanh", "init": "glorot-uniform",
                   "anchors_per_side": 5, "anchor_reach": 1.0, "bump_width": 0.4}
 TRAIN_DEFAULTS = {"optimizer": "adam", "batch_size": 0, "first_seed": 0, "snapshots": 50, "snapshot_spacing": "linear",
                   "weight_decay": 0.0, "identity_pull": 0.0, "contractive": 0.0, "knn_k": 10}
-SECTIONS = {"data", "model", "train", "quick", "meta"}
+SECTIONS = {"data", "model", "train", "quick", "meta", "sweep"}
+SWEPT_SECTIONS = ("data", "model", "train")
 
 
 def load_site(path: Path) -> dict:
@@ -105,23 +109,74 @@ def load_experiments(folder: Path, profile: str = "full") -> dict[str, Experimen
     problems: list[Problem] = []
     experiments = {}
     for path in sorted(folder.glob("*.toml")):
-        found = load_experiment(path, profile, problems)
-        if found:
+        for found in load_variants(path, profile, problems):
             experiments[found.id] = found
     if problems:
         raise BuildError(problems)
     return experiments
 
 
-def load_experiment(path: Path, profile: str, problems: list[Problem]) -> Experiment | None:
+def groups(experiments: dict[str, Experiment]) -> dict[str, list[str]]:
+    """Each sweeping file's stem -> the ids of its variants, in sweep order."""
+    out: dict[str, list[str]] = {}
+    for name, experiment in experiments.items():
+        if experiment.group:
+            out.setdefault(experiment.group, []).append(name)
+    return out
+
+
+def load_variants(path: Path, profile: str, problems: list[Problem]) -> list[Experiment]:
+    """One experiment per combination of the file's [sweep] values (one experiment when it has none).
+
+    [sweep] keys are "section.key" with a list of values, e.g. "model.activation" = ["tanh", "relu"];
+    a variant's id is the stem followed by its values: spiralnet-2-tanh."""
     before = len(problems)
     raw = _read_toml(path, problems)
     if len(problems) > before:
-        return None
+        return []
     text = path.read_text()
+    sweep = raw.pop("sweep", {})
+    for key, values in sweep.items():
+        section, _, name = key.partition(".")
+        if section not in SWEPT_SECTIONS or not name:
+            problems.append(Problem(path, f"sweep key '{key}' must be 'data.<key>', 'model.<key>' or 'train.<key>'",
+                                    line=_sweep_line(text, key), key=f"sweep.{key}"))
+        elif not isinstance(values, list) or not values:
+            problems.append(Problem(path, f"sweep key '{key}' needs a non-empty list of values, got {values!r}",
+                                    line=_sweep_line(text, key), key=f"sweep.{key}"))
+    if len(problems) > before:
+        return []
+    if not sweep:
+        found = load_experiment(path, profile, problems, raw, text)
+        return [found] if found else []
+    variants = []
+    for combination in itertools.product(*sweep.values()):
+        variant = dict(zip(sweep, combination))
+        chosen = copy.deepcopy(raw)
+        for key, value in variant.items():
+            section, _, name = key.partition(".")
+            chosen.setdefault(section, {})[name] = value
+        suffix = "-".join(re.sub(r"[^a-z0-9]+", "", str(v).lower()) for v in combination)
+        found = load_experiment(path, profile, problems, chosen, text, swept=set(sweep))
+        if found:
+            variants.append(Experiment(f"{path.stem}-{suffix}", path, found.spec, text, path.stem, variant))
+    return variants
+
+
+def _sweep_line(text: str, key: str) -> int | None:
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if raw.split("=", 1)[0].strip().strip('"\'') == key and "=" in raw:
+            return number
+    return key_line(text, "sweep")
+
+
+def load_experiment(path: Path, profile: str, problems: list[Problem], raw: dict, text: str,
+                    swept: frozenset = frozenset()) -> Experiment | None:
+    before = len(problems)
 
     def problem(key, message):
-        problems.append(Problem(path, message, line=key_line(text, key), key=key))
+        line = _sweep_line(text, key) if key in swept else key_line(text, key)
+        problems.append(Problem(path, message, line=line, key=f"sweep.{key}" if key in swept else key))
 
     for section in raw:
         if section not in SECTIONS:

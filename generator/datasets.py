@@ -88,6 +88,24 @@ def mnist(split: str = "train", idx_dir: str = "", train_count: int = 4000, seed
     return (X_train, y_train) if split == "train" else (X_test, y_test)
 
 
+def k_spirals(classes: int = 3, points_per_class: int = 200, r_from: float = 2.0, r_to: float = 20.0,
+              noise: float = 0.17, noise_from: float = 1.0, noise_to: float = 1.5, scale: float = 1.0, seed: int = 0):
+    """spiralNet's K interleaved spirals: for class k, r = linspace(r_from, r_to, n) and
+    theta = linspace(2 pi k/K, 2 pi (k+4)/K, n) + noise * U(-1, 1) * linspace(noise_from, noise_to, n):
+    angular noise that grows outward. Coordinates are divided by `scale` (1: the original's units)."""
+    rng = np.random.default_rng(seed)
+    r = np.linspace(r_from, r_to, points_per_class)
+    growth = np.linspace(noise_from, noise_to, points_per_class)
+    parts = []
+    for k in range(classes):
+        theta = np.linspace(2 * np.pi * k / classes, 2 * np.pi * (k + 4) / classes, points_per_class)
+        theta = theta + noise * rng.uniform(-1.0, 1.0, points_per_class) * growth
+        parts.append(np.stack([r * np.cos(theta), r * np.sin(theta)], axis=1))
+    X = np.concatenate(parts) / scale
+    y = np.repeat(np.arange(classes), points_per_class)
+    return X.astype(np.float32), y.astype(np.int64)
+
+
 # Datasets whose points are random draws from continuous sets: claims also score a dense fresh sample.
 SAMPLED = {"annulus", "interval-1d", "tori"}
 
@@ -96,6 +114,7 @@ KINDS = {
     "interval-1d": interval_1d,
     "two-curves": two_curves,
     "spirals": spirals,
+    "k-spirals": k_spirals,
     "tori": tori,
     "mnist": mnist,
 }

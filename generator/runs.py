@@ -28,6 +28,13 @@ def _train_one(name: str, spec: dict):
     return arrays, time.perf_counter() - start
 
 
+def _cost(spec: dict) -> float:
+    """A rough training cost, only to order the queue: steps x seeds x points x widths."""
+    data, train = spec["data"], spec["train"]
+    points = data.get("points_per_class", 1000) * data.get("classes", 2)
+    return train["steps"] * train["seeds"] * points * (1 + sum(spec["model"].get("hidden", [])))
+
+
 def ensure_runs(experiments: dict[str, Experiment], store: Store, jobs: int, log) -> dict[str, dict]:
     """Every experiment's run key, status and training seconds; trains what the cache lacks."""
     status = {}
@@ -41,6 +48,7 @@ def ensure_runs(experiments: dict[str, Experiment], store: Store, jobs: int, log
             missing.append((name, key))
     if not missing:
         return status
+    missing.sort(key=lambda item: -_cost(experiments[item[0]].spec))  # longest first: the pool ends together
     context = multiprocessing.get_context("spawn")  # fresh workers: no torch state inherited
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(missing))), mp_context=context) as pool:
         futures = {name: (key, pool.submit(_train_one, name, experiments[name].spec)) for name, key in missing}

@@ -83,3 +83,21 @@ def test_broken_toml_names_the_line(tmp_path):
 def test_site_settings_load():
     site = config.load_site(ROOT / "content" / "site.toml")
     assert site["title"] and {"olah2014", "ranlot2017", "gabella2019"} <= set(site["references"])
+
+
+def test_a_sweep_makes_one_experiment_per_combination_in_order(tmp_path):
+    sweep = '[sweep]\n"model.activation" = ["tanh", "relu"]\n"data.points_per_class" = [10, 30]\n\n'
+    experiments = config.load_experiments(write(tmp_path, sweep + GOOD, "sw.toml"))
+    assert list(experiments) == ["sw-tanh-10", "sw-tanh-30", "sw-relu-10", "sw-relu-30"]
+    chosen = experiments["sw-relu-30"]
+    assert chosen.spec["model"]["activation"] == "relu" and chosen.spec["data"]["points_per_class"] == 30
+    assert chosen.group == "sw" and chosen.variant == {"model.activation": "relu", "data.points_per_class": 30}
+    assert config.groups(experiments) == {"sw": list(experiments)}
+
+
+def test_a_bad_sweep_value_names_the_sweep_line(tmp_path):
+    text = '[sweep]\n"data.points_per_class" = [5]\n"model.activation" = ["tanh", "swish"]\n\n' + GOOD
+    found = problems_of(write(tmp_path, text))
+    assert any(p.line == 3 and "swish" in p.message and p.key == "sweep.model.activation" for p in found)
+    found = problems_of(write(tmp_path, '[sweep]\n"train.steps" = 3\n\n' + GOOD))
+    assert [(p.line, "non-empty list" in p.message) for p in found] == [(2, True)]

@@ -63,8 +63,9 @@ def test_nan_names_the_experiment():
 @pytest.mark.parametrize("path", sorted((ROOT / "content" / "experiments").glob("*.toml")), ids=lambda p: p.stem)
 def test_every_content_experiment_trains_a_few_steps(path):
     problems = []
-    exp = config.load_experiment(path, "quick", problems)
-    assert problems == [] and exp is not None
+    variants = config.load_variants(path, "quick", problems)
+    assert problems == [] and variants
+    exp = variants[-1]  # a sweep's last variant (its largest values, when they grow)
     spec = copy.deepcopy(exp.spec)
     spec["train"] |= {"steps": 3, "seeds": 2, "snapshots": 2}
     run = train.train(exp.id, spec)
@@ -110,3 +111,51 @@ def test_vector_field_layer_is_invertible_for_small_fields_and_trains():
     run = train.train("vf", spec)
     assert run["V0"].shape == (5, 3, 9, 2) and run["W0"].shape == (5, 3, 2, 2) and run["anchors"].shape == (9, 2)
     assert run["loss"][-1].mean() < run["loss"][0].mean()
+
+
+def test_weight_decay_in_the_optimiser_is_the_gradient_of_the_matrices_penalty():
+    """The optimiser's decay group must equal adding wd * sum ||W||^2 / 2 (matrices only) to the loss."""
+    wd = 0.3
+    opts = {"optimizer": "sgd", "learning_rate": 0.1, "weight_decay": wd}
+    X, y = datasets.two_curves(points_per_class=11)
+    X, y = torch.from_numpy(X), torch.from_numpy(y)
+    decayed, explicit = (BatchedMLP([2, 3, 2], "tanh", [4]) for _ in range(2))
+    with torch.no_grad():  # biases away from zero, so decaying them would show
+        for b1, b2 in zip(decayed.biases, explicit.biases):
+            b1.fill_(0.5), b2.fill_(0.5)
+
+    def ce(model):
+        return torch.nn.functional.cross_entropy(model(X)[0], y)
+
+    opt = train._optimiser(decayed, opts)
+    opt.zero_grad(), ce(decayed).backward(), opt.step()
+    plain = torch.optim.SGD(explicit.parameters(), lr=0.1)
+    penalty = wd * sum((w ** 2).sum() for w in explicit.weights) / 2
+    plain.zero_grad(), (ce(explicit) + penalty).backward(), plain.step()
+    for a, b in zip(list(decayed.parameters()), list(explicit.parameters())):
+        assert torch.allclose(a, b, atol=1e-6)
+    assert not torch.equal(decayed.weights[0], BatchedMLP([2, 3, 2], "tanh", [4]).weights[0])
+
+
+def test_log_snapshots_are_spiralnets_249_distinct_steps_plus_the_start():
+    steps = train.snapshot_steps(10000, 350, "log")
+    assert steps[0] == 0 and len(steps) == 250 and len(set(steps.tolist())) == 250
+    assert steps[1:].tolist() == sorted(set(np.logspace(0, np.log10(9999), 350).astype(int).tolist()))
+    assert steps[-1] < 10000 and np.all(np.diff(steps) > 0)
+
+
+def test_k_spirals_counts_radii_and_noise_bounds():
+    for K in (2, 5, 7):
+        X, y = datasets.k_spirals(classes=K, points_per_class=200, seed=3)
+        assert X.shape == (200 * K, 2) and np.bincount(y).tolist() == [200] * K
+        r = np.hypot(X[:, 0], X[:, 1])
+        assert np.allclose(r[y == 0], np.linspace(2, 20, 200), atol=1e-4)
+        for k in range(K):
+            theta = np.arctan2(X[y == k, 1], X[y == k, 0])
+            clean = np.linspace(2 * np.pi * k / K, 2 * np.pi * (k + 4) / K, 200)
+            off = np.angle(np.exp(1j * (theta - clean)))  # wrapped difference from the noiseless spiral
+            bound = 0.17 * np.linspace(1, 1.5, 200)
+            assert np.all(np.abs(off) <= bound + 1e-5) and np.abs(off).max() > 0.5 * bound.max()
+    X1, _ = datasets.k_spirals(classes=3, seed=1)
+    assert not np.allclose(X1, datasets.k_spirals(classes=3, seed=2)[0])
+    assert np.array_equal(X1, datasets.k_spirals(classes=3, seed=1)[0])
