@@ -25,7 +25,9 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
     # gather: every problem in the content is found and reported before anything runs
     site = config.load_site(content_dir / "site.toml")
     experiments = config.load_experiments(content_dir / "experiments", profile)
-    sections, problems = content.load_sections(content_dir, experiments, figures.KINDS, site["references"])
+    groups = config.groups(experiments)
+    sections, problems = content.load_sections(content_dir, set(experiments) | set(groups), figures.KINDS,
+                                               site["references"])
     if problems:
         raise BuildError(problems)
     if not VEGA_RUNTIME.exists():
@@ -39,10 +41,17 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
     outputs = {}
     for section in sections:
         for fig in section.figures:
-            exp = experiments[fig.experiment]
             try:
-                outputs[fig.id] = derive.figure_output(store, fig, run_status[fig.experiment]["key"], exp.spec,
-                                                       claims[fig.experiment])
+                if figures.KINDS[fig.kind].sweep != (fig.experiment in groups):
+                    raise ValueError("this kind draws one experiment" if fig.experiment in groups else
+                                     "this kind draws every variant of a file with a [sweep] table")
+                if fig.experiment in groups:
+                    variants = [derive.Variant(name, experiments[name].variant, experiments[name].spec,
+                                               claims[name], run_status[name]["key"]) for name in groups[fig.experiment]]
+                    outputs[fig.id] = derive.sweep_figure_output(store, fig, variants)
+                else:
+                    outputs[fig.id] = derive.figure_output(store, fig, run_status[fig.experiment]["key"],
+                                                           experiments[fig.experiment].spec, claims[fig.experiment])
             except ValueError as err:
                 problems.append(Problem(fig.path, f"figure '{fig.id}' ({fig.kind}): {err}", line=fig.line))
     if problems:
@@ -73,7 +82,7 @@ def _write(writer, store, site, sections, experiments, claims, outputs, run_stat
     for section in sections:
         for fig in section.figures:
             number += 1
-            scopes = claims | {fig.experiment: claims[fig.experiment] | outputs[fig.id].claims}
+            scopes = claims | {fig.experiment: claims.get(fig.experiment, {}) | outputs[fig.id].claims}
             caption = render.caption_html(fig.caption, scopes, fig.experiment, fig.path, fig.line, numbers, problems)
             figure_ctx[fig.id] = pages.write_figure(writer, store, fig, outputs[fig.id], number, caption, site["base_url"])
     scopes = claims | {fid: out.claims for fid, out in outputs.items()}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import dataclass, field
 
 from . import figures
 from .cache import Store, digest, source_hash, versions
@@ -31,13 +32,70 @@ def figure_output(store: Store, directive: Directive, run_key: str, spec: dict, 
     return FigureOutput(meta["spec"], files, meta["claims"], meta["frames"])
 
 
+@dataclass(frozen=True)
+class Variant:
+    """One run of a sweep, as a sweep figure's builder sees it; `run()` loads its arrays from the cache."""
+    id: str
+    values: dict          # sweep key -> value, e.g. {"data.classes": 3, "model.activation": "relu"}
+    spec: dict
+    claims: dict
+    run_key: str
+    store: Store = field(default=None, compare=False, repr=False)
+
+    def run(self) -> dict:
+        return self.store.arrays("runs", self.run_key)
+
+
+def sweep_figure_output(store: Store, directive: Directive, variants: list[Variant]) -> FigureOutput:
+    """A figure drawn from every variant of a sweep (the reader picks one with the figure's controls)."""
+    kind = figures.KINDS[directive.kind]
+    key = digest("sweep-figure", [(v.id, v.run_key) for v in variants], directive.kind, directive.options,
+                 source_hash(*kind.sources), versions("altair", "numpy", "scipy"))
+    if not store.has("figures", key):
+        loaded = [Variant(v.id, v.values, v.spec, v.claims, v.run_key, store) for v in variants]
+        built = figures.builder(directive.kind)(directive.options, loaded)
+        store.put("figures", key, {"spec": built.spec, "claims": built.claims, "frames": built.frames,
+                                   "files": sorted(built.files)}, files=built.files)
+    meta = store.meta("figures", key)
+    files = {name: store.file("figures", key, name) for name in meta["files"]}
+    return FigureOutput(meta["spec"], files, meta["claims"], meta["frames"])
+
+
 def vega_spec(store: Store, vegalite: dict) -> dict:
     """Vega-Lite compiled to Vega at build time, so the page ships only Vega's runtime."""
     key = digest("vega", vegalite, versions("vl-convert-python"))
     if not store.has("vega", key):
         import vl_convert
-        store.put("vega", key, {}, files={"spec.json": json.dumps(vl_convert.vegalite_to_vega(vegalite)).encode()})
+        compiled = dependencies_first(vl_convert.vegalite_to_vega(vegalite))
+        store.put("vega", key, {}, files={"spec.json": json.dumps(compiled).encode()})
     return json.loads(store.file("vega", key, "spec.json"))
+
+
+def dependencies_first(vega: dict) -> dict:
+    """Vega needs each data set defined before a lookup or source names it; Vega-Lite sometimes emits a
+    lookup's data after the lookup. Reorder (stably) so that every data set follows what it reads."""
+    data = vega.get("data", [])
+    by_name = {d["name"]: d for d in data}
+
+    def reads(d):
+        sources = d.get("source", [])
+        named = [sources] if isinstance(sources, str) else list(sources)
+        return named + [t["from"] for t in d.get("transform", []) if t.get("type") == "lookup"]
+
+    ordered, placed = [], set()
+
+    def place(d, trail=()):
+        if d["name"] in placed or d["name"] in trail:
+            return
+        for name in reads(d):
+            if name in by_name:
+                place(by_name[name], trail + (d["name"],))
+        placed.add(d["name"])
+        ordered.append(d)
+
+    for d in data:
+        place(d)
+    return vega | {"data": ordered} if data else vega
 
 
 def stills(store: Store, vegalite: dict, files: dict[str, bytes]) -> dict[str, bytes]:
@@ -45,9 +103,9 @@ def stills(store: Store, vegalite: dict, files: dict[str, bytes]) -> dict[str, b
     key = digest("stills", vegalite, {n: digest(b.hex()) for n, b in files.items()}, versions("vl-convert-python"))
     if not store.has("stills", key):
         import vl_convert
-        inlined = inline_data(vegalite, files)
-        store.put("stills", key, {}, files={"still.png": vl_convert.vegalite_to_png(inlined, scale=2),
-                                            "still.svg": vl_convert.vegalite_to_svg(inlined).encode()})
+        compiled = dependencies_first(vl_convert.vegalite_to_vega(inline_data(vegalite, files)))
+        store.put("stills", key, {}, files={"still.png": vl_convert.vega_to_png(compiled, scale=2),
+                                            "still.svg": vl_convert.vega_to_svg(compiled).encode()})
     return {name: store.file("stills", key, name) for name in ("still.png", "still.svg")}
 
 

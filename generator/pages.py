@@ -6,6 +6,7 @@ import json
 import re
 
 from . import derive
+from .figures import choices
 from .site import SiteWriter
 
 STATIC = ("style.css", "player.js", "icon.svg")
@@ -24,12 +25,12 @@ def write_figure(writer: SiteWriter, store, fig, output, number: int, caption_ht
     """Data files, compiled spec, exported specs and stills of one figure; returns its template context."""
     urls = {name: writer.hashed("data", f"{fig.id}-{name}", blob) for name, blob in sorted(output.files.items())}
     site_spec = derive.resolve_urls(output.spec, urls, "")
-    vega = derive.vega_spec(store, site_spec)
+    vega = choices.patch(derive.vega_spec(store, site_spec), site_spec)
     vega_url = writer.hashed("specs", f"{fig.id}.vg.json", json.dumps(vega, separators=(",", ":")))
     exported = derive.resolve_urls(output.spec, urls, base_url.rstrip("/") + "/" if base_url else "../../")
     folder = f"figures/{fig.id}"
     writer.json(f"{folder}/spec.vl.json", exported)
-    writer.json(f"{folder}/spec.vg.json", derive.vega_spec(store, exported))
+    writer.json(f"{folder}/spec.vg.json", choices.patch(derive.vega_spec(store, exported), exported))
     for name, blob in derive.stills(store, output.spec, output.files).items():
         writer.write(f"{folder}/{name}", blob)
     caption_text = html.unescape(re.sub(r"<[^>]+>", "", caption_html))

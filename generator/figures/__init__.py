@@ -13,6 +13,7 @@ class Kind:
     builder: str          # "module:function" inside generator.figures, imported only when needed
     options: dict         # extra directive key -> type
     sources: tuple        # modules whose source changes invalidate this kind's cache
+    sweep: bool = False   # True: drawn from every variant of a [sweep] file, builder(options, variants)
 
 
 def flag(text: str) -> bool:
@@ -23,6 +24,8 @@ def flag(text: str) -> bool:
 
 
 _PLANE = ("frames", "figures/plane", "figures/encode", "figures/style", "figures/output")
+_SPIRAL = ("frames", "analysis/packing", "figures/spiralnet", "figures/spiral_data", "figures/choices",
+           "figures/encode", "figures/style", "figures/plane", "figures/output")
 KINDS = {
     "dataset": Kind("regions:dataset", {}, _PLANE + ("figures/regions",)),
     "decision-regions": Kind("regions:decision_regions", {}, _PLANE + ("figures/regions",)),
@@ -38,6 +41,7 @@ KINDS = {
     "field-morph": Kind("field:field_morph", {"frames_per_layer": int, "grid": float},
                         _PLANE + ("figures/morph", "figures/field")),
     "weight-playground": Kind("playground:weight_playground", {}, _PLANE + ("figures/playground",)),
+    "spiral-training": Kind("spiralnet:spiral_training", {"k": int}, _SPIRAL, sweep=True),
 }
 
 

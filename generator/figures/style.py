@@ -24,3 +24,15 @@ def viridis(levels: int = 256) -> list[tuple[int, int, int]]:
     at = np.linspace(0, len(stops) - 1, levels)
     rgb = np.stack([np.interp(at, np.arange(len(stops)), stops[:, k]) for k in range(3)], 1)
     return [tuple(int(round(v)) for v in row) for row in rgb]
+
+# spiralNet's class colours, in the original's order (gold, blue, dark red, green, purple, dark orange, grey),
+# and its region colours (yellow, cyan, tomato, lime, fuchsia, orange, light grey), blended halfway to white
+# so the points stay visible on them.
+SPIRAL_COLOURS = ["#ffd700", "#0000ff", "#8b0000", "#008000", "#800080", "#ff8c00", "#808080"]
+SPIRAL_REGIONS = ["#ffff00", "#00ffff", "#ff6347", "#00ff00", "#ff00ff", "#ffa500", "#d3d3d3"]
+
+
+def spiral_backgrounds(blend: float = 0.5) -> list[tuple[int, int, int]]:
+    """The region colours as RGB, blended toward white."""
+    return [tuple(int(round(int(c[i:i + 2], 16) * (1 - blend) + 255 * blend)) for i in (1, 3, 5))
+            for c in SPIRAL_REGIONS]

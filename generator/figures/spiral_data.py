@@ -1,0 +1,156 @@
+"""The files and numbers of one spiralNet run (one choice of K and activation), computed from its snapshots.
+
+Positions in the 2-unit last hidden layer travel as integers 0..QUANT across each snapshot's window
+(x0, y0, z): h = (x0, y0) + z * n / QUANT. Only keyframes are shipped: snapshot i is drawn as the blend
+(1 - t) * key[j] + t * key[j + 1], and keyframes are chosen (greedily, forward) so that every point of every
+snapshot is drawn within TOLERANCE of the window (under 1 px) of where the network really put it. Slow
+stretches of training thus cost almost nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import frames
+from ..analysis import packing
+from . import encode, plane, style
+
+ACTIVATIONS = ("tanh", "relu")
+QUANT = 330          # levels across the window: 0.5 px on a 165 px panel
+TOLERANCE = 0.006    # largest error of a blended point, as a share of the window: 1 px on 165 px
+REGION_PIXELS = 160
+
+
+@dataclass
+class Choice:
+    K: int
+    act: str
+    variant: object   # derive.Variant
+
+
+@dataclass
+class Built:
+    files: dict
+    claims: dict
+
+
+def choice_key(K: int, act: str) -> str:
+    return f"{K}-{act}"
+
+
+def hidden_through_training(run: dict, activation: str) -> np.ndarray:
+    """The training points in the last hidden layer at every snapshot: (snapshots, points, 2)."""
+    X = run["X"]
+    count = len(run["snapshot_steps"])
+    return np.stack([frames.forward(frames.layers(run, 0, t), X, activation)[-2] for t in range(count)])
+
+
+def windows(H: np.ndarray, activation: str) -> np.ndarray:
+    """(x0, y0, z) per snapshot: tanh's square is fixed; ReLU's quadrant grows, so its window follows
+    the points (smoothed over neighbouring snapshots so the camera glides)."""
+    if activation == "tanh":
+        return np.tile([-1.05, -1.05, 2.1], (len(H), 1))
+    reach = np.array([max(1e-3, float(np.percentile(h, 99.5))) * 1.08 for h in H])
+    padded = np.pad(reach, 3, mode="edge")
+    reach = np.maximum(np.convolve(padded, np.ones(7) / 7, mode="valid"), reach)
+    return np.stack([-0.04 * reach, -0.04 * reach, 1.04 * reach], 1)
+
+
+def normalised(H: np.ndarray, win: np.ndarray) -> np.ndarray:
+    """Positions as shares of each snapshot's window: (snapshots, points, 2), 0..1 inside it."""
+    return (H - win[:, None, :2]) / win[:, None, 2:]
+
+
+def keyframes(U: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """Indices of the snapshots to ship, first and last included, such that blending linearly (in `times`)
+    between consecutive keyframes puts every point of every snapshot within TOLERANCE of its position."""
+    keys = [0]
+    while keys[-1] < len(U) - 1:
+        start, end = keys[-1], keys[-1] + 1
+        while end + 1 < len(U) and _blend_error(U, times, start, end + 1) <= TOLERANCE:
+            end += 1
+        keys.append(end)
+    return np.array(keys)
+
+
+def _blend_error(U, times, a, b) -> float:
+    if b - a < 2:
+        return 0.0
+    t = ((times[a + 1:b] - times[a]) / (times[b] - times[a]))[:, None, None]
+    blend = (1 - t) * U[a] + t * U[b]
+    return float(np.abs(blend - U[a + 1:b]).max())
+
+
+def blend_weights(keys: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each snapshot: the keyframe slot j before it and the weight t of slot j + 1."""
+    slot = np.clip(np.searchsorted(keys, np.arange(len(times)), side="right") - 1, 0, len(keys) - 2)
+    a, b = keys[slot], keys[slot + 1]
+    return slot, np.where(b > a, (times - times[a]) / np.maximum(times[b] - times[a], 1e-12), 0.0)
+
+
+def quantised(U: np.ndarray) -> np.ndarray:
+    return np.clip(np.round(U * QUANT), -QUANT, 2 * QUANT).astype(np.int32)
+
+
+def choice_files(choice: Choice, angle_grid: int = 0) -> Built:
+    run, spec, K, act = choice.variant.run(), choice.variant.spec, choice.K, choice.act
+    tag = choice_key(K, act)
+    X, y = run["X"].astype(np.float64), run["y"]
+    steps = run["snapshot_steps"]
+    loss = run["loss"][:, 0]
+    H = hidden_through_training(run, act)
+    win = windows(H, act)
+    U = normalised(H, win)
+    times = np.log1p(steps.astype(np.float64))                # snapshots are log-spaced: blend in log time
+    keys = keyframes(U, times)
+    slot, weight = blend_weights(keys, times)
+    ints = quantised(U[keys])                                 # (keyframes, N, 2)
+    lo, hi = plane.square_extent(X)
+
+    points = [{"c": int(c), "ix": int(round(px / hi * 1000)), "iy": int(round(py / hi * 1000)),
+               "x": ints[:, n, 0].tolist(), "y": ints[:, n, 1].tolist()}
+              for n, ((px, py), c) in enumerate(zip(X, y))]
+    rows, ratios, dists = [], [], []
+    for t, step in enumerate(steps):
+        W_out, b_out = frames.layers(run, 0, t)[-1]
+        ratio = packing.angle_ratio(H[t], y, K, act)
+        ratios.append(ratio)
+        row = {"i": t, "j": int(slot[t]), "t": round(float(weight[t]), 4), "step": int(step),
+               "loss": float(f"{loss[min(step, len(loss) - 1)]:.4g}"),
+               "x0": round(float(win[t, 0]), 4), "y0": round(float(win[t, 1]), 4),
+               "z": round(float(win[t, 2]), 4), "angle": round(ratio, 3),
+               "w": [float(f"{v:.4g}") for v in np.column_stack([W_out, b_out]).ravel()]}
+        if act == "tanh":
+            dists.append(packing.distance_ratio(H[t], y, K))
+            row["dist"] = round(dists[-1], 3)
+        row["label"] = f"step {int(step):,} · loss {row['loss']:.3g}"
+        rows.append(row)
+
+    final = frames.layers(run, 0, -1)
+    image = frames.class_image(lambda p: frames.forward(final, p, act)[-1].argmax(1), lo, hi, REGION_PIXELS)
+    files = {f"frames-{tag}.json": encode.json_file(rows), f"points-{tag}.json": encode.json_file(points),
+             f"input-{tag}.png": encode.class_png(image, style.spiral_backgrounds())}
+    predicted = frames.forward(final, X, act)[-1].argmax(1)
+    claims = {"frames": len(steps), "keyframes": len(keys), "blend_error_px": 0.0, "accuracy": float((predicted == y).mean()),
+              "final_loss": float(loss[-1]), "packing_angle": ratios[-1], "packing_angle_best": max(ratios)}
+    if dists:
+        claims |= {"packing_distance": dists[-1]}
+    if angle_grid:
+        claims |= direction_claims(final, act, K, lo, hi, angle_grid)
+    return Built(files, claims)
+
+
+def direction_claims(params, act: str, K: int, lo: float, hi: float, grid: int) -> dict:
+    """Circular mean and std of the direction of h(x), by predicted class, over a grid x grid input grid."""
+    ticks = np.linspace(lo, hi, grid)
+    gx, gy = np.meshgrid(ticks, ticks)
+    x = np.stack([gx.ravel(), gy.ravel()], 1)
+    reps = frames.forward(params, x, act)
+    angles, predicted = packing.direction_angles(reps[-2]), reps[-1].argmax(1)
+    out = {}
+    for k in range(K):
+        if (predicted == k).any():
+            mean, std = packing.circular_summary(angles[predicted == k])
+            out |= {f"angle_mean_{k}": mean, f"angle_std_{k}": std}
+    return out
