@@ -42,6 +42,9 @@ KINDS = {
                         _PLANE + ("figures/morph", "figures/field")),
     "weight-playground": Kind("playground:weight_playground", {}, _PLANE + ("figures/playground",)),
     "spiral-training": Kind("spiralnet:spiral_training", {"k": int}, _SPIRAL, sweep=True),
+    "spiral-directions": Kind("spiralnet:spiral_directions", {"k": int, "activation": str, "angle_grid": int,
+                                                              "arrows": int}, _SPIRAL, sweep=True),
+    "spiral-packing": Kind("spiralnet:spiral_packing", {}, _SPIRAL, sweep=True),
 }
 
 

@@ -93,7 +93,7 @@ def quantised(U: np.ndarray) -> np.ndarray:
     return np.clip(np.round(U * QUANT), -QUANT, 2 * QUANT).astype(np.int32)
 
 
-def choice_files(choice: Choice, angle_grid: int = 0) -> Built:
+def choice_files(choice: Choice) -> Built:
     run, spec, K, act = choice.variant.run(), choice.variant.spec, choice.K, choice.act
     tag = choice_key(K, act)
     X, y = run["X"].astype(np.float64), run["y"]
@@ -128,29 +128,77 @@ def choice_files(choice: Choice, angle_grid: int = 0) -> Built:
         rows.append(row)
 
     final = frames.layers(run, 0, -1)
-    image = frames.class_image(lambda p: frames.forward(final, p, act)[-1].argmax(1), lo, hi, REGION_PIXELS)
     files = {f"frames-{tag}.json": encode.json_file(rows), f"points-{tag}.json": encode.json_file(points),
-             f"input-{tag}.png": encode.class_png(image, style.spiral_backgrounds())}
+             f"input-{tag}.png": input_regions_png(run, act)}
     predicted = frames.forward(final, X, act)[-1].argmax(1)
-    claims = {"frames": len(steps), "keyframes": len(keys), "blend_error_px": 0.0, "accuracy": float((predicted == y).mean()),
+    decoded = ints / QUANT
+    drawn = (1 - weight[:, None, None]) * decoded[slot] + weight[:, None, None] * decoded[np.minimum(slot + 1, len(keys) - 1)]
+    claims = {"frames": len(steps), "keyframes": len(keys),
+              "drawn_error": float(np.abs(drawn - U).max()),  # share of the window, quantisation included
+              "accuracy": float((predicted == y).mean()),
               "final_loss": float(loss[-1]), "packing_angle": ratios[-1], "packing_angle_best": max(ratios)}
     if dists:
         claims |= {"packing_distance": dists[-1]}
-    if angle_grid:
-        claims |= direction_claims(final, act, K, lo, hi, angle_grid)
     return Built(files, claims)
 
 
-def direction_claims(params, act: str, K: int, lo: float, hi: float, grid: int) -> dict:
-    """Circular mean and std of the direction of h(x), by predicted class, over a grid x grid input grid."""
+def input_regions_png(run: dict, act: str) -> bytes:
+    """The trained network's decision regions over the input square, in the original's region colours."""
+    final = frames.layers(run, 0, -1)
+    lo, hi = plane.square_extent(run["X"])
+    image = frames.class_image(lambda p: frames.forward(final, p, act)[-1].argmax(1), lo, hi, REGION_PIXELS)
+    return encode.class_png(image, style.spiral_backgrounds())
+
+
+def direction_files(choice: Choice, grid: int, arrows: int) -> Built:
+    """Figures (2), (5), (6) of one choice: the final last hidden layer with its decision regions, the
+    field of unit arrows of x -> h(x) on an arrows x arrows grid over the input plane, and the histograms
+    (8 bins over the activation's range) of h(x)'s direction over a grid x grid input grid, by predicted
+    class, with circular means and standard deviations."""
+    run, K, act = choice.variant.run(), choice.K, choice.act
+    tag = choice_key(K, act)
+    X, y = run["X"].astype(np.float64), run["y"]
+    final = frames.layers(run, 0, -1)
+    lo, hi = plane.square_extent(X)
+    H = frames.forward(final, X, act)[-2]
+    win = windows(H[None], act)[0] if act == "tanh" else _final_window(H)
+    U = quantised(normalised(H[None], win[None]))[0]
+    W_out, b_out = final[-1]
+    hidden = {"i": 0, "x0": round(float(win[0]), 4), "y0": round(float(win[1]), 4), "z": round(float(win[2]), 4),
+              "w": [float(f"{v:.4g}") for v in np.column_stack([W_out, b_out]).ravel()]}
+    points = [{"c": int(c), "u": int(u), "v": int(v), "ix": int(round(px / hi * 1000)), "iy": int(round(py / hi * 1000))}
+              for (u, v), (px, py), c in zip(U, X, y)]
+
+    ticks = (np.arange(arrows) + 0.5) / arrows * 2 - 1
+    ax, ay = np.meshgrid(ticks, ticks)
+    at = np.stack([ax.ravel(), ay.ravel()], 1)
+    reps = frames.forward(final, at * hi, act)
+    field = [{"ax": round(float(p[0]), 3), "ay": round(float(p[1]), 3), "deg": round(float(d), 1), "c": int(c)}
+             for p, d, c in zip(at, packing.direction_angles(reps[-2]), reps[-1].argmax(1))]
+
+    span = 360.0 if act == "tanh" else 90.0
     ticks = np.linspace(lo, hi, grid)
     gx, gy = np.meshgrid(ticks, ticks)
-    x = np.stack([gx.ravel(), gy.ravel()], 1)
-    reps = frames.forward(params, x, act)
-    angles, predicted = packing.direction_angles(reps[-2]), reps[-1].argmax(1)
-    out = {}
+    dense = frames.forward(final, np.stack([gx.ravel(), gy.ravel()], 1), act)
+    angles, predicted = packing.direction_angles(dense[-2]), dense[-1].argmax(1)
+    bars, summary, claims = [], [], {"grid_points": int(grid * grid), "bins": 8}
     for k in range(K):
-        if (predicted == k).any():
-            mean, std = packing.circular_summary(angles[predicted == k])
-            out |= {f"angle_mean_{k}": mean, f"angle_std_{k}": std}
-    return out
+        mine = angles[predicted == k]
+        if not len(mine):
+            continue
+        counts, edges = np.histogram(np.minimum(mine, span - 1e-9) if act == "relu" else mine, bins=8, range=(0, span))
+        bars += [{"c": k, "b0": round(float(a), 2), "b1": round(float(b), 2), "n": int(n)}
+                 for a, b, n in zip(edges[:-1], edges[1:], counts)]
+        mean, std = packing.circular_summary(mine)
+        summary.append({"c": k, "mean": round(mean, 1), "std": round(std, 1), "share": round(len(mine) / len(angles), 3)})
+        claims |= {f"angle_mean_{k}": mean, f"angle_std_{k}": std}
+    files = {f"final-{tag}.json": encode.json_file([hidden | {"points": points}]),
+             f"arrows-{tag}.json": encode.json_file(field),
+             f"hist-{tag}.json": encode.json_file(bars), f"angles-{tag}.json": encode.json_file(summary),
+             f"input-{tag}.png": input_regions_png(run, act)}
+    return Built(files, claims)
+
+
+def _final_window(H: np.ndarray) -> np.ndarray:
+    reach = max(1e-3, float(np.percentile(H, 99.5))) * 1.08
+    return np.array([-0.04 * reach, -0.04 * reach, 1.04 * reach])

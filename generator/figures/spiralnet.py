@@ -9,7 +9,7 @@ import altair as alt
 
 from . import choices, encode, style
 from .output import FigureOutput
-from .spiral_data import ACTIVATIONS, Choice, choice_files, choice_key
+from .spiral_data import ACTIVATIONS, QUANT, Choice, choice_files, choice_key, direction_files
 
 PANEL = 165   # px: two columns fit a 375 px phone
 CELLS = 32    # the hidden layer's decision regions: CELLS x CELLS rectangles, recoloured every snapshot
@@ -33,7 +33,7 @@ def spiral_training(directive, variants) -> FigureOutput:
     default_k = int(directive.get("k", 4 if 4 in ks else ks[0]))
     files, claims, counts = {}, {}, set()
     for (K, act), choice in runs.items():
-        built = choice_files(choice, angle_grid=0)
+        built = choice_files(choice)
         files |= built.files
         claims |= {f"{name}_{act}_k{K}": value for name, value in built.claims.items()}
         counts.add(built.claims["frames"])
@@ -80,24 +80,13 @@ def _training_column(act: str, K: int):
     inputs = alt.layer(image, data).properties(width=PANEL, height=PANEL, title=title(f"{NAMES[act]}: input plane"))
 
     # (3) the last hidden layer at the scrubbed snapshot, over that layer's own decision regions
-    step = 1 / CELLS
-    cells = (alt.Chart(alt.sequence(0, CELLS * CELLS, as_="n"))
-             .transform_calculate(fk="frame")
-             .transform_lookup(lookup="fk", from_=alt.LookupData(data=frames_data, key="i",
-                                                                 fields=["w", "z", "x0", "y0"]))
-             .transform_calculate(cx=f"(datum.n % {CELLS}) * {step}", cy=f"floor(datum.n / {CELLS}) * {step}")
-             .transform_calculate(hx=f"datum.x0 + (datum.cx + {step / 2}) * datum.z",
-                                  hy=f"datum.y0 + (datum.cy + {step / 2}) * datum.z",
-                                  cx2=f"datum.cx + {step * 1.04}", cy2=f"datum.cy + {step * 1.04}")
-             .transform_calculate(c=_argmax_expression())
-             .transform_calculate(colour=_colour_expression(
-                 ["#%02x%02x%02x" % rgb for rgb in style.spiral_backgrounds()]))
-             .mark_rect(strokeWidth=0).encode(x=alt.X("cx:Q", scale=unit, axis=None), x2="cx2:Q",
-                                 y=alt.Y("cy:Q", scale=unit, axis=None), y2="cy2:Q", color=colour))
+    cells = _region_cells(frames_data, "frame")
     moving = (alt.Chart(points_data)
               .transform_calculate(fk="frame")
-              .transform_lookup(lookup="fk", from_=alt.LookupData(data=frames_data, key="i", fields=["j"]))
-              .transform_calculate(u=f"datum.x[datum.j] / {_quant()}", v=f"datum.y[datum.j] / {_quant()}",
+              .transform_lookup(lookup="fk", from_=alt.LookupData(data=frames_data, key="i", fields=["j", "t"]))
+              # keyframes j and j + 1 blended with weight t (see spiral_data)
+              .transform_calculate(u=f"((1 - datum.t) * datum.x[datum.j] + datum.t * datum.x[datum.j + 1]) / {QUANT}",
+                                   v=f"((1 - datum.t) * datum.y[datum.j] + datum.t * datum.y[datum.j + 1]) / {QUANT}",
                                    colour=_colour_expression(style.SPIRAL_COLOURS))
               .mark_circle(size=6, opacity=0.9).encode(x=alt.X("u:Q", scale=unit, axis=None),
                                                        y=alt.Y("v:Q", scale=unit, axis=None), color=colour))
@@ -109,7 +98,8 @@ def _training_column(act: str, K: int):
 
     # (4) the loss at every snapshot, with the scrubbed one marked
     loss = alt.Chart(frames_data).transform_filter("datum.step > 0")
-    x = alt.X("step:Q", scale=alt.Scale(type="log"), title="step")
+    x = alt.X("step:Q", scale=alt.Scale(type="log"), title="step", axis=alt.Axis(values=[1, 10, 100, 1000, 10000],
+                                                                                   format="~s"))
     y = alt.Y("loss:Q", scale=alt.Scale(type="log"), title="loss")
     curve = alt.layer(
         loss.mark_line(color="#333", strokeWidth=1.3).encode(x=x, y=y),
@@ -118,13 +108,161 @@ def _training_column(act: str, K: int):
     return alt.vconcat(inputs, hidden, curve, spacing=16)
 
 
-def _quant() -> int:
-    from .spiral_data import QUANT
-    return QUANT
-
-
 def _argmax_expression(classes: int = 7) -> str:
     """The class whose score w_k . h + b_k is largest; each frame's w holds (w_k1, w_k2, b_k) per class."""
     scores = [f"(length(datum.w) > {3 * k} ? datum.w[{3 * k}] * datum.hx + datum.w[{3 * k + 1}] * datum.hy "
               f"+ datum.w[{3 * k + 2}] : -1e30)" for k in range(classes)]
     return f"indexof([{', '.join(scores)}], max({', '.join(scores)}))"
+
+
+def _region_cells(data, frame_expr: str):
+    """The 2-unit layer's decision regions as CELLS x CELLS rectangles over its window (x0, y0, z), each
+    coloured by the output layer's argmax at its centre; w and the window come from the row of `data`
+    whose i equals frame_expr."""
+    step = 1 / CELLS
+    unit = alt.Scale(domain=[0, 1], nice=False, zero=False)
+    return (alt.Chart(alt.sequence(0, CELLS * CELLS, as_="n"))
+            .transform_calculate(fk=frame_expr)
+            .transform_lookup(lookup="fk", from_=alt.LookupData(data=data, key="i", fields=["w", "z", "x0", "y0"]))
+            .transform_calculate(cx=f"(datum.n % {CELLS}) * {step}", cy=f"floor(datum.n / {CELLS}) * {step}")
+            .transform_calculate(hx=f"datum.x0 + (datum.cx + {step / 2}) * datum.z",
+                                 hy=f"datum.y0 + (datum.cy + {step / 2}) * datum.z",
+                                 cx2=f"datum.cx + {step * 1.04}", cy2=f"datum.cy + {step * 1.04}")
+            .transform_calculate(c=_argmax_expression())
+            .transform_calculate(colour=_colour_expression(["#%02x%02x%02x" % rgb for rgb in style.spiral_backgrounds()]))
+            .mark_rect(strokeWidth=0).encode(x=alt.X("cx:Q", scale=unit, axis=None), x2="cx2:Q",
+                                             y=alt.Y("cy:Q", scale=unit, axis=None), y2="cy2:Q",
+                                             color=alt.Color("colour:N", scale=None)))
+
+
+# The original's circular means of the direction angle (degrees), read from its published plots.
+ORIGINAL_MEANS = {(2, "tanh"): [41.4, 221.7], (2, "relu"): [13.4, 75.6],
+                  (4, "tanh"): [43.5, 136.5, 222.8, 316.1], (4, "relu"): [4.2, 37.1, 77.4, 84.2]}
+
+
+def spiral_directions(directive, variants) -> FigureOutput:
+    """Figures (2), (5) and (6) for a picked K and activation: the trained last hidden layer with its own
+    decision regions; unit arrows showing the direction of h(x) over the input plane's regions; and
+    histograms of that direction by predicted class, with circular means (and the original's, where it
+    published them)."""
+    runs = by_choice(variants)
+    ks = sorted({k for k, _ in runs})
+    default_k = int(directive.get("k", 4 if 4 in ks else ks[0]))
+    default_act = str(directive.get("activation", "tanh"))
+    grid, arrows = int(directive.get("angle_grid", 500)), int(directive.get("arrows", 20))
+    files, claims = {}, {}
+    for (K, act), choice in runs.items():
+        built = direction_files(choice, grid, arrows)
+        files |= built.files
+        claims |= {f"{name}_{act}_k{K}": value for name, value in built.claims.items() if name not in ("grid_points", "bins")}
+        for k, value in enumerate(ORIGINAL_MEANS.get((K, act), [])):
+            claims[f"original_angle_mean_{k}_{act}_k{K}"] = value
+    claims |= {"angle_grid_points": grid * grid, "arrows": arrows * arrows}
+    k_param = alt.param(name="K", value=default_k, bind=alt.binding_radio(options=ks, name="K "))
+    act_param = alt.param(name="act", value=default_act, bind=alt.binding_radio(
+        options=list(ACTIVATIONS), labels=[NAMES[a] for a in ACTIVATIONS], name="activation "))
+    tag = choice_key(default_k, default_act)
+    data = {stem: alt.Data(url=encode.url(f"{stem}-{tag}.json"), format=alt.DataFormat(type="json"))
+            for stem in ("final", "arrows", "hist", "angles")}
+    originals = [{"K": K, "act": act, "c": k, "mean": m} for (K, act), means in ORIGINAL_MEANS.items()
+                 for k, m in enumerate(means)]
+    chart = alt.vconcat(alt.hconcat(_final_panel(data["final"]), _arrow_panel(data["arrows"]), spacing=14),
+                        _histogram_panel(data["hist"], data["angles"], originals),
+                        spacing=14).add_params(k_param, act_param)
+    templates = {f"{stem}-{tag}.json": f"'{stem}-' + K + '-' + act + '.json'" for stem in data}
+    return FigureOutput(choices.spec(chart.configure(**style.CONFIG), files, templates), files, claims)
+
+
+def _final_panel(final):
+    unit = alt.Scale(domain=[0, 1], nice=False, zero=False)
+    points = (alt.Chart(final).transform_flatten(["points"])
+              .transform_calculate(u=f"datum.points.u / {QUANT}", v=f"datum.points.v / {QUANT}", c="datum.points.c")
+              .transform_calculate(colour=_colour_expression(style.SPIRAL_COLOURS))
+              .mark_circle(size=6, opacity=0.9).encode(x=alt.X("u:Q", scale=unit, axis=None),
+                                                       y=alt.Y("v:Q", scale=unit, axis=None),
+                                                       color=alt.Color("colour:N", scale=None)))
+    return alt.layer(_region_cells(final, "0"), points).properties(
+        width=PANEL, height=PANEL, title=alt.TitleParams("last hidden layer, trained", fontSize=12, anchor="start"))
+
+
+def _arrow_panel(arrows):
+    """Unit arrows pointing where x -> h(x) points, on the input plane's decision regions."""
+    centred = alt.Scale(domain=[-1, 1], nice=False, zero=False)
+    image = (alt.Chart(alt.Data(values=[{"lo": -1, "hi": 1}]))
+             .transform_calculate(src="files['input-' + K + '-' + act + '.png']")
+             .mark_image(aspect=False).encode(url="src:N", x=alt.X("lo:Q", scale=centred, axis=None), x2="hi:Q",
+                                              y=alt.Y("lo:Q", scale=centred, axis=None), y2="hi:Q"))
+    field = (alt.Chart(arrows).transform_calculate(turn="90 - datum.deg")
+             .mark_point(shape="arrow", filled=True, size=45, color="#222", opacity=0.85)
+             .encode(x=alt.X("ax:Q", scale=centred, axis=None), y=alt.Y("ay:Q", scale=centred, axis=None),
+                     angle=alt.Angle("turn:Q", scale=None)))
+    return alt.layer(image, field).properties(width=PANEL, height=PANEL, title=alt.TitleParams(
+        "direction of h(x)", fontSize=12, anchor="start"))
+
+
+def _histogram_panel(hist, angles, originals):
+    """8-bin histograms of the direction's angle by predicted class, stacked; ticks at circular means
+    (ours, coloured; the original's, black, where published)."""
+    x = alt.X("b0:Q", title="angle of h(x) (degrees)", scale=alt.Scale(nice=False, zero=True),
+              axis=alt.Axis(tickCount=8))
+    colour = alt.Color("colour:N", scale=None)
+    bars = (alt.Chart(hist).transform_calculate(colour=_colour_expression(style.SPIRAL_COLOURS))
+            .mark_bar(stroke="#fff", strokeWidth=0.5).encode(x=x, x2="b1:Q", y=alt.Y("sum(n):Q", title="grid points"),
+                                                               color=colour, order=alt.Order("c:Q")))
+    means = (alt.Chart(angles).transform_calculate(colour=_colour_expression(style.SPIRAL_COLOURS))
+             .mark_tick(orient="vertical", thickness=3, size=18).encode(
+                 x=alt.X("mean:Q"), y=alt.value(-12), color=colour,
+                 tooltip=[alt.Tooltip("c:N", title="class"), alt.Tooltip("mean:Q", title="circular mean"),
+                          alt.Tooltip("std:Q", title="circular std")]))
+    theirs = (alt.Chart(alt.Data(values=originals)).transform_filter("datum.K == K && datum.act == act")
+              .mark_point(shape="triangle-down", filled=True, size=50, color="#000").encode(
+                  x=alt.X("mean:Q"), y=alt.value(-26), tooltip=[alt.Tooltip("mean:Q", title="original's mean")]))
+    return alt.layer(bars, means, theirs).properties(width=2 * PANEL - 40, height=120, title=alt.TitleParams(
+        "direction by predicted class: ticks = circular means (▼ the original's)", fontSize=12, anchor="start"))
+
+
+def spiral_packing(directive, variants) -> FigureOutput:
+    """The packing claim through training for every K: the smallest angle between class-centroid
+    directions over the best the activation's range allows, and for tanh the smallest centroid distance
+    over the best for K points in the square; 1 means packed as far apart as possible."""
+    rows, claims = [], {}
+    for (K, act), choice in sorted(by_choice(variants).items()):
+        built = choice_files(choice)
+        claims |= {f"{name}_{act}_k{K}": value for name, value in built.claims.items()
+                   if name in ("packing_angle", "packing_distance", "final_loss", "accuracy")}
+        trace = packing_trace(choice)
+        rows += [{"K": K, "act": act, "step": int(s), "angle": round(a, 3)} | ({"dist": round(d, 3)} if d is not None else {})
+                 for s, a, d in trace if s > 0]
+    for act in ACTIVATIONS:
+        finals = [v for k, v in claims.items() if k.startswith(f"packing_angle_{act}_k")]
+        if finals:
+            claims[f"packing_angle_mean_{act}"] = float(sum(finals) / len(finals))
+            claims[f"packing_angle_min_{act}"] = float(min(finals))
+    data = alt.Data(url=encode.url("packing.json"), format=alt.DataFormat(type="json"))
+    x = alt.X("step:Q", scale=alt.Scale(type="log"), title="training step",
+              axis=alt.Axis(values=[1, 10, 100, 1000, 10000], format="~s"))
+    colour = alt.Color("K:O", scale=alt.Scale(scheme="viridis"), legend=alt.Legend(orient="right", title="K"))
+
+    def panel(filter_, field, title):
+        return (alt.Chart(data).transform_filter(filter_).mark_line(strokeWidth=1.5).encode(
+            x=x, y=alt.Y(f"{field}:Q", scale=alt.Scale(domain=[0, 1.05]), title="share of the best"), color=colour)
+            .properties(width=2 * PANEL - 40, height=110, title=alt.TitleParams(title, fontSize=12, anchor="start")))
+    chart = alt.vconcat(panel("datum.act == 'tanh'", "angle", "tanh: smallest angle between class directions"),
+                        panel("datum.act == 'relu'", "angle", "ReLU: smallest angle between class directions"),
+                        panel("datum.act == 'tanh'", "dist", "tanh: smallest distance between class centres"),
+                        spacing=12).configure(**style.CONFIG)
+    return FigureOutput(chart.to_dict(), {"packing.json": encode.json_file(rows)}, claims)
+
+
+def packing_trace(choice):
+    """(step, angle ratio, distance ratio or None) at every snapshot of one run."""
+    from ..analysis import packing
+    from .spiral_data import hidden_through_training
+    run = choice.variant.run()
+    H = hidden_through_training(run, choice.act)
+    out = []
+    for step, h in zip(run["snapshot_steps"], H):
+        angle = packing.angle_ratio(h, run["y"], choice.K, choice.act)
+        dist = packing.distance_ratio(h, run["y"], choice.K) if choice.act == "tanh" else None
+        out.append((int(step), angle, dist))
+    return out
