@@ -1,0 +1,158 @@
+"""spiralNet (Part II): the packing metric on configurations with known answers, the figures' per-choice data
+(keyframes that reproduce every snapshot, files that follow the reader's choice), and the network's shapes."""
+import copy
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from generator import config, derive, frames, train
+from generator.analysis import packing
+from generator.figures import choices, spiral_data, spiralnet
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def ring(K, radius=1.0, turn=0.0):
+    angles = turn + 2 * np.pi * np.arange(K) / K
+    return radius * np.stack([np.cos(angles), np.sin(angles)], 1)
+
+
+def as_classes(centres, spread=0.0, per_class=5, seed=0):
+    rng = np.random.default_rng(seed)
+    H = np.repeat(centres, per_class, axis=0) + spread * rng.standard_normal((len(centres) * per_class, 2))
+    return H, np.repeat(np.arange(len(centres)), per_class)
+
+
+@pytest.mark.parametrize("K", [2, 3, 5, 7])
+def test_evenly_spread_directions_pack_perfectly_for_tanh(K):
+    H, y = as_classes(ring(K, 0.9, turn=0.3))
+    assert packing.angle_ratio(H, y, K, "tanh") == pytest.approx(1.0)
+
+
+def test_relu_quadrant_best_is_the_edges_and_even_steps_between():
+    for K in (2, 3, 4, 6):
+        angles = np.radians(np.linspace(0, 90, K))
+        H, y = as_classes(np.stack([np.cos(angles), np.sin(angles)], 1) * 3.0)
+        assert packing.angle_ratio(H, y, K, "relu") == pytest.approx(1.0)
+    H, y = as_classes(np.array([[1.0, 0.1], [1.0, 0.2]]))  # nearly the same direction
+    assert packing.angle_ratio(H, y, 2, "relu") < 0.1
+
+
+def test_angles_are_scale_free_and_collapsed_classes_score_zero():
+    H, y = as_classes(ring(4, 1.0, 0.2), spread=0.05)
+    assert packing.angle_ratio(H * 37.0, y, 4, "tanh") == pytest.approx(packing.angle_ratio(H, y, 4, "tanh"))
+    same = np.array([[0.5, 0.5], [1.0, 1.0], [-1, 0.2]])
+    assert packing.angle_ratio(*as_classes(same), 3, "tanh") == pytest.approx(0.0, abs=1e-6)
+
+
+def test_a_class_at_the_origin_has_no_direction():
+    centres = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 2.0]])  # ReLU's corner, and the two edges
+    H, y = as_classes(centres)
+    assert packing.angle_ratio(H, y, 3, "relu") == pytest.approx(1.0)  # the two with a direction: 90 deg of 90
+
+
+def test_distance_ratio_knows_the_best_spreads_in_the_square():
+    corners = np.array([[-1, -1], [-1, 1], [1, -1], [1, 1]], float)
+    assert packing.distance_ratio(*as_classes(corners), 4) == pytest.approx(1.0)
+    assert packing.distance_ratio(*as_classes(corners[[0, 3]]), 2) == pytest.approx(1.0)
+    # five points: the corners and the centre are the best spread (side 2: distance sqrt 2)
+    five = np.vstack([corners, [[0, 0]]])
+    assert packing.distance_ratio(*as_classes(five), 5) == pytest.approx(1.0)
+    # random configurations never beat the known optimum
+    rng = np.random.default_rng(0)
+    for K in range(2, 8):
+        for _ in range(200):
+            assert packing.distance_ratio(*as_classes(rng.uniform(-1, 1, (K, 2))), K) <= 1.0 + 1e-9
+
+
+def test_circular_mean_wraps_around_zero():
+    mean, std = packing.circular_summary(np.array([350.0, 10.0, 355.0, 5.0]))
+    assert min(mean, 360 - mean) < 1e-6 and 0 < std < 10
+    assert packing.direction_angles(np.array([[0.0, 1.0], [-1.0, 0.0], [0.0, -2.0]])).tolist() == [90, 180, 270]
+
+
+@pytest.fixture(scope="module")
+def variants(tmp_path_factory):
+    """Four small runs of spiralnet.toml's sweep (K = 2, 3; tanh, ReLU), trained for 40 steps."""
+    problems = []
+    found = config.load_variants(ROOT / "content" / "experiments" / "spiralnet.toml", "quick", problems)
+    assert not problems
+    out = []
+    for e in found:
+        if e.spec["data"]["classes"] > 3:
+            continue
+        spec = copy.deepcopy(e.spec)
+        spec["data"]["points_per_class"] = 30
+        spec["train"] |= {"steps": 40, "snapshots": 30}
+        run = train.train(e.id, spec)
+        out.append(FakeVariant(e.id, e.variant, spec, {}, run))
+    return out
+
+
+class FakeVariant(derive.Variant):
+    def __init__(self, id, values, spec, claims, arrays):
+        super().__init__(id, values, spec, claims, "")
+        object.__setattr__(self, "arrays", arrays)
+
+    def run(self):
+        return self.arrays
+
+
+def test_the_network_has_a_two_unit_last_hidden_layer(variants):
+    for v in variants:
+        shapes = [W.shape for W, _ in frames.layers(v.run(), 0)]
+        assert shapes == [(120, 2), (80, 120), (40, 80), (2, 40), (v.values["data.classes"], 2)]
+
+
+def test_keyframes_redraw_every_snapshot_within_tolerance(variants):
+    for v in variants:
+        K, act = v.values["data.classes"], v.values["model.activation"]
+        built = spiral_data.choice_files(spiral_data.Choice(K, act, v))
+        rows = json.loads(built.files[f"frames-{K}-{act}.json"])
+        points = json.loads(built.files[f"points-{K}-{act}.json"])
+        run = v.run()
+        assert [r["step"] for r in rows] == run["snapshot_steps"].tolist()
+        H = spiral_data.hidden_through_training(run, act)
+        for row in rows:  # decode as the page does, compare with the network evaluated directly
+            t, j = row["t"], row["j"]
+            u = np.array([((1 - t) * p["x"][j] + t * p["x"][j + 1]) / spiral_data.QUANT for p in points])
+            v_ = np.array([((1 - t) * p["y"][j] + t * p["y"][j + 1]) / spiral_data.QUANT for p in points])
+            true = (H[row["i"]] - [row["x0"], row["y0"]]) / row["z"]
+            error = np.abs(np.stack([u, v_], 1) - true).max()
+            assert error <= spiral_data.TOLERANCE + 1.0 / spiral_data.QUANT + 1e-3
+        assert built.claims["keyframes"] <= len(rows)
+        assert built.claims["drawn_error"] <= spiral_data.TOLERANCE + 1.0 / spiral_data.QUANT
+
+
+def test_the_training_figure_names_every_choice_and_follows_k(variants):
+    out = spiralnet.spiral_training({}, variants)
+    assert out.frames == len(variants[0].run()["snapshot_steps"])
+    names = {f"{stem}-{K}-{act}.{ext}" for K in (2, 3) for act in ("tanh", "relu")
+             for stem, ext in (("frames", "json"), ("points", "json"), ("input", "png"))}
+    assert names <= set(out.files)
+    files_param = next(p for p in out.spec["params"] if p["name"] == "files")["value"]
+    assert files_param == {n: f"@data/{n}" for n in out.files}
+    signals = dict(out.spec["usermeta"]["choices"])
+    assert signals["@data/frames-2-tanh.json"] == "files['frames-' + K + '-tanh.json']"
+    vega = {"data": [{"name": "a", "url": "@data/frames-2-tanh.json"}, {"name": "b", "url": "@data/other.json"}]}
+    patched = choices.patch(vega, out.spec)
+    assert patched["data"][0]["url"] == {"signal": "files['frames-' + K + '-tanh.json']"}
+    assert patched["data"][1]["url"] == "@data/other.json"
+    assert {p["name"] for p in out.spec["params"]} >= {"K", "frame", "files"}
+
+
+def test_the_directions_figure_histograms_count_every_grid_point(variants):
+    out = spiralnet.spiral_directions({"angle_grid": 40, "arrows": 6}, variants)
+    for K in (2, 3):
+        for act in ("tanh", "relu"):
+            bars = json.loads(out.files[f"hist-{K}-{act}.json"])
+            assert sum(b["n"] for b in bars) == 40 * 40
+            span = 360 if act == "tanh" else 90
+            assert all(0 <= b["b0"] < b["b1"] <= span for b in bars)
+            arrows = json.loads(out.files[f"arrows-{K}-{act}.json"])
+            assert len(arrows) == 36 and all(0 <= a["deg"] <= 360 for a in arrows)
+            if act == "relu":
+                assert all(a["deg"] <= 90 for a in arrows)
+    assert out.claims["original_angle_mean_0_tanh_k2"] == 41.4
