@@ -11,8 +11,13 @@ from .content import Directive
 from .figures.output import FigureOutput
 
 
+# Every module the experiment claims are measured with: editing one re-measures without retraining.
+CLAIMS_CODE = ("analysis/claims", "analysis/learning_claims", "analysis/branches", "analysis/plateaus",
+               "analysis/symmetry", "analysis/learning_cloud", "frames")
+
+
 def experiment_claims(store: Store, run_key: str, spec: dict) -> dict:
-    key = digest("claims", run_key, source_hash("analysis/claims", "frames"))
+    key = digest("claims", run_key, source_hash(*CLAIMS_CODE))
     if not store.has("claims", key):
         from .analysis.claims import experiment_claims as measure
         store.put("claims", key, {"claims": measure(store.arrays("runs", run_key), spec)})

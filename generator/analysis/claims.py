@@ -11,6 +11,13 @@ HELDOUT_POINTS = 20_000  # per class: a dense fresh sample of the same sets, nev
 def experiment_claims(run: dict, spec: dict) -> dict:
     if "knn_error" in run:
         return knn_claims(run, spec)
+    if "test_accuracy" in run:  # scored on a held-out split at every snapshot (Part III): its own claims too
+        from .learning_claims import learning_claims
+        return generic_claims(run, spec) | learning_claims(run, spec)
+    return generic_claims(run, spec)
+
+
+def generic_claims(run: dict, spec: dict) -> dict:
     accuracy = run["accuracy"]
     best = frames.best_seed(run)
     claims = {

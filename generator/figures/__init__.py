@@ -45,6 +45,13 @@ KINDS = {
     "spiral-directions": Kind("spiralnet:spiral_directions", {"k": int, "activation": str, "angle_grid": int,
                                                               "arrows": int}, _SPIRAL, sweep=True),
     "spiral-packing": Kind("spiralnet:spiral_packing", {}, _SPIRAL, sweep=True),
+    # Gabella 2019: Mapper learning graphs and branch counts
+    **{kind: Kind(f"learning_graph:{function}", options,
+                  ("figures/learning_graph", "analysis/mapper_graph", "analysis/learning_cloud", "analysis/branches",
+                   "analysis/plateaus", "figures/style", "figures/encode", "figures/output"))
+       for kind, function, options in (("mapper-graph", "mapper_figure", {"layer": int, "lens": str}),
+                                       ("mapper-surface", "mapper_surface", {"layer": int}),
+                                       ("branch-count", "branch_count", {}))},
 }
 
 

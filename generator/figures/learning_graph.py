@@ -1,0 +1,141 @@
+"""Learning graphs (Gabella 2019): Mapper graphs of a layer's weights through training, and the number of
+branches per layer beside the accuracy.
+
+mapper-graph    one layer's Mapper graph (lens: the weight norm, or the distance from the mean in PCA space),
+                nodes coloured by mean training step and sized by how many (snapshot, neuron) points they hold;
+                the output layer's branch tips are labelled with their digits
+mapper-surface  the first hidden layer with a three-dimensional PCA lens: the learning surface as a grid
+branch-count    branches per layer through training above train and test accuracy, sharing the step axis
+"""
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+
+from ..analysis import branches, mapper_graph, plateaus
+from ..analysis.learning_cloud import cloud, layer_count, layer_name
+from . import encode, style
+from .output import FigureOutput
+
+EDGE_COLOUR = "#9aa0a8"
+LAYER_COLOURS = ["#2c6fbb", "#e08a1e", "#d1352b"]
+
+
+def mapper_figure(directive, run, spec, claims) -> FigureOutput:
+    layers = layer_count(run)
+    layer = int(directive.get("layer", layers - 1)) % layers
+    lens = directive.get("lens", "norm")
+    if lens not in ("norm", "mean-distance"):
+        raise ValueError("mapper-graph lens must be 'norm' or 'mean-distance'")
+    params = mapper_graph.default_params(layer, layers, lens)
+    lens_text = "weight norm" if lens == "norm" else "distance from the mean (PCA space)"
+    return _graph_output(run, layer, layers, params, lens_text)
+
+
+def mapper_surface(directive, run, spec, claims) -> FigureOutput:
+    layers = layer_count(run)
+    layer = int(directive.get("layer", 0)) % layers
+    return _graph_output(run, layer, layers, mapper_graph.default_params(layer, layers, "pca3"),
+                         "first three principal components")
+
+
+def _graph_output(run, layer: int, layers: int, params, lens_text: str) -> FigureOutput:
+    cl = cloud(run, layer)
+    graph = mapper_graph.learning_graph(cl, params)
+    pos = mapper_graph.layout(graph)
+    nodes = [{"x": round(float(x), 4), "y": round(float(y), 4), "step": round(node["mean_step"]),
+              "size": node["size"], "neurons": int(len(np.unique(cl.neuron[node["members"]]))),
+              "from": int(cl.step[node["members"]].min()), "to": int(cl.step[node["members"]].max())}
+             for node, (x, y) in zip(graph.nodes, pos)]
+    edges = [{"x": nodes[a]["x"], "y": nodes[a]["y"], "x2": nodes[b]["x"], "y2": nodes[b]["y"]}
+             for a, b in graph.edges]
+    labels = _digit_labels(graph, cl, pos) if layer == layers - 1 else []
+    files = {"nodes.json": encode.json_file(nodes), "edges.json": encode.json_file(edges or [{}]),
+             "labels.json": encode.json_file(labels or [{}])}
+    p = graph.params
+    cubes = f"{p.n_cubes}³ cubes" if p.lens == "pca3" else f"{p.n_cubes} intervals"
+    subtitle = [f"lens: {lens_text}",
+                f"{cubes}, overlap {p.perc_overlap:g} · DBSCAN eps {p.eps:g} × radius, min_samples {p.min_samples}"]
+    chart = _graph_chart(f"Learning graph, {layer_name(layer, layers)}", subtitle, bool(labels), int(cl.steps[-1]))
+    out_claims = {f"graph_{k}": v for k, v in graph.summary().items() if k != "lens"}
+    out_claims |= {"graph_leaves": mapper_graph.leaves(graph), "graph_pieces": mapper_graph.components(graph),
+                   "graph_layer": layer + 1}
+    return FigureOutput(chart.configure(**style.CONFIG).to_dict(), files, out_claims)
+
+
+def _digit_labels(graph, cl, pos) -> list[dict]:
+    """Each output neuron's digit, at the latest node holding its last-snapshot point."""
+    last = np.flatnonzero(cl.snapshot == cl.snapshot.max())
+    holders: dict[int, list[int]] = {}
+    for point in last:
+        found = [n["id"] for n in graph.nodes if point in set(n["members"].tolist())]
+        if found:
+            best = max(found, key=lambda i: graph.nodes[i]["mean_step"])
+            holders.setdefault(best, []).append(int(cl.neuron[point]))
+    return [{"x": round(float(pos[i][0]), 4), "y": round(float(pos[i][1]), 4),
+             "digit": " ".join(str(d) for d in sorted(digits))} for i, digits in sorted(holders.items())]
+
+
+def _graph_chart(title: str, subtitle: list[str], labelled: bool, last_step: int):
+    scale = alt.Scale(domain=[-1.12, 1.12], nice=False, zero=False)
+    x, y = alt.X("x:Q", scale=scale, axis=None), alt.Y("y:Q", scale=scale, axis=None)
+    edges = alt.Chart(alt.Data(url=encode.url("edges.json"))).mark_rule(
+        color=EDGE_COLOUR, strokeWidth=1.2).encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
+    nodes = alt.Chart(alt.Data(url=encode.url("nodes.json"))).mark_circle(
+        opacity=0.95, stroke="#ffffff", strokeWidth=0.5).encode(
+        x=x, y=y,
+        color=alt.Color("step:Q", scale=alt.Scale(scheme="viridis", domain=[0, last_step]),
+                        legend=alt.Legend(title="mean step", orient="bottom", gradientLength=180,
+                                          format="~s")),
+        size=alt.Size("size:Q", scale=alt.Scale(range=[12, 260]), legend=None),
+        tooltip=[alt.Tooltip("step:Q", title="mean training step"),
+                 alt.Tooltip("from:Q", title="from step"), alt.Tooltip("to:Q", title="to step"),
+                 alt.Tooltip("size:Q", title="points (snapshot × neuron)"),
+                 alt.Tooltip("neurons:Q", title="distinct neurons")])
+    layers = [edges, nodes]
+    if labelled:
+        layers.append(alt.Chart(alt.Data(url=encode.url("labels.json"))).mark_text(
+            dx=9, dy=-9, fontSize=13, fontWeight="bold", color="#222").encode(x=x, y=y, text="digit:N"))
+    return alt.layer(*layers).properties(
+        width=style.SIZE, height=style.SIZE,
+        title=alt.TitleParams(title, subtitle=subtitle, anchor="start", fontSize=13, subtitleFontSize=11,
+                              subtitleColor="#555"))
+
+
+def branch_count(directive, run, spec, claims) -> FigureOutput:
+    layers = layer_count(run)
+    steps = np.asarray(run["snapshot_steps"])
+    counts = branches.all_branch_counts(run)
+    rows = [{"step": int(s), "layer": layer_name(layer, layers), "branches": int(c)}
+            for layer, count in counts.items() for s, c in zip(steps, count)]
+    accuracy = [{"step": int(s), "split": split, "accuracy": round(float(a), 4)}
+                for split, key in (("train", "train_accuracy"), ("test", "test_accuracy"))
+                for s, a in zip(steps, run[key][:, 0])]
+    found = plateaus.jumps(run["test_accuracy"][:, 0])
+    jumps = [{"step": int(steps[j.start])} for j in found]
+    files = {"branches.json": encode.json_file(rows), "accuracy.json": encode.json_file(accuracy),
+             "jumps.json": encode.json_file(jumps or [{}])}
+    names = [layer_name(layer, layers) for layer in range(layers)]
+    x = alt.X("step:Q", title="training step", scale=alt.Scale(domain=[0, int(steps[-1])], nice=False),
+              axis=alt.Axis(format="~s"))
+    marks = alt.Chart(alt.Data(url=encode.url("jumps.json"))).mark_rule(
+        color="#888", strokeDash=[4, 3], strokeWidth=1).encode(x=x)
+    top = alt.layer(marks, alt.Chart(alt.Data(url=encode.url("branches.json"))).mark_line(
+        strokeWidth=1.8, interpolate="step-after").encode(
+        x=alt.X("step:Q", title=None, scale=alt.Scale(domain=[0, int(steps[-1])], nice=False),
+                axis=alt.Axis(labels=False, ticks=False)),
+        y=alt.Y("branches:Q", title="branches", scale=alt.Scale(type="log", domainMin=1)),
+        color=alt.Color("layer:N", scale=alt.Scale(domain=names, range=LAYER_COLOURS[-len(names):]),
+                        legend=alt.Legend(title=None, orient="top")),
+        tooltip=["layer:N", "step:Q", "branches:Q"])).properties(width=style.SIZE, height=150)
+    bottom = alt.layer(marks, alt.Chart(alt.Data(url=encode.url("accuracy.json"))).mark_line(strokeWidth=1.6).encode(
+        x=x, y=alt.Y("accuracy:Q", title="accuracy", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+        color=alt.Color("split:N", scale=alt.Scale(domain=["train", "test"], range=["#8a8f98", "#111111"]),
+                        legend=alt.Legend(title=None, orient="top")),
+        tooltip=["split:N", "step:Q", alt.Tooltip("accuracy:Q", format=".1%")])).properties(
+        width=style.SIZE, height=150)
+    chart = alt.vconcat(top, bottom, spacing=8).resolve_scale(color="independent")
+    out_claims = {"branch_eps_fraction": branches.EPS_FRACTION, "branch_jumps_marked": len(found)}
+    for layer, count in counts.items():
+        out_claims[f"branches_final_layer{layer + 1}"] = int(count[-1])
+    return FigureOutput(chart.configure(**style.CONFIG).to_dict(), files, out_claims)

@@ -1,0 +1,186 @@
+"""Part III's analysis: zero-initialisation symmetry, learning clouds, Mapper graphs, branch counts,
+plateau and jump detection, the claims dispatch and the learning-graph figures."""
+import copy
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from generator import config, train
+from generator.analysis import branches, mapper_graph, plateaus, symmetry
+from generator.analysis.claims import experiment_claims
+from generator.analysis.learning_cloud import cloud, layer_count
+from generator.models import BatchedMLP
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def small_data(n=200, d=16, classes=4, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.random((n, d)).astype(np.float32)
+    y = rng.integers(0, classes, n)
+    return X, y
+
+
+# --- symmetry under zero initialisation -------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_zero_init_hidden_units_stay_identical_under_identical_arithmetic(dtype):
+    X, y = small_data()
+    counts = symmetry.train_zero_init(X, y, width=7, steps=40, lr=0.5, batch=32, dtype=dtype, unitwise=True)
+    assert counts == [1] * 40
+
+
+def test_a_random_output_layer_breaks_the_symmetry():
+    # the control: the same unit-by-unit arithmetic, but output weights that differ per hidden unit
+    X, y = small_data()
+    counts = symmetry.train_zero_init(X, y, width=7, steps=3, lr=0.5, batch=32, unitwise=True, output_init_std=0.1)
+    assert counts[-1] == 7
+
+
+def test_zero_init_output_units_separate_after_one_step():
+    X, y = small_data()
+    model = BatchedMLP([16, 5, 4], "sigmoid", [0], "zeros", 0.0, False)
+    logits = model(torch.from_numpy(X))
+    loss = F.cross_entropy(logits.transpose(1, 2), torch.from_numpy(y).expand(1, -1))
+    loss.backward()
+    with torch.no_grad():
+        for w in model.weights:
+            w -= 0.5 * w.grad
+    out = model.weights[1][0].detach().numpy()
+    assert len(np.unique(out, axis=0)) == 4            # each output unit moved by its own class's error
+    assert len(np.unique(model.weights[0][0].detach().numpy(), axis=0)) == 1  # hidden units got one gradient
+
+
+def test_distinct_units_and_groups():
+    w = np.zeros((3, 5, 2))
+    w[1, 3:] = 1e-30           # two units differ in the last bits
+    w[2] = w[1]
+    w[2, 4] = 2.0
+    assert symmetry.distinct_units(w).tolist() == [1, 2, 3]
+    assert symmetry.group_sizes(w[1]) == [3, 2]
+    assert symmetry.first_split(symmetry.distinct_units(w)) == 1
+
+
+# --- learning clouds, Mapper and branches on synthetic trees ------------------------------------------
+
+def rays_run(rays: int, neurons_per_ray=6, snapshots=60, dims=30, noise=0.003, seed=0):
+    """A fake run whose layer-0 neurons leave one point along `rays` directions, one ray per group."""
+    rng = np.random.default_rng(seed)
+    directions = np.linalg.qr(rng.normal(size=(dims, rays)))[0].T     # orthonormal ray directions
+    t = np.linspace(0, 1, snapshots)
+    group = np.repeat(np.arange(rays), neurons_per_ray)
+    W = t[:, None, None] * directions[group][None] + noise * rng.normal(size=(snapshots, len(group), dims))
+    W[0] = 0.0
+    return {"W0": W[:, None].astype(np.float32), "snapshot_steps": np.arange(snapshots) * 10}
+
+
+@pytest.mark.parametrize("rays", [2, 3])
+def test_mapper_graph_of_rays_has_one_tip_per_ray(rays):
+    run = rays_run(rays)
+    cl = cloud(run, 0)
+    assert cl.points.shape == (60 * 6 * rays, 30)
+    graph = mapper_graph.learning_graph(cl, mapper_graph.MapperParams(n_cubes=10, perc_overlap=0.5, eps=0.05))
+    assert mapper_graph.leaves(graph) == rays
+    assert mapper_graph.components(graph) == 1
+    steps = [n["mean_step"] for n in graph.nodes]
+    assert steps == sorted(steps) and graph.nodes[0]["mean_step"] < 50   # the root is the earliest node
+    assert sum(n["size"] for n in graph.nodes) >= len(cl.points)      # every point in some node
+    pos = mapper_graph.layout(graph)
+    assert pos.shape == (len(graph.nodes), 2) and np.abs(pos).max() <= 1.0 + 1e-9
+
+
+@pytest.mark.parametrize("rays", [2, 3])
+def test_branch_counts_of_rays(rays):
+    counts = branches.branch_counts(rays_run(rays), 0)
+    assert counts[0] == 1 and counts[-1] == rays
+    assert len(branches.branching_events(counts)) >= 1
+
+
+def test_branching_events_and_gaps():
+    counts = np.array([1, 1, 2, 2, 1, 2, 3, 3])
+    assert branches.branching_events(counts).tolist() == [2, 6]   # the dip and recovery is not a new branch
+    assert branches.nearest_gap(np.array([2, 6]), 5) == 1
+    assert branches.nearest_gap(np.array([], int), 5) is None
+
+
+# --- plateaus and jumps ---------------------------------------------------------------------------------
+
+def stepped_curve(seed=0):
+    rng = np.random.default_rng(seed)
+    curve = np.full(200, 0.1)
+    curve[60:] = np.linspace(0.1, 0.4, 8).tolist() + [0.4] * 132
+    curve[130:] = np.linspace(0.4, 0.8, 10).tolist() + [0.8] * 60
+    return curve + rng.choice([-0.015, 0.0, 0.015], 200)   # the flicker of a one-class plateau
+
+
+def test_jumps_found_where_they_are():
+    found = plateaus.jumps(stepped_curve())
+    assert len(found) == 2
+    assert abs(found[0].start - 60) <= 3 and abs(found[1].start - 130) <= 3
+    assert found[0].after == pytest.approx(0.4, abs=0.03) and found[1].after == pytest.approx(0.8, abs=0.03)
+    end, level = plateaus.plateau(stepped_curve(), found)
+    assert abs(end - 60) <= 3 and level == pytest.approx(0.1, abs=0.01)
+
+
+def test_flat_or_slow_curves_have_no_jumps():
+    rng = np.random.default_rng(1)
+    assert plateaus.jumps(0.1 + rng.choice([-0.015, 0.015], 200)) == []
+    assert plateaus.jumps(np.linspace(0.4, 0.45, 200)) == []   # a slow drift is not a jump
+
+
+# --- claims and figures on a short real run -------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def short_run():
+    exp = config.load_experiments(ROOT / "content" / "experiments", "quick")["mnist-zero-init"]
+    spec = copy.deepcopy(exp.spec)
+    spec["train"] |= {"steps": 60, "snapshots": 7}
+    return train.train(exp.id, spec), spec
+
+
+def test_runs_with_a_test_split_get_learning_claims(short_run):
+    run, spec = short_run
+    claims = experiment_claims(run, spec)
+    for name in ("accuracy_mean", "final_test_accuracy", "plateau_accuracy", "plateau_end_step", "jump1_to",
+                 "jump2_start_step", "branches_output_final", "branches_hidden1_final", "branching_gap_max",
+                 "distinct_hidden_final", "distinct_hidden_split_step", "float64_split_step"):
+        assert name in claims
+    assert claims["final_test_accuracy"] == pytest.approx(float(run["test_accuracy"][-1, 0]))
+    assert claims["distinct_hidden_final"] == len(np.unique(run["W0"][-1, 0], axis=0))
+    json.dumps(claims)  # the cache stores them as JSON
+
+
+def test_runs_without_a_test_split_keep_generic_claims():
+    exp = config.load_experiments(ROOT / "content" / "experiments", "quick")["curves-line"]
+    claims = experiment_claims(train.train(exp.id, exp.spec), exp.spec)
+    assert "accuracy_mean" in claims and "plateau_accuracy" not in claims
+
+
+@pytest.mark.parametrize("kind, options, files", [
+    ("mapper-graph", {"layer": -1}, {"nodes.json": {"x", "y", "step", "size"}, "edges.json": set()}),
+    # (the hidden layer of so short a zero-init run has no spread yet: its graph may be empty)
+    ("mapper-graph", {"layer": 1, "lens": "mean-distance"}, {"nodes.json": {"x", "y", "step", "size"}}),
+    ("mapper-surface", {"layer": 1}, {"nodes.json": {"x", "y", "step", "size"}}),
+    ("branch-count", {}, {"branches.json": {"step", "layer", "branches"}, "accuracy.json": {"step", "split", "accuracy"}}),
+])
+def test_learning_graph_figures(short_run, kind, options, files):
+    import vl_convert
+
+    from generator import figures
+    run, spec = short_run
+    out = figures.builder(kind)(options, run, spec, {})
+    text = json.dumps(out.spec)
+    assert out.spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+    for name, fields in files.items():
+        assert f"@data/{name}" in text
+        rows = json.loads(out.files[name])
+        assert rows and all(fields <= set(row) for row in rows)
+    assert "W0" not in text and len(text) < 20_000
+    assert vl_convert.vegalite_to_vega(out.spec)["$schema"].startswith("https://vega.github.io/schema/vega/")
+    if kind.startswith("mapper"):
+        assert {"graph_n_cubes", "graph_perc_overlap", "graph_eps", "graph_nodes"} <= set(out.claims)
+    assert layer_count(run) == 2
