@@ -108,11 +108,17 @@ def _training_column(act: str, K: int):
     return alt.vconcat(inputs, hidden, curve, spacing=16)
 
 
+def _scores(classes: int = 7) -> dict[str, str]:
+    """Each class's score s_k = w_k . h + b_k at the cell's centre; each frame's w holds (w_k1, w_k2, b_k)
+    per class, and classes beyond the run's K score -1e30."""
+    return {f"s{k}": f"length(datum.w) > {3 * k} ? datum.w[{3 * k}] * datum.hx + datum.w[{3 * k + 1}] * datum.hy "
+                     f"+ datum.w[{3 * k + 2}] : -1e30" for k in range(classes)}
+
+
 def _argmax_expression(classes: int = 7) -> str:
-    """The class whose score w_k . h + b_k is largest; each frame's w holds (w_k1, w_k2, b_k) per class."""
-    scores = [f"(length(datum.w) > {3 * k} ? datum.w[{3 * k}] * datum.hx + datum.w[{3 * k + 1}] * datum.hy "
-              f"+ datum.w[{3 * k + 2}] : -1e30)" for k in range(classes)]
-    return f"indexof([{', '.join(scores)}], max({', '.join(scores)}))"
+    """The class with the largest score."""
+    scores = ", ".join(f"datum.s{k}" for k in range(classes))
+    return f"indexof([{scores}], max({scores}))"
 
 
 def _region_cells(data, frame_expr: str):
@@ -128,6 +134,7 @@ def _region_cells(data, frame_expr: str):
             .transform_calculate(hx=f"datum.x0 + (datum.cx + {step / 2}) * datum.z",
                                  hy=f"datum.y0 + (datum.cy + {step / 2}) * datum.z",
                                  cx2=f"datum.cx + {step * 1.04}", cy2=f"datum.cy + {step * 1.04}")
+            .transform_calculate(**_scores())
             .transform_calculate(c=_argmax_expression())
             .transform_calculate(colour=_colour_expression(["#%02x%02x%02x" % rgb for rgb in style.spiral_backgrounds()]))
             .mark_rect(strokeWidth=0).encode(x=alt.X("cx:Q", scale=unit, axis=None), x2="cx2:Q",
