@@ -45,6 +45,21 @@ KINDS = {
     "spiral-directions": Kind("spiralnet:spiral_directions", {"k": int, "activation": str, "angle_grid": int,
                                                               "arrows": int}, _SPIRAL, sweep=True),
     "spiral-packing": Kind("spiralnet:spiral_packing", {}, _SPIRAL, sweep=True),
+    # Gabella 2019 through training: accuracy, norms, one digit's fate, confusion; PCA trajectories; weight images
+    **{kind: Kind(f"learning_curves:{kind.replace('-', '_')}", options,
+                  ("frames", "figures/learning_curves", "figures/encode", "figures/style", "figures/output",
+                   "analysis/claims", "analysis/learning_claims", "analysis/plateaus"))
+       for kind, options in (("accuracy-curve", {}), ("weight-norms", {"scale": str, "max_points": int}),
+                             ("digit-fate", {"digit": int}),
+                             ("confusion-matrix", {"snapshot": int}))},
+    **{kind: Kind(f"{module}:{kind.replace('-', '_')}", options,
+                  ("frames", "analysis/learning_cloud", "figures/learning_curves", "figures/weight_cloud",
+                   f"figures/{module}", "figures/encode", "figures/style", "figures/output"))
+       for kind, module, options in (
+           ("weight-trajectories", "weight_cloud", {"layer": int, "colour": str, "max_frames": int}),
+           ("learning-surface", "weight_images", {"rows": int, "columns": int, "first_step": int,
+                                                  "last_step": int, "reference_step": int}),
+           ("weight-images", "weight_images", {"neurons": int, "max_frames": int, "levels": int}))},
     # Gabella 2019: Mapper learning graphs and branch counts
     **{kind: Kind(f"learning_graph:{function}", options,
                   ("figures/learning_graph", "analysis/mapper_graph", "analysis/learning_cloud", "analysis/branches",

@@ -1,0 +1,117 @@
+"""Gabella 2019, figure (3): each layer's learning cloud (every neuron's incoming weights at every snapshot)
+projected on its first two principal components, growing snapshot by snapshot under the scrubber.
+
+The page gets only the projection: per neuron, its track as integers in units of `u` (1/QUANT of the layer's
+largest coordinate), sent as the first value then differences (tracks are smooth, so differences are short)
+and summed back by the page once when the data loads.
+"""
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+
+from .. import frames
+from ..analysis import learning_cloud
+from . import encode, style
+from .learning_curves import stride_subsample
+from .output import FigureOutput
+
+PANEL = 250     # px: one square panel per layer, stacked; with its axes it fits a 375 px phone
+QUANT = 500     # a layer's largest |coordinate| becomes 500 units: finer than a pixel of the panel
+
+
+def weight_trajectories(directive, run, spec, claims) -> FigureOutput:
+    """Options: `layer` (1 = first hidden layer, ..., the last = output layer; default every layer),
+    `colour` step | neuron (neurons ranked by their last position along PC1), `max_frames` (default 200:
+    every k-th snapshot with k the smallest stride that keeps at most this many frames)."""
+    seed = frames.best_seed(run)
+    count = learning_cloud.layer_count(run)
+    shown_layers = [int(directive["layer"]) - 1] if "layer" in directive else list(range(count))
+    for layer in shown_layers:
+        if not 0 <= layer < count:
+            raise ValueError(f"layer must be 1..{count}, got {layer + 1}")
+    colour = str(directive.get("colour", "step"))
+    if colour not in ("step", "neuron"):
+        raise ValueError(f"colour must be step or neuron, got {colour!r}")
+    steps = np.asarray(run["snapshot_steps"])
+    kept = stride_subsample(len(steps), int(directive.get("max_frames", 200)))
+    rows, figure_claims, titles = [], {"frames": int(len(kept)), "snapshots": int(len(steps))}, []
+    for layer in shown_layers:
+        W = learning_cloud.weights(run, layer, seed)                      # (T, neurons, fan_in)
+        T, N, _ = W.shape
+        coords, ratio = project(W.reshape(T * N, -1))                      # fitted on every snapshot
+        tracks = coords.reshape(T, N, 2)[kept]                            # (frames, neurons, 2)
+        unit = max(float(np.abs(tracks).max()), 1e-12) / QUANT
+        ints = np.round(tracks / unit).astype(np.int64)
+        deltas = np.concatenate([ints[:1], np.diff(ints, axis=0)])        # first value, then differences
+        rank = np.argsort(np.argsort(tracks[-1, :, 0], kind="stable"), kind="stable")
+        for n in range(N):
+            rows.append({"L": layer, "n": n, "r": int(rank[n]), "u": float(f"{unit:.4g}"),
+                         "x": deltas[:, n, 0].tolist(), "y": deltas[:, n, 1].tolist()})
+        key = learning_cloud.layer_name(layer, count).replace("hidden layer ", "hidden").replace("output layer", "output")
+        figure_claims |= {f"{key}_neurons": N, f"{key}_pc1_share": float(ratio[0]), f"{key}_pc2_share": float(ratio[1])}
+        lo, hi = ints.min((0, 1)) * unit, ints.max((0, 1)) * unit
+        pad = np.maximum(hi - lo, 1e-12) * 0.04
+        titles.append((layer, learning_cloud.layer_name(layer, count), N, ratio,
+                       [(float(f"{a:.4g}"), float(f"{b:.4g}")) for a, b in zip(lo - pad, hi + pad)]))
+    frame_rows = [{"i": i, "s": int(steps[t]), "label": f"step {int(steps[t]):,}"} for i, t in enumerate(kept)]
+    frame = alt.param(name="frame", value=0, bind=alt.binding_range(min=0, max=len(kept) - 1, step=1,
+                                                                     name="snapshot "))
+    points = alt.Data(url=encode.url("tracks.json"), format=alt.DataFormat(type="json"))
+    frames_data = alt.Data(url=encode.url("frames.json"), format=alt.DataFormat(type="json"))
+    last_step = int(steps[kept[-1]])
+    panels = [_panel(points, frames_data, layer, name, N, ratio, extent, colour, last_step, first=i == 0,
+                     output=layer == count - 1 and N == 10)
+              for i, (layer, name, N, ratio, extent) in enumerate(titles)]
+    chart = (alt.vconcat(*panels, spacing=16) if len(panels) > 1 else panels[0]).add_params(frame)
+    spec_out = chart.resolve_scale(color="shared").configure(**style.CONFIG).to_dict()
+    files = {"tracks.json": encode.json_file(rows), "frames.json": encode.json_file(frame_rows)}
+    return FigureOutput(spec_out, files, figure_claims, frames=len(kept))
+
+
+def project(points: np.ndarray, components: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    """The points on their first principal components (sklearn; the covariance eigensolver is exact and, for
+    many points in a few hundred dimensions, much faster than a full SVD) and each component's share of the
+    variance. A cloud with fewer directions than asked gets zero columns."""
+    from sklearn.decomposition import PCA
+    rank = int(min(components, *points.shape))
+    coords, ratio = np.zeros((len(points), components)), np.zeros(components)
+    if rank and np.any(points != points[0]):
+        model = PCA(n_components=rank, svd_solver="covariance_eigh").fit(points)
+        coords[:, :rank], ratio[:rank] = model.transform(points), model.explained_variance_ratio_
+    return coords, ratio
+
+
+def _panel(points, frames_data, layer, name, neurons, ratio, extent, colour, last_step, first, output):
+    if colour == "step":
+        colour_channel = alt.Color("s:Q", title="training step", scale=alt.Scale(scheme="viridis", domain=[0, last_step]),
+                                   legend=alt.Legend(orient="bottom", gradientLength=200, format="~s") if first else None)
+    else:
+        colour_channel = alt.Color("rank:Q", title="neuron, by where it ends on PC1",
+                                   scale=alt.Scale(scheme="turbo", domain=[0, 1]),
+                                   legend=alt.Legend(orient="bottom", gradientLength=200, values=[0, 1],
+                                                     labelExpr="datum.value ? 'last' : 'first'") if first else None)
+    x = alt.X("px:Q", title=f"PC1 ({ratio[0]:.0%} of variance)", scale=alt.Scale(domain=list(extent[0]), nice=False),
+              axis=alt.Axis(labels=False, ticks=False))
+    y = alt.Y("py:Q", title=f"PC2 ({ratio[1]:.0%})", scale=alt.Scale(domain=list(extent[1]), nice=False),
+              axis=alt.Axis(labels=False, ticks=False))
+    # once, when the data loads: unpack this layer's tracks, sum the differences, look up each snapshot's step
+    base = (alt.Chart(points).transform_filter(f"datum.L == {layer}")
+            .transform_flatten(["x", "y"]).transform_window(t="row_number()", groupby=["n"])
+            .transform_window(sx="sum(x)", sy="sum(y)", groupby=["n"], sort=[alt.SortField("t")])
+            .transform_calculate(px="datum.sx * datum.u", py="datum.sy * datum.u", i="datum.t - 1",
+                                 rank=f"datum.r / {max(neurons - 1, 1)}")
+            .transform_lookup(lookup="i", from_=alt.LookupData(data=frames_data, key="i", fields=["s"])))
+    trail = base.transform_filter("datum.i <= frame").mark_circle(size=7, opacity=0.55).encode(
+        x=x, y=y, color=colour_channel)
+    now = base.transform_filter("datum.i == frame").mark_circle(size=36, opacity=1, stroke="#111", strokeWidth=0.8).encode(
+        x=x, y=y, color=colour_channel)
+    label = (alt.Chart(frames_data).transform_filter("datum.i == frame")
+             .mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=11, color="#222")
+             .encode(text="label:N", x=alt.value(0), y=alt.value(0)))
+    title = alt.TitleParams(f"{name} ({neurons} neurons)", fontSize=12, anchor="start")
+    layers = [trail, now, label] if first else [trail, now]    # the step is named once, in the top panel
+    if output:  # an output neuron stands for a digit: name it beside its current position
+        layers.append(base.transform_filter("datum.i == frame").mark_text(dx=8, dy=-7, fontSize=11, fontWeight="bold",
+                                                                         color="#222").encode(x=x, y=y, text="n:N"))
+    return alt.layer(*layers).properties(width=PANEL, height=PANEL, title=title)
