@@ -26,7 +26,8 @@ def experiment_claims(store: Store, run_key: str, spec: dict) -> dict:
 
 def figure_output(store: Store, directive: Directive, run_key: str, spec: dict, claims: dict) -> FigureOutput:
     kind = figures.KINDS[directive.kind]
-    key = digest("figure", run_key, directive.kind, directive.options, source_hash(*kind.sources),
+    # the spec and the claims are inputs too: a figure may draw the measured jumps or an analysis setting
+    key = digest("figure", run_key, spec, claims, directive.kind, directive.options, source_hash(*kind.sources),
                  versions("altair", "numpy", "scipy"))
     if not store.has("figures", key):
         built = figures.builder(directive.kind)(directive.options, store.arrays("runs", run_key), spec, claims)
@@ -54,7 +55,8 @@ class Variant:
 def sweep_figure_output(store: Store, directive: Directive, variants: list[Variant]) -> FigureOutput:
     """A figure drawn from every variant of a sweep (the reader picks one with the figure's controls)."""
     kind = figures.KINDS[directive.kind]
-    key = digest("sweep-figure", [(v.id, v.run_key) for v in variants], directive.kind, directive.options,
+    key = digest("sweep-figure", [(v.id, v.run_key, v.spec, v.claims) for v in variants], directive.kind,
+                 directive.options,
                  source_hash(*kind.sources), versions("altair", "numpy", "scipy"))
     if not store.has("figures", key):
         loaded = [Variant(v.id, v.values, v.spec, v.claims, v.run_key, store) for v in variants]

@@ -54,3 +54,27 @@ def test_run_key_follows_only_its_own_dataset_function(monkeypatch):
     assert runs.run_key(exp) == before
     monkeypatch.setitem(datasets.KINDS, "two-curves", lambda points_per_class=3: None)  # its own
     assert runs.run_key(exp) != before
+
+
+def test_a_figure_is_redrawn_when_its_claims_change(tmp_path, monkeypatch):
+    """Figures may draw measured claims (the accuracy jumps): new claims on the same run redraw the figure."""
+    from types import SimpleNamespace
+
+    from generator import derive, figures
+    from generator.content import Directive
+
+    store = cache.Store(tmp_path)
+    run = cache.digest("a run")
+    store.put("runs", run, {}, arrays={"loss": np.ones(3)})
+    drawn = []
+
+    def builder(options, arrays, spec, claims):
+        drawn.append(claims)
+        return SimpleNamespace(spec={"mark": "point"}, claims={}, frames=0, files={})
+
+    monkeypatch.setattr(figures, "builder", lambda kind: builder)
+    directive = Directive("f", "accuracy-curve", "e", "", "", {}, tmp_path / "s.md", 1)
+    derive.figure_output(store, directive, run, {}, {"jump": 1})
+    derive.figure_output(store, directive, run, {}, {"jump": 1})
+    derive.figure_output(store, directive, run, {}, {"jump": 2})
+    assert drawn == [{"jump": 1}, {"jump": 2}]

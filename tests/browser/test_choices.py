@@ -62,7 +62,7 @@ def test_switching_k_on_a_phone_loads_that_k_and_redraws(phone, site_url, built_
         assert_draws(after, f"{fid} at K = 7")
         assert after["hash"] != before["hash"], "picking K = 7 did not change the drawing"
         # the scrubber still moves the new choice's points
-        phone.evaluate("(id) => window.figures[id].setFrame(0)", fid)
+        phone.evaluate("(id) => window.figures[id].setFrame(0).then(() => null)", fid)
         phone.wait_for_timeout(300)
         first = phone.locator(f'figure[data-figure="{fid}"]').evaluate(CANVAS_STATS)
         assert first["hash"] != after["hash"], "scrubbing after switching K did not change the drawing"
