@@ -57,3 +57,12 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     yield watched_page(context)
     context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A phone-sized touch page (375 px wide, as the article must read on a phone)."""
+    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True)
+    yield watched_page(context)
+    context.close()

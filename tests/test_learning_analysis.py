@@ -184,3 +184,14 @@ def test_learning_graph_figures(short_run, kind, options, files):
     if kind.startswith("mapper"):
         assert {"graph_n_cubes", "graph_perc_overlap", "graph_eps", "graph_nodes"} <= set(out.claims)
     assert layer_count(run) == 2
+
+
+def test_a_figure_sets_its_own_cover_and_clustering(short_run):
+    """`intervals`, `overlap` and `eps` on a directive reach Mapper, and the printed settings follow them."""
+    from generator import figures
+    run, spec = short_run
+    default = figures.builder("mapper-graph")({"layer": -1}, run, spec, {})
+    tuned = figures.builder("mapper-graph")({"layer": -1, "intervals": 7, "overlap": 0.25, "eps": 0.3}, run, spec, {})
+    assert (tuned.claims["graph_n_cubes"], tuned.claims["graph_perc_overlap"], tuned.claims["graph_eps"]) == (7, 0.25, 0.3)
+    assert default.claims["graph_n_cubes"] != 7
+    assert "7 intervals, overlap 0.25 · DBSCAN eps 0.3" in json.dumps(tuned.spec, ensure_ascii=False)

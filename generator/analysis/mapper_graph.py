@@ -47,7 +47,7 @@ class MapperParams:
 # Chosen by looking at the graphs of this site's runs (kmapper 2.1): the output layer's few neurons make a
 # sparse cloud that needs a wider eps; the hidden layers' 100 neurons a finer one.
 HIDDEN = MapperParams(n_cubes=20, perc_overlap=0.5, eps=0.05)
-OUTPUT = MapperParams(n_cubes=20, perc_overlap=0.5, eps=0.04)
+OUTPUT = MapperParams(n_cubes=20, perc_overlap=0.3, eps=0.04)
 SURFACE = MapperParams(n_cubes=6, perc_overlap=0.4, eps=0.05, lens="pca3")
 
 
@@ -136,7 +136,7 @@ def components(graph: Graph) -> int:
 
 def layout(graph: Graph, seed: int = 0) -> np.ndarray:
     """(nodes, 2) positions in [-1, 1]^2: Kamada-Kawai per connected piece (deterministic, started from a
-    seeded spring layout), pieces placed side by side."""
+    seeded spring layout), pieces side by side, largest first, each drawn at a size growing with its node count."""
     import networkx as nx
     if not graph.nodes:
         return np.zeros((0, 2))
@@ -145,17 +145,16 @@ def layout(graph: Graph, seed: int = 0) -> np.ndarray:
     g.add_edges_from(graph.edges)
     pos = np.zeros((len(graph.nodes), 2))
     pieces = sorted(nx.connected_components(g), key=lambda c: (-len(c), min(c)))
-    columns = max(1, int(np.ceil(np.sqrt(len(pieces)))))
-    for k, piece in enumerate(pieces):
+    left = 0.0
+    for piece in pieces:
         sub = g.subgraph(sorted(piece))
         if len(piece) == 1:
             placed = {next(iter(piece)): np.zeros(2)}
         else:
-            start = nx.spring_layout(sub, seed=seed)
-            placed = nx.kamada_kawai_layout(sub, pos=start)
-        scale = 1.0 if k == 0 else 0.35  # the main piece large, stray pieces small around it
-        offset = np.zeros(2) if k == 0 else np.array([1.25 + 0.8 * ((k - 1) // columns), 0.8 * ((k - 1) % columns) - 0.8])
+            placed = nx.kamada_kawai_layout(sub, pos=nx.spring_layout(sub, seed=seed))  # within [-1, 1]^2
+        scale = max(0.25, float(np.sqrt(len(piece) / len(pieces[0]))))
         for n, xy in placed.items():
-            pos[n] = np.asarray(xy) * scale + offset
+            pos[n] = np.asarray(xy) * scale + np.array([left + scale, 0.0])
+        left += 2 * scale + 0.3
     span = np.abs(pos - pos.mean(0)).max() or 1.0
     return (pos - pos.mean(0)) / span

@@ -26,6 +26,9 @@ def flag(text: str) -> bool:
 _PLANE = ("frames", "figures/plane", "figures/encode", "figures/style", "figures/output")
 _SPIRAL = ("frames", "analysis/packing", "figures/spiralnet", "figures/spiral_data", "figures/choices",
            "figures/encode", "figures/style", "figures/plane", "figures/output")
+# Mapper's cover and clustering, settable per figure: intervals per lens dimension, their overlap, DBSCAN eps
+_COVER = {"intervals": int, "overlap": float, "eps": float}
+
 KINDS = {
     "dataset": Kind("regions:dataset", {}, _PLANE + ("figures/regions",)),
     "decision-regions": Kind("regions:decision_regions", {}, _PLANE + ("figures/regions",)),
@@ -64,8 +67,8 @@ KINDS = {
     **{kind: Kind(f"learning_graph:{function}", options,
                   ("figures/learning_graph", "analysis/mapper_graph", "analysis/learning_cloud", "analysis/branches",
                    "analysis/plateaus", "figures/style", "figures/encode", "figures/output"))
-       for kind, function, options in (("mapper-graph", "mapper_figure", {"layer": int, "lens": str}),
-                                       ("mapper-surface", "mapper_surface", {"layer": int}),
+       for kind, function, options in (("mapper-graph", "mapper_figure", {"layer": int, "lens": str, **_COVER}),
+                                       ("mapper-surface", "mapper_surface", {"layer": int, **_COVER}),
                                        ("branch-count", "branch_count", {}))},
 }
 

@@ -27,7 +27,7 @@ def mapper_figure(directive, run, spec, claims) -> FigureOutput:
     lens = directive.get("lens", "norm")
     if lens not in ("norm", "mean-distance"):
         raise ValueError("mapper-graph lens must be 'norm' or 'mean-distance'")
-    params = mapper_graph.default_params(layer, layers, lens)
+    params = _tuned(directive, mapper_graph.default_params(layer, layers, lens))
     lens_text = "weight norm" if lens == "norm" else "distance from the mean (PCA space)"
     return _graph_output(run, layer, layers, params, lens_text)
 
@@ -35,8 +35,16 @@ def mapper_figure(directive, run, spec, claims) -> FigureOutput:
 def mapper_surface(directive, run, spec, claims) -> FigureOutput:
     layers = layer_count(run)
     layer = int(directive.get("layer", 0)) % layers
-    return _graph_output(run, layer, layers, mapper_graph.default_params(layer, layers, "pca3"),
+    return _graph_output(run, layer, layers, _tuned(directive, mapper_graph.default_params(layer, layers, "pca3")),
                          "first three principal components")
+
+
+def _tuned(directive, params: mapper_graph.MapperParams) -> mapper_graph.MapperParams:
+    """The directive's own cover and clustering settings (`intervals`, `overlap`, `eps`) over the defaults."""
+    from dataclasses import replace
+    given = {"n_cubes": directive.get("intervals"), "perc_overlap": directive.get("overlap"),
+             "eps": directive.get("eps")}
+    return replace(params, **{k: v for k, v in given.items() if v is not None})
 
 
 def _graph_output(run, layer: int, layers: int, params, lens_text: str) -> FigureOutput:

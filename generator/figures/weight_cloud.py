@@ -55,7 +55,8 @@ def weight_trajectories(directive, run, spec, claims) -> FigureOutput:
         titles.append((layer, learning_cloud.layer_name(layer, count), N, ratio,
                        [(float(f"{a:.4g}"), float(f"{b:.4g}")) for a, b in zip(lo - pad, hi + pad)]))
     frame_rows = [{"i": i, "s": int(steps[t]), "label": f"step {int(steps[t]):,}"} for i, t in enumerate(kept)]
-    frame = alt.param(name="frame", value=0, bind=alt.binding_range(min=0, max=len(kept) - 1, step=1,
+    # opens on the last snapshot, the whole story; play starts again from the first
+    frame = alt.param(name="frame", value=len(kept) - 1, bind=alt.binding_range(min=0, max=len(kept) - 1, step=1,
                                                                      name="snapshot "))
     points = alt.Data(url=encode.url("tracks.json"), format=alt.DataFormat(type="json"))
     frames_data = alt.Data(url=encode.url("frames.json"), format=alt.DataFormat(type="json"))

@@ -98,7 +98,8 @@ def weight_images(directive, run, spec, claims) -> FigureOutput:
     down = int(np.ceil(len(kept) / across))
     sheet = sprite_png(tiles, across, levels)
     frame_rows = [{"i": i, "label": f"step {int(steps[t]):,} · largest |w| {largest[i]:.2g}"} for i, t in enumerate(kept)]
-    frame = alt.param(name="frame", value=0, bind=alt.binding_range(min=0, max=len(kept) - 1, step=1,
+    # opens on the last snapshot, the whole story; play starts again from the first
+    frame = alt.param(name="frame", value=len(kept) - 1, bind=alt.binding_range(min=0, max=len(kept) - 1, step=1,
                                                                      name="snapshot "))
     frames_data = alt.Data(url=encode.url("frames.json"), format=alt.DataFormat(type="json"))
     unit = alt.Scale(domain=[0, 1], nice=False)

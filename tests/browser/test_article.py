@@ -9,7 +9,6 @@ import time
 
 import pytest
 
-from ..conftest import watched_page
 from .figure_checks import CANVAS_STATS, READY_MS, assert_draws, wait_ready
 
 pytestmark = pytest.mark.browser
@@ -126,14 +125,6 @@ def test_embed_snippet_works_in_a_page_on_another_origin(page, site_url, embed_h
     # the embedded figure fits the iframe's width: no horizontal scrollbar inside it
     assert frame.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     assert page.problems == []
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True)
-    yield watched_page(context)
-    context.close()
 
 
 def test_phone_has_no_horizontal_scroll_and_a_usable_scrubber(phone, site_url, built_site):

@@ -9,15 +9,6 @@ from .figure_checks import CANVAS_STATS, assert_draws, wait_ready
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def phone(browser):
-    from ..conftest import watched_page
-    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True)
-    yield watched_page(context)
-    context.close()
-
-
 def sweep_figures(report, kind):
     return [fid for fid, info in report["figures"].items() if info["kind"] == kind]
 
@@ -29,6 +20,10 @@ def open_figure(page, site_url, fid):
     wait_ready(page, [fid], page.problems)
     page.evaluate("(id) => window.figures[id].view.runAsync().then(() => null)", fid)
     return requested
+
+
+def drawing(page, fid):
+    return page.locator(f'figure[data-figure="{fid}"]').evaluate(CANVAS_STATS)
 
 
 def tap_option(page, fid, value):
@@ -53,18 +48,18 @@ def test_switching_k_on_a_phone_loads_that_k_and_redraws(phone, site_url, built_
     for fid in figures:
         requested = open_figure(phone, site_url, fid)
         assert not [u for u in requested if "-7-tanh" in u or "-7-relu" in u], "K = 7 loaded before it was picked"
-        before = phone.locator(f'figure[data-figure="{fid}"]').evaluate(CANVAS_STATS)
+        before = drawing(phone, fid)
         tap_option(phone, fid, "7")
         settle(phone, fid, {"K": "7"})
         loaded = [u for u in requested if "-7-" in u]
         assert any("frames-7-tanh" in u for u in loaded) and any("points-7-relu" in u for u in loaded), loaded
-        after = phone.locator(f'figure[data-figure="{fid}"]').evaluate(CANVAS_STATS)
+        after = drawing(phone, fid)
         assert_draws(after, f"{fid} at K = 7")
         assert after["hash"] != before["hash"], "picking K = 7 did not change the drawing"
         # the scrubber still moves the new choice's points
         phone.evaluate("(id) => window.figures[id].setFrame(0).then(() => null)", fid)
         phone.wait_for_timeout(300)
-        first = phone.locator(f'figure[data-figure="{fid}"]').evaluate(CANVAS_STATS)
+        first = drawing(phone, fid)
         assert first["hash"] != after["hash"], "scrubbing after switching K did not change the drawing"
         assert phone.problems == []
 
@@ -78,11 +73,11 @@ def test_switching_the_activation_loads_its_files_and_redraws(phone, site_url, b
         act = phone.evaluate("(id) => window.figures[id].view.signal('act')", fid)
         other = "relu" if act == "tanh" else "tanh"
         k = phone.evaluate("(id) => window.figures[id].view.signal('K')", fid)
-        before = phone.locator(f'figure[data-figure="{fid}"]').evaluate(CANVAS_STATS)
+        before = drawing(phone, fid)
         tap_option(phone, fid, other)
         settle(phone, fid, {"act": other})
         assert any(f"hist-{k}-{other}" in u for u in requested), requested
-        after = phone.locator(f'figure[data-figure="{fid}"]').evaluate(CANVAS_STATS)
+        after = drawing(phone, fid)
         assert_draws(after, f"{fid} with {other}")
         assert after["hash"] != before["hash"], "switching the activation did not change the drawing"
         assert phone.problems == []
