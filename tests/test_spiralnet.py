@@ -156,3 +156,20 @@ def test_the_directions_figure_histograms_count_every_grid_point(variants):
             if act == "relu":
                 assert all(a["deg"] <= 90 for a in arrows)
     assert out.claims["original_angle_mean_0_tanh_k2"] == 41.4
+
+
+def test_the_packing_figure_finds_the_last_crowded_snapshot(variants):
+    """`crowded_until_*`: the last snapshot at which two tanh class centres sit closer than CROWDED of the best
+    spacing; none after it, and the step matches the run's own schedule."""
+    from generator.figures import spiralnet
+    out = spiralnet.spiral_packing({}, variants)
+    for v in variants:
+        if v.values["model.activation"] != "tanh":
+            assert not any(k.endswith(f"relu_k{v.values['data.classes']}") and k.startswith("crowded") for k in out.claims)
+            continue
+        K = v.values["data.classes"]
+        trace = spiralnet.packing_trace(spiralnet.by_choice([v])[(K, "tanh")])
+        last = out.claims[f"crowded_until_snapshot_tanh_k{K}"]
+        assert out.claims[f"crowded_until_step_tanh_k{K}"] == int(v.run()["snapshot_steps"][last])
+        assert all(dist >= spiralnet.CROWDED for step, _, dist in trace[last + 1:])
+        assert last == 0 or trace[last][2] < spiralnet.CROWDED

@@ -228,6 +228,9 @@ def _histogram_panel(hist, angles, originals):
         "direction by predicted class: ticks = circular means (▼ the original's)", fontSize=12, anchor="start"))
 
 
+CROWDED = 0.25  # a distance share below this: two class centres sit within a quarter of the best spacing
+
+
 def spiral_packing(directive, variants) -> FigureOutput:
     """The packing claim through training for every K: the smallest angle between class-centroid
     directions over the best the activation's range allows, and for tanh the smallest centroid distance
@@ -238,6 +241,10 @@ def spiral_packing(directive, variants) -> FigureOutput:
         claims |= {f"{name}_{act}_k{K}": value for name, value in built.claims.items()
                    if name in ("packing_angle", "packing_distance", "final_loss", "accuracy")}
         trace = packing_trace(choice)
+        if act == "tanh":  # the last snapshot at which two class centres still crowd one place
+            crowded = [i for i, (step, _, dist) in enumerate(trace) if step > 0 and dist < CROWDED]
+            last = crowded[-1] if crowded else 0
+            claims |= {f"crowded_until_snapshot_tanh_k{K}": last, f"crowded_until_step_tanh_k{K}": trace[last][0]}
         rows += [{"K": K, "act": act, "step": int(s), "angle": round(a, 3)} | ({"dist": round(d, 3)} if d is not None else {})
                  for s, a, d in trace if s > 0]
     for act in ACTIVATIONS:
