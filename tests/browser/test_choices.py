@@ -9,8 +9,11 @@ from .figure_checks import CANVAS_STATS, assert_draws, wait_ready
 pytestmark = pytest.mark.browser
 
 
-def sweep_figures(report, kind):
-    return [fid for fid, info in report["figures"].items() if info["kind"] == kind]
+def sweep_figures(built_site, kind):
+    _, report = built_site
+    found = [fid for fid, info in report["figures"].items() if info["kind"] == kind]
+    assert found, f"the article has no {kind} figure"
+    return found
 
 
 def open_figure(page, site_url, fid):
@@ -42,10 +45,7 @@ def settle(page, fid, wanted):
 
 
 def test_switching_k_on_a_phone_loads_that_k_and_redraws(phone, site_url, built_site):
-    _, report = built_site
-    figures = sweep_figures(report, "spiral-training")
-    assert figures, "the article has no spiral-training figure"
-    for fid in figures:
+    for fid in sweep_figures(built_site, "spiral-training"):
         requested = open_figure(phone, site_url, fid)
         assert not [u for u in requested if "-7-tanh" in u or "-7-relu" in u], "K = 7 loaded before it was picked"
         before = drawing(phone, fid)
@@ -65,10 +65,7 @@ def test_switching_k_on_a_phone_loads_that_k_and_redraws(phone, site_url, built_
 
 
 def test_switching_the_activation_loads_its_files_and_redraws(phone, site_url, built_site):
-    _, report = built_site
-    figures = sweep_figures(report, "spiral-directions")
-    assert figures, "the article has no spiral-directions figure"
-    for fid in figures:
+    for fid in sweep_figures(built_site, "spiral-directions"):
         requested = open_figure(phone, site_url, fid)
         act = phone.evaluate("(id) => window.figures[id].view.signal('act')", fid)
         other = "relu" if act == "tanh" else "tanh"
