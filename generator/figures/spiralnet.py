@@ -221,11 +221,20 @@ def _histogram_panel(hist, angles, originals):
                  x=alt.X("mean:Q"), y=alt.value(-12), color=colour,
                  tooltip=[alt.Tooltip("c:N", title="class"), alt.Tooltip("mean:Q", title="circular mean"),
                           alt.Tooltip("std:Q", title="circular std")]))
+    # mean ± one circular std as a bar through the tick; a bar crossing 0° or 360° wraps to the other end
+    spread = (alt.Chart(angles).transform_calculate(colour=_colour_expression(style.SPIRAL_COLOURS),
+                                                    lo="datum.mean - datum.std", hi="datum.mean + datum.std")
+              .transform_calculate(pieces="datum.lo < 0 ? [[0, datum.hi], [360 + datum.lo, 360]] : "
+                                          "datum.hi > 360 ? [[datum.lo, 360], [0, datum.hi - 360]] : [[datum.lo, datum.hi]]")
+              .transform_flatten(["pieces"])
+              .transform_calculate(from_="datum.pieces[0]", to="datum.pieces[1]")
+              .mark_rule(strokeWidth=2, opacity=0.8).encode(x=alt.X("from_:Q"), x2="to:Q", y=alt.value(-12),
+                                                            color=colour))
     theirs = (alt.Chart(alt.Data(values=originals)).transform_filter("datum.K == K && datum.act == act")
               .mark_point(shape="triangle-down", filled=True, size=50, color="#000").encode(
                   x=alt.X("mean:Q"), y=alt.value(-26), tooltip=[alt.Tooltip("mean:Q", title="original's mean")]))
-    return alt.layer(bars, means, theirs).properties(width=2 * PANEL - 40, height=120, title=alt.TitleParams(
-        "direction by predicted class: ticks = circular means (▼ the original's)", fontSize=12, anchor="start"))
+    return alt.layer(bars, spread, means, theirs).properties(width=2 * PANEL - 40, height=120, title=alt.TitleParams(
+        "direction by predicted class: circular mean ± std (▼ the original's mean)", fontSize=12, anchor="start"))
 
 
 CROWDED = 0.25  # a distance share below this: two class centres sit within a quarter of the best spacing
