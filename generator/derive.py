@@ -26,8 +26,8 @@ def experiment_claims(store: Store, run_key: str, spec: dict) -> dict:
 
 def figure_output(store: Store, directive: Directive, run_key: str, spec: dict, claims: dict) -> FigureOutput:
     kind = figures.KINDS[directive.kind]
-    # the spec and the claims are inputs too: a figure may draw the measured jumps or an analysis setting
-    key = digest("figure", run_key, spec, claims, directive.kind, directive.options, source_hash(*kind.sources),
+    # the claims are an input too: a figure may draw the measured jumps (the spec is inside the run key)
+    key = digest("figure", run_key, claims, directive.kind, directive.options, source_hash(*kind.sources),
                  versions("altair", "numpy", "scipy"))
     if not store.has("figures", key):
         built = figures.builder(directive.kind)(directive.options, store.arrays("runs", run_key), spec, claims)
@@ -55,9 +55,8 @@ class Variant:
 def sweep_figure_output(store: Store, directive: Directive, variants: list[Variant]) -> FigureOutput:
     """A figure drawn from every variant of a sweep (the reader picks one with the figure's controls)."""
     kind = figures.KINDS[directive.kind]
-    key = digest("sweep-figure", [(v.id, v.run_key, v.spec, v.claims) for v in variants], directive.kind,
-                 directive.options,
-                 source_hash(*kind.sources), versions("altair", "numpy", "scipy"))
+    key = digest("sweep-figure", [(v.id, v.run_key, v.claims) for v in variants], directive.kind,
+                 directive.options, source_hash(*kind.sources), versions("altair", "numpy", "scipy"))
     if not store.has("figures", key):
         loaded = [Variant(v.id, v.values, v.spec, v.claims, v.run_key, store) for v in variants]
         built = figures.builder(directive.kind)(directive.options, loaded)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import branches, plateaus, symmetry
-from .learning_cloud import layer_count, weights
+from .learning_cloud import layer_count, layer_key, weights
 
 # The page quotes up to this many jumps. Every run reports them all, so placeholders always resolve: a jump
 # that did not happen is reported as a jump of zero height at the last snapshot (jump_count says how many
@@ -53,7 +53,7 @@ def branch_claims(run: dict, found: list, seed: int = 0) -> dict:
     claims = {"branches_eps_fraction": branches.EPS_FRACTION}
     events = []
     for layer, count in counts.items():
-        name = "output" if layer == layers - 1 else f"hidden{layer + 1}"
+        name = layer_key(layer, layers)
         claims[f"branches_{name}_final"] = int(count[-1])
         claims[f"branches_{name}_max"] = int(count.max())
         events.append(branches.branching_events(count))

@@ -29,6 +29,11 @@ def layer_name(layer: int, layers: int) -> str:
     return "output layer" if layer == layers - 1 else f"hidden layer {layer + 1}"
 
 
+def layer_key(layer: int, layers: int) -> str:
+    """The layer's name inside claim names: hidden1, hidden2, ..., output."""
+    return "output" if layer == layers - 1 else f"hidden{layer + 1}"
+
+
 def weights(run: dict, layer: int, seed: int = 0) -> np.ndarray:
     """(T, neurons, fan_in) incoming weights of one layer's neurons at every snapshot, as float64."""
     layers = layer_count(run)
@@ -45,13 +50,14 @@ def cloud(run: dict, layer: int, seed: int = 0) -> Cloud:
 
 
 def pca(points: np.ndarray, components: int) -> tuple[np.ndarray, np.ndarray]:
-    """Projection on the first principal components (sklearn, full SVD: deterministic) and the share of
-    variance each explains. Fewer components come back when the cloud has fewer independent directions;
+    """Projection on the first principal components (sklearn's covariance eigensolver: exact and
+    deterministic, and for many points in a few hundred dimensions much faster than a full SVD) and the share
+    of variance each explains. Fewer components come back when the cloud has fewer independent directions;
     a cloud with no spread at all projects to zeros."""
     from sklearn.decomposition import PCA
     centred = points - points.mean(0)
     rank = int(min(components, *points.shape))
     if rank == 0 or not np.any(centred):
         return np.zeros((len(points), max(rank, 1))), np.zeros(max(rank, 1))
-    model = PCA(n_components=rank, svd_solver="full").fit(points)
+    model = PCA(n_components=rank, svd_solver="covariance_eigh").fit(points)
     return model.transform(points), model.explained_variance_ratio_  # signs fixed by sklearn's svd_flip

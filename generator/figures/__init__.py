@@ -51,7 +51,7 @@ KINDS = {
     # Gabella 2019 through training: accuracy, norms, one digit's fate, confusion; PCA trajectories; weight images
     **{kind: Kind(f"learning_curves:{kind.replace('-', '_')}", options,
                   ("frames", "figures/learning_curves", "figures/encode", "figures/style", "figures/output",
-                   "analysis/claims", "analysis/learning_claims", "analysis/plateaus"))
+                   "analysis/claims", "analysis/learning_claims", "analysis/plateaus", "analysis/learning_cloud"))
        for kind, options in (("accuracy-curve", {}), ("weight-norms", {"scale": str, "max_points": int}),
                              ("digit-fate", {"digit": int}),
                              ("confusion-matrix", {"snapshot": int}))},

@@ -12,6 +12,7 @@ import altair as alt
 import numpy as np
 
 from .. import frames
+from ..analysis.learning_cloud import layer_count, layer_key, layer_name, weights
 from . import encode, style
 from .output import FigureOutput
 
@@ -65,14 +66,14 @@ def weight_norms(directive, run, spec, claims) -> FigureOutput:
     all_steps = np.asarray(run["snapshot_steps"])
     shown = stride_subsample(len(all_steps), int(directive.get("max_points", 101)))
     steps = all_steps[shown]
-    count = _layer_count(run)
+    count = layer_count(run)
     scale_type = str(directive.get("scale", "linear"))
     if scale_type not in ("linear", "log"):
         raise ValueError(f"scale must be linear or log, got {scale_type!r}")
     rows, figure_claims = [], {}
     for layer in range(count):
-        norms = np.linalg.norm(np.asarray(run[f"W{layer}"][:, seed], np.float64), axis=2)  # (T, neurons)
-        name = _layer_key(layer, count)
+        norms = np.linalg.norm(weights(run, layer, seed), axis=2)  # (T, neurons)
+        name = layer_key(layer, count)
         figure_claims |= {f"{name}_neurons": int(norms.shape[1]),
                           f"{name}_norm_start": float(norms[0].mean()), f"{name}_norm_end": float(norms[-1].mean()),
                           f"{name}_norm_max": float(norms.max())}
@@ -96,8 +97,8 @@ def weight_norms(directive, run, spec, claims) -> FigureOutput:
                          y=alt.Y("norm:Q", title="‖w‖", scale=alt.Scale(type=scale_type, zero=scale_type == "linear")),
                          detail="n:O"))
         layers = [_jump_marks(jumps, x), lines] if jumps else [lines]
-        neurons = figure_claims[_layer_key(layer, count) + "_neurons"]
-        title = alt.TitleParams(f"{_layer_title(layer, count)} ({neurons} neurons)", fontSize=12, anchor="start")
+        neurons = figure_claims[layer_key(layer, count) + "_neurons"]
+        title = alt.TitleParams(f"{layer_name(layer, count)} ({neurons} neurons)", fontSize=12, anchor="start")
         panels.append(alt.layer(*layers).properties(width=WIDTH, height=120, title=title))
     chart = alt.vconcat(*panels, spacing=10).resolve_scale(y="independent")
     return FigureOutput(_spec(chart), {"norms.json": encode.json_file(rows)}, figure_claims)
@@ -232,18 +233,6 @@ def _accuracies(run: dict, seed: int) -> tuple[np.ndarray, np.ndarray]:
     if "test_accuracy" not in run:
         raise ValueError("this figure needs a run with a test split (train_accuracy, test_accuracy)")
     return (np.asarray(run["train_accuracy"][:, seed], np.float64), np.asarray(run["test_accuracy"][:, seed], np.float64))
-
-
-def _layer_count(run: dict) -> int:
-    return sum(1 for key in run if key[0] == "W" and key[1:].isdigit())
-
-
-def _layer_key(layer: int, count: int) -> str:
-    return "output" if layer == count - 1 else f"hidden{layer + 1}"
-
-
-def _layer_title(layer: int, count: int) -> str:
-    return "output layer" if layer == count - 1 else f"hidden layer {layer + 1}"
 
 
 def _significant(value: float, digits: int = 3) -> float:

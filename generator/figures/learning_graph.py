@@ -9,6 +9,8 @@ branch-count    branches per layer through training above train and test accurac
 """
 from __future__ import annotations
 
+import dataclasses
+
 import altair as alt
 import numpy as np
 
@@ -41,10 +43,9 @@ def mapper_surface(directive, run, spec, claims) -> FigureOutput:
 
 def _tuned(directive, params: mapper_graph.MapperParams) -> mapper_graph.MapperParams:
     """The directive's own cover and clustering settings (`intervals`, `overlap`, `eps`) over the defaults."""
-    from dataclasses import replace
     given = {"n_cubes": directive.get("intervals"), "perc_overlap": directive.get("overlap"),
              "eps": directive.get("eps")}
-    return replace(params, **{k: v for k, v in given.items() if v is not None})
+    return dataclasses.replace(params, **{k: v for k, v in given.items() if v is not None})
 
 
 def _graph_output(run, layer: int, layers: int, params, lens_text: str) -> FigureOutput:

@@ -48,7 +48,7 @@ def weight_trajectories(directive, run, spec, claims) -> FigureOutput:
         for n in range(N):
             rows.append({"L": layer, "n": n, "r": int(rank[n]), "u": float(f"{unit:.4g}"),
                          "x": deltas[:, n, 0].tolist(), "y": deltas[:, n, 1].tolist()})
-        key = learning_cloud.layer_name(layer, count).replace("hidden layer ", "hidden").replace("output layer", "output")
+        key = learning_cloud.layer_key(layer, count)
         figure_claims |= {f"{key}_neurons": N, f"{key}_pc1_share": float(ratio[0]), f"{key}_pc2_share": float(ratio[1])}
         lo, hi = ints.min((0, 1)) * unit, ints.max((0, 1)) * unit
         pad = np.maximum(hi - lo, 1e-12) * 0.04
@@ -71,15 +71,10 @@ def weight_trajectories(directive, run, spec, claims) -> FigureOutput:
 
 
 def project(points: np.ndarray, components: int = 2) -> tuple[np.ndarray, np.ndarray]:
-    """The points on their first principal components (sklearn; the covariance eigensolver is exact and, for
-    many points in a few hundred dimensions, much faster than a full SVD) and each component's share of the
-    variance. A cloud with fewer directions than asked gets zero columns."""
-    from sklearn.decomposition import PCA
-    rank = int(min(components, *points.shape))
+    """learning_cloud.pca with exactly `components` columns: a cloud with fewer directions gets zero columns."""
+    found, share = learning_cloud.pca(np.asarray(points, np.float64), components)
     coords, ratio = np.zeros((len(points), components)), np.zeros(components)
-    if rank and np.any(points != points[0]):
-        model = PCA(n_components=rank, svd_solver="covariance_eigh").fit(points)
-        coords[:, :rank], ratio[:rank] = model.transform(points), model.explained_variance_ratio_
+    coords[:, :found.shape[1]], ratio[:len(share)] = found, share
     return coords, ratio
 
 
