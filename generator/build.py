@@ -61,7 +61,11 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
     # write: everything into a staging folder, swapped into place at the end
     writer = SiteWriter(out)
     try:
-        report = _write(writer, store, site, sections, experiments, claims, outputs, run_status, profile, problems)
+        # a false check stops a full build; the quick profile (too short to reach the results) reports them
+        failed_checks = None if profile == "full" else []
+        report = _write(writer, store, site, sections, experiments, claims, outputs, run_status, profile, problems,
+                        failed_checks)
+        report["checks_failed"] = [str(p) for p in failed_checks or []]
         if problems:
             raise BuildError(problems)
         report["seconds"] = round(time.perf_counter() - started, 3)
@@ -74,7 +78,8 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
     return report
 
 
-def _write(writer, store, site, sections, experiments, claims, outputs, run_status, profile, problems) -> dict:
+def _write(writer, store, site, sections, experiments, claims, outputs, run_status, profile, problems,
+           failed_checks) -> dict:
     env = render.environment()
     assets = pages.write_assets(writer, ROOT / "templates", VEGA_RUNTIME.read_bytes())
     numbers: dict[str, int] = {}
@@ -83,14 +88,16 @@ def _write(writer, store, site, sections, experiments, claims, outputs, run_stat
         for fig in section.figures:
             number += 1
             scopes = claims | {fig.experiment: claims.get(fig.experiment, {}) | outputs[fig.id].claims}
-            caption = render.caption_html(fig.caption, scopes, fig.experiment, fig.path, fig.line, numbers, problems)
+            caption = render.caption_html(fig.caption, scopes, fig.experiment, fig.path, fig.line, numbers, problems,
+                                          failed_checks)
             figure_ctx[fig.id] = pages.write_figure(writer, store, fig, outputs[fig.id], number, caption, site["base_url"])
     scopes = claims | {fid: out.claims for fid, out in outputs.items()}
     figure_html = {}
     macro = env.get_template("_figure.html").module.figure_block
     for fid, ctx in figure_ctx.items():
         figure_html[fid] = str(macro(ctx, ""))
-    rendered = [{"slug": s.slug, "title": s.title, "html": render.section_html(s, scopes, figure_html, numbers, problems)}
+    rendered = [{"slug": s.slug, "title": s.title,
+                 "html": render.section_html(s, scopes, figure_html, numbers, problems, failed_checks)}
                 for s in sections]
     refs = site["references"]
     ordered = sorted(refs, key=lambda k: (numbers.get(k, len(numbers) + 1), k))

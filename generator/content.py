@@ -13,7 +13,6 @@ from pathlib import Path
 from .errors import Problem
 
 FENCE = re.compile(r"^```figure[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M)
-PLACEHOLDER = re.compile(r"\{\{\s*(?:([A-Za-z0-9_-]+)\.)?([A-Za-z_]\w*)\s*(?::([^}]*))?\}\}")
 CITATION = re.compile(r"\[@([A-Za-z0-9_-]+)\]")
 DIRECTIVE_KEYS = {"id", "kind", "experiment", "caption", "alt"}
 FIGURE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -91,7 +91,7 @@ class BatchedVectorFieldNet(nn.Module):
         return torch.bmm(bumps, self.fields[:, layer]) / (1 + bumps.sum(-1, keepdim=True))
 
     def forward(self, x):
-        h = x.expand(self.fields.shape[0], *x.shape)
+        h = x.expand(self.fields.shape[0], *x.shape) if x.dim() == 2 else x
         for layer in range(self.fields.shape[1]):
             h = h + self.field(h, layer)
         return torch.baddbmm(self.out_b.unsqueeze(1), h, self.out_w.transpose(1, 2))

@@ -9,8 +9,9 @@ import jinja2
 import markdown
 from latex2mathml.converter import convert as latex_to_mathml
 
-from .content import CITATION, PLACEHOLDER, Section, figure_token
+from .content import CITATION, Section, figure_token
 from .errors import Problem
+from .prose import fill
 
 MATH = re.compile(r"(?<!\\)\$\$(.+?)\$\$|(?<!\\)\$(?!\s)([^$\n]+?)(?<!\s)\$", re.S)
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -19,28 +20,6 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 def environment() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
                               autoescape=jinja2.select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
-
-
-def fill(text: str, scopes: dict[str, dict], default: str | None, path: Path, first_line: int,
-         problems: list[Problem]) -> str:
-    """Replace {{scope.claim:format}} (or {{claim:format}} with a default scope) by the measured value."""
-    def value(match):
-        scope, name, fmt = match.group(1) or default, match.group(2), (match.group(3) or "").strip()
-        line = first_line + text.count("\n", 0, match.start())
-        if scope not in scopes:
-            problems.append(Problem(path, f"placeholder {match.group(0)} names no experiment or figure "
-                                          f"(known: {', '.join(sorted(scopes))})", line=line))
-            return match.group(0)
-        if name not in scopes[scope]:
-            problems.append(Problem(path, f"placeholder {match.group(0)}: '{scope}' has no claim '{name}' "
-                                          f"(known: {', '.join(sorted(scopes[scope]))})", line=line))
-            return match.group(0)
-        try:
-            return format(scopes[scope][name], fmt)
-        except (ValueError, TypeError) as err:
-            problems.append(Problem(path, f"placeholder {match.group(0)}: bad format '{fmt}' ({err})", line=line))
-            return match.group(0)
-    return PLACEHOLDER.sub(value, text)
 
 
 def math(text: str, path: Path, first_line: int, problems: list[Problem]) -> tuple[str, dict[str, str]]:
@@ -71,8 +50,8 @@ def citations(text: str, numbers: dict[str, int]) -> str:
 
 
 def section_html(section: Section, scopes: dict, figures_html: dict[str, str], numbers: dict[str, int],
-                 problems: list[Problem]) -> str:
-    text = fill(section.body, scopes, None, section.path, section.body_line, problems)
+                 problems: list[Problem], failed_checks: list[Problem] | None = None) -> str:
+    text = fill(section.body, scopes, None, section.path, section.body_line, problems, failed_checks)
     text, formulas = math(text, section.path, section.body_line, problems)
     text = citations(text, numbers)
     converter = markdown.Markdown(extensions=["footnotes", "tables", "attr_list", "smarty"],
@@ -86,9 +65,9 @@ def section_html(section: Section, scopes: dict, figures_html: dict[str, str], n
 
 
 def caption_html(text: str, scopes: dict, default: str, path: Path, line: int, numbers: dict[str, int],
-                 problems: list[Problem]) -> str:
-    """A one-line caption: placeholders, inline math, citations and inline markdown."""
-    text = fill(text, scopes, default, path, line, problems)
+                 problems: list[Problem], failed_checks: list[Problem] | None = None) -> str:
+    """A one-line caption: placeholders, checks and picks, inline math, citations and inline markdown."""
+    text = fill(text, scopes, default, path, line, problems, failed_checks)
     text, formulas = math(text, path, line, problems)
     out = markdown.markdown(citations(text, numbers), extensions=["smarty"])
     out = re.sub(r"^<p>(.*)</p>$", r"\1", out, flags=re.S)

@@ -45,6 +45,7 @@ def train_zero_init(X: np.ndarray, y: np.ndarray, width: int, steps: int, *, lr:
     from ..models import BatchedMLP
 
     torch.set_num_threads(threads)
+    torch.set_flush_denormal(True)  # as in training: the probe must do the same arithmetic
     kind = getattr(torch, dtype)
     X_t, y_t = torch.from_numpy(np.asarray(X)).to(kind), torch.from_numpy(np.asarray(y)).long()
     classes = int(y_t.max()) + 1

@@ -1,0 +1,191 @@
+"""Measured prose: the three things a sentence about our results may carry, each filled or checked from the
+claims the build measured.
+
+- ``{{scope.claim:format}}`` a number (``{{claim:format}}`` in a caption: its figure's experiment).
+- ``{{check: EXPR}}`` renders nothing; if EXPR is false the build stops, naming the file, the line, the
+  expression and every measured value it read. Write it beside the sentence it guards.
+- ``{{pick: EXPR | wording if true | wording if false}}`` chooses the wording from the measurement; a chain
+  ``{{pick: EXPR1 | text1 | EXPR2 | text2 | otherwise}}`` takes the first whose expression holds. Wordings may
+  hold placeholders.
+
+EXPR is a small expression over claims: numbers, ``scope.claim`` names (``spiralnet-4-tanh.packing_angle``),
+comparisons, ``and``/``or``/``not``, arithmetic and ``abs``, ``min``, ``max``, ``round``. Nothing else
+evaluates: no attributes, no subscripts, no other calls.
+"""
+from __future__ import annotations
+
+import ast
+import operator
+import re
+from pathlib import Path
+
+from .errors import Problem
+
+PLACEHOLDER = re.compile(r"^\s*(?:([A-Za-z0-9_-]+)\.)?([A-Za-z_]\w*)\s*(?::(.*))?$", re.S)
+# a claim named in an expression: `scope.claim` (scopes may hold dashes) or a bare `claim`
+REFERENCE = re.compile(r"(?<![\w.])(?:([A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*)\.)?([A-Za-z_]\w*)(?![\w(])")
+QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+FUNCTIONS = {"abs": abs, "min": min, "max": max, "round": round}
+WORDS = {"and", "or", "not", "True", "False"}
+BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+          ast.Pow: operator.pow, ast.Mod: operator.mod}
+COMPARE = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
+           ast.Eq: operator.eq, ast.NotEq: operator.ne}
+
+
+class ProseError(ValueError):
+    """A placeholder, check or pick that cannot be filled; the message is for the author."""
+
+
+def spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every outermost {{...}} in text; inner {{...}} (placeholders in a pick) stay inside."""
+    found, depth, start, i = [], 0, 0, 0
+    while i < len(text) - 1:
+        pair = text[i:i + 2]
+        if pair == "{{":
+            if depth == 0:
+                start = i
+            depth, i = depth + 1, i + 2
+        elif pair == "}}" and depth:
+            depth, i = depth - 1, i + 2
+            if depth == 0:
+                found.append((start, i))
+        else:
+            i += 1
+    return found
+
+
+def split_top(body: str, sep: str = "|") -> list[str]:
+    """body split on `sep` outside any {{...}}."""
+    parts, depth, current, i = [], 0, [], 0
+    while i < len(body):
+        if body.startswith("{{", i):
+            depth, chunk = depth + 1, "{{"
+        elif body.startswith("}}", i) and depth:
+            depth, chunk = depth - 1, "}}"
+        elif body[i] == sep and depth == 0:
+            parts.append("".join(current))
+            current, i = [], i + 1
+            continue
+        else:
+            chunk = body[i]
+        current.append(chunk)
+        i += len(chunk)
+    return parts + ["".join(current)]
+
+
+def fill(text: str, scopes: dict[str, dict], default: str | None, path: Path, first_line: int,
+         problems: list[Problem], failed_checks: list[Problem] | None = None) -> str:
+    """Every {{...}} of text filled or checked. Problems are appended (the text keeps the original span);
+    a false check goes to failed_checks when given (reported, not fatal), else to problems."""
+    out, last = [], 0
+    for start, end in spans(text):
+        line = first_line + text.count("\n", 0, start)
+        out.append(text[last:start])
+        last = end
+        try:
+            out.append(_one(text[start + 2:end - 2], scopes, default, path, line, problems, failed_checks))
+        except ProseError as err:
+            problems.append(Problem(path, f"{text[start:end]}: {err}", line=line))
+            out.append(text[start:end])
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _one(body: str, scopes, default, path, line, problems, failed_checks) -> str:
+    keyword, _, rest = body.partition(":")
+    keyword = keyword.strip()
+    if keyword == "check":
+        holds, values = evaluate(rest, scopes, default)
+        if not holds:
+            failure = Problem(path, f"check failed: {rest.strip()} (measured: {values})", line=line)
+            (failed_checks if failed_checks is not None else problems).append(failure)
+        return ""
+    if keyword == "pick":
+        parts = split_top(rest)
+        if len(parts) < 3 or len(parts) % 2 == 0:
+            raise ProseError("a pick is 'pick: EXPR | if true | if false' (or EXPR | text | EXPR | text | otherwise)")
+        for condition, wording in zip(parts[0:-1:2], parts[1::2]):
+            if evaluate(condition, scopes, default)[0]:
+                return fill(wording.strip(), scopes, default, path, line, problems, failed_checks)
+        return fill(parts[-1].strip(), scopes, default, path, line, problems, failed_checks)
+    return _placeholder(body, scopes, default)
+
+
+def _placeholder(body: str, scopes, default) -> str:
+    match = PLACEHOLDER.match(body)
+    if not match:
+        raise ProseError("not a placeholder: write {{experiment.claim:format}}, {{check: ...}} or {{pick: ...}}")
+    scope, name, fmt = match.group(1) or default, match.group(2), (match.group(3) or "").strip()
+    value = lookup(scope, name, scopes)
+    try:
+        return format(value, fmt)
+    except (ValueError, TypeError) as err:
+        raise ProseError(f"bad format '{fmt}' ({err})") from None
+
+
+def lookup(scope: str | None, name: str, scopes: dict[str, dict]):
+    if scope not in scopes:
+        raise ProseError(f"'{scope}' names no experiment or figure (known: {', '.join(sorted(scopes))})")
+    if name not in scopes[scope]:
+        raise ProseError(f"'{scope}' has no claim '{name}' (known: {', '.join(sorted(scopes[scope]))})")
+    return scopes[scope][name]
+
+
+def evaluate(expression: str, scopes: dict[str, dict], default: str | None) -> tuple[bool, str]:
+    """(truth of the expression, 'name = value, ...' of every claim it read)."""
+    names: dict[str, object] = {}
+    shown: list[str] = []
+
+    def swap(match):
+        scope, name = match.group(1), match.group(2)
+        if scope is None and name in WORDS | set(FUNCTIONS):
+            return match.group(0)
+        value = lookup(scope or default, name, scopes)
+        token = f"_v{len(names)}"
+        names[token] = value
+        shown.append(f"{match.group(0)} = {value!r}")
+        return token
+
+    pieces, last = [], 0
+    for quoted in QUOTED.finditer(expression):
+        pieces += [REFERENCE.sub(swap, expression[last:quoted.start()]), quoted.group(0)]
+        last = quoted.end()
+    pieces.append(REFERENCE.sub(swap, expression[last:]))
+    source = "".join(pieces).strip()
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError:
+        raise ProseError(f"cannot read the expression '{expression.strip()}'") from None
+    try:
+        return bool(_eval(tree.body, names, expression)), ", ".join(shown) or "no claims"
+    except (ArithmeticError, TypeError) as err:
+        raise ProseError(f"cannot evaluate '{expression.strip()}' ({err}; {', '.join(shown)})") from None
+
+
+def _eval(node, names: dict, expression: str):
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str, bool)):
+        return node.value
+    if isinstance(node, ast.Name) and node.id in names:
+        return names[node.id]
+    if isinstance(node, ast.BoolOp):
+        values = [_eval(v, names, expression) for v in node.values]
+        return all(values) if isinstance(node.op, ast.And) else any(values)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.USub, ast.UAdd)):
+        value = _eval(node.operand, names, expression)
+        return not value if isinstance(node.op, ast.Not) else -value if isinstance(node.op, ast.USub) else +value
+    if isinstance(node, ast.BinOp) and type(node.op) in BINARY:
+        return BINARY[type(node.op)](_eval(node.left, names, expression), _eval(node.right, names, expression))
+    if isinstance(node, ast.Compare) and all(type(op) in COMPARE for op in node.ops):
+        left = _eval(node.left, names, expression)
+        for op, right_node in zip(node.ops, node.comparators):
+            right = _eval(right_node, names, expression)
+            if not COMPARE[type(op)](left, right):
+                return False
+            left = right
+        return True
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS
+            and not node.keywords):
+        return FUNCTIONS[node.func.id](*(_eval(a, names, expression) for a in node.args))
+    raise ProseError(f"'{expression.strip()}' uses something a check cannot evaluate: "
+                     f"numbers, claims, comparisons, and/or/not, + - * / ** %, abs/min/max/round only")

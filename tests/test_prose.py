@@ -1,0 +1,100 @@
+"""Measured prose: checks beside sentences, wording picked from measurements, and a build they stop."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import prose
+from generator.build import build
+from generator.errors import BuildError
+
+ROOT = Path(__file__).resolve().parent.parent
+SCOPES = {"spiralnet-4-tanh": {"packing_angle": 0.93, "seeds": 4}, "exp": {"det_w": -13.02, "share": 0.5}}
+
+
+def fill(text, default=None, failed=None):
+    problems = []
+    return prose.fill(text, SCOPES, default, Path("s.md"), 10, problems, failed), problems
+
+
+def test_a_check_that_holds_renders_nothing():
+    out, problems = fill("Packed.{{check: spiralnet-4-tanh.packing_angle > 0.9 and spiralnet-4-tanh.seeds >= 4}}")
+    assert (out, problems) == ("Packed.", [])
+
+
+def test_a_false_check_names_line_expression_and_values():
+    out, problems = fill("a\nb\nPacked.{{check: spiralnet-4-tanh.packing_angle >= 0.95}}")
+    (problem,) = problems
+    assert problem.line == 12 and problem.path == Path("s.md")
+    assert "spiralnet-4-tanh.packing_angle >= 0.95" in problem.message and "= 0.93" in problem.message
+
+
+def test_failed_checks_can_be_collected_apart_from_problems():
+    failed = []
+    out, problems = fill("{{check: exp.det_w > 0}}", failed=failed)
+    assert problems == [] and len(failed) == 1 and "exp.det_w = -13.02" in failed[0].message
+
+
+def test_pick_chooses_wording_from_the_measurement_with_placeholders_inside():
+    text = "det W is {{exp.det_w:.2f}}: {{pick: exp.det_w < 0 | it flips the plane ({{exp.det_w:+.1f}}) | it keeps orientation}}."
+    out, problems = fill(text)
+    assert problems == [] and out == "det W is -13.02: it flips the plane (-13.0)."
+    SCOPES["exp"]["det_w"] = 2.0
+    try:
+        assert fill(text)[0] == "det W is 2.00: it keeps orientation."
+    finally:
+        SCOPES["exp"]["det_w"] = -13.02
+
+
+def test_pick_chain_takes_the_first_that_holds_and_defaults_in_captions():
+    text = "{{pick: share > 0.9 | nearly all | share >= 0.5 | half or more | few}}"
+    assert fill(text, default="exp")[0] == "half or more"
+    assert fill("{{pick: abs(det_w) > 10 and max(share, 0.1) < 1 | big | small}}", default="exp")[0] == "big"
+
+
+@pytest.mark.parametrize("text, words", [
+    ("{{check: exp.nope > 1}}", "no claim 'nope'"),
+    ("{{check: other.det_w > 1}}", "names no experiment"),
+    ("{{check: exp.det_w.__class__}}", "cannot evaluate"),
+    ("{{check: __import__('os')}}", "cannot evaluate"),
+    ("{{check: exp.det_w >}}", "cannot read"),
+    ("{{pick: exp.det_w > 0 | only one}}", "a pick is"),
+    ("{{check: exp.det_w / 0 > 1}}", "cannot evaluate"),
+    ("{{ not a placeholder }}", "not a placeholder"),
+])
+def test_bad_checks_and_picks_are_content_errors(text, words):
+    out, problems = fill("x\n" + text)
+    (problem,) = problems
+    assert problem.line == 11 and words in problem.message and out == "x\n" + text
+
+
+def test_spans_keep_inner_placeholders_inside_their_pick():
+    text = "a {{pick: x | {{y:d}} | z}} b {{w}}"
+    assert [text[s:e] for s, e in prose.spans(text)] == ["{{pick: x | {{y:d}} | z}}", "{{w}}"]
+
+
+def tiny_content(tmp_path: Path, check: str) -> Path:
+    folder = tmp_path / "content"
+    (folder / "experiments").mkdir(parents=True)
+    shutil.copy(ROOT / "content" / "site.toml", folder)
+    experiment = (ROOT / "content" / "experiments" / "curves-line.toml").read_text()
+    (folder / "experiments" / "curves-line.toml").write_text(
+        experiment.replace("steps = 1500", "steps = 200").replace("seeds = 32", "seeds = 2"))
+    (folder / "01-a.md").write_text("+++\ntitle = \"A\"\norder = 1\n+++\n\nA line separates "
+                                    "{{pick: curves-line.accuracy_mean > 0.7 | most | few}} of the points."
+                                    f"\n{check}\n")
+    return folder
+
+
+def test_a_changed_experiment_that_flips_a_result_stops_the_build(tmp_path):
+    folder = tiny_content(tmp_path, "{{check: curves-line.accuracy_mean > 0.7}}")
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build(folder, out, profile="full", cache_dir=cache, log=lambda *a: None)
+    assert "A line separates most of the points." in (out / "index.html").read_text()
+    before = (out / "index.html").read_bytes()
+    path = folder / "experiments" / "curves-line.toml"
+    path.write_text(path.read_text().replace("steps = 200", "steps = 1"))
+    with pytest.raises(BuildError) as err:
+        build(folder, out, profile="full", cache_dir=cache, log=lambda *a: None)
+    assert "01-a.md:7: check failed: curves-line.accuracy_mean > 0.7" in str(err.value)
+    assert (out / "index.html").read_bytes() == before
