@@ -7,7 +7,8 @@ import os
 import time
 from pathlib import Path
 
-from . import config, content, derive, figures, pages, render, runs
+from . import claims_table, config, content, derive, figures, pages, render, runs
+from .analysis.spread import summary
 from .cache import Store
 from .errors import BuildError, Problem
 from .site import SiteWriter
@@ -92,36 +93,41 @@ def _write(writer, store, site, sections, experiments, claims, outputs, run_stat
                                           failed_checks)
             figure_ctx[fig.id] = pages.write_figure(writer, store, fig, outputs[fig.id], number, caption, site["base_url"])
     scopes = claims | {fid: out.claims for fid, out in outputs.items()}
+    placed = {fig.id: (s.slug, s.title) for s in sections for fig in s.figures}
+    table = claims_table.rows(experiments, scopes, placed, site["references"], problems)
     figure_html = {}
     macro = env.get_template("_figure.html").module.figure_block
     for fid, ctx in figure_ctx.items():
         figure_html[fid] = str(macro(ctx, ""))
-    rendered = [{"slug": s.slug, "title": s.title,
-                 "html": render.section_html(s, scopes, figure_html, numbers, problems, failed_checks)}
+    rendered = [{"slug": s.slug, "title": s.title, "part": s.part,
+                 "html": render.section_html(s, scopes, figure_html, numbers, problems, failed_checks,
+                                             claims_table.markdown(table))}
                 for s in sections]
     refs = site["references"]
     ordered = sorted(refs, key=lambda k: (numbers.get(k, len(numbers) + 1), k))
     references = [{"key": k, "venue": "", "url": "#"} | refs[k] for k in ordered]
     built_on = datetime.date.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", time.time()))).isoformat()
     writer.write("index.html", env.get_template("article.html").render(
-        site=site, root="", assets=assets, sections=rendered, references=references, built_on=built_on))
+        site=site, root="", assets=assets, parts=render.parts(rendered), references=references, built_on=built_on))
     for fid, ctx in figure_ctx.items():
         writer.write(f"figures/{fid}/index.html", env.get_template("figure.html").render(
             site=site, root="../../", assets=assets, fig=ctx))
-    return _report(writer, assets, figure_ctx, experiments, claims, outputs, run_status, profile)
+    return _report(writer, assets, figure_ctx, experiments, claims, outputs, run_status, profile) | {
+        "claims_table": [{k: v for k, v in row.items() if k != "section"} for row in table]}
 
 
 def _report(writer, assets, figure_ctx, experiments, claims, outputs, run_status, profile) -> dict:
+    """Each claim as {"value", "n"} (n seeds; one for the shown seed or a setting), with its spread where n > 1."""
     first = next(iter(figure_ctx.values()), None)
     first_files = [assets[a] for a in ("css", "vega", "player", "icon")] + (
         [first["vega_url"]] + [url for _, url in first["data_links"]] if first else [])
     parts = {"index.html": writer.gzipped_size("index.html")} | {f: writer.gzipped_size(f) for f in first_files}
     return {
         "profile": profile,
-        "experiments": {name: run_status[name] | {"claims": claims[name], "file": str(exp.path)}
+        "experiments": {name: run_status[name] | {"claims": summary(claims[name]), "file": str(exp.path)}
                         for name, exp in experiments.items()},
         "figures": {fid: {"kind": ctx["kind"], "experiment": ctx["experiment"], "frames": ctx["frames"],
-                          "claims": outputs[fid].claims, "data_bytes": ctx["data_bytes"]}
+                          "claims": summary(outputs[fid].claims), "data_bytes": ctx["data_bytes"]}
                     for fid, ctx in figure_ctx.items()},
         "page_weight": {"first_view_gzip": sum(parts.values()), "first_view_parts_gzip": parts,
                         "site_bytes": sum(writer.written.values())},

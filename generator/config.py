@@ -24,6 +24,7 @@ class Experiment:
     source: str = field(repr=False, compare=False)
     group: str = ""                                            # the file's stem when its [sweep] makes variants
     variant: dict = field(default_factory=dict, compare=False)  # sweep key -> this variant's value
+    compare: tuple = field(default=(), compare=False)           # [[compare]] rows: our claim beside the original's
 
 
 # Each key: (type, check, meaning). The check returns an error text or None.
@@ -79,7 +80,20 @@ MODEL_DEFAULTS = {"kind": "mlp", "activation": "tanh", "init": "glorot-uniform",
                   "anchors_per_side": 5, "anchor_reach": 1.0, "bump_width": 0.4}
 TRAIN_DEFAULTS = {"optimizer": "adam", "batch_size": 0, "first_seed": 0, "snapshots": 50, "snapshot_spacing": "linear",
                   "weight_decay": 0.0, "identity_pull": 0.0, "contractive": 0.0, "knn_k": 10}
-SECTIONS = {"data", "model", "train", "quick", "meta", "sweep"}
+SECTIONS = {"data", "model", "train", "quick", "meta", "sweep", "compare"}
+# [[compare]]: one row of the claims table. key: (type, required, meaning)
+COMPARE_KEYS = {
+    "claim": (str, True, "our claim: a name of this experiment's claims, or scope.claim (required in a sweep file)"),
+    "statement": (str, True, "the claim in words, as the table's first column"),
+    "original": (str, True, "what the original says, in its own terms (e.g. 'about 80%')"),
+    "source": (str, True, "the reference key of the original (site.toml [references])"),
+    "value": (float, False, "the original's number in our claim's units; without it the row is 'not comparable'"),
+    "relation": (str, False, "'=' (default: within tolerance), '<' or '>' (ours below or above value)"),
+    "tolerance": (float, False, "how far ours may lie from value and still agree (default 0)"),
+    "format": (str, False, "format of our value, e.g. '.1%' (default '.3g')"),
+    "figure": (str, False, "the id of the figure that shows it (the row links there)"),
+    "why": (str, False, "why the numbers cannot be compared (required when value is absent)"),
+}
 SWEPT_SECTIONS = ("data", "model", "train")
 
 
@@ -135,6 +149,7 @@ def load_variants(path: Path, profile: str, problems: list[Problem]) -> list[Exp
     if len(problems) > before:
         return []
     text = path.read_text()
+    compare = _check_compare(raw.pop("compare", []), path, text, problems, sweeping="sweep" in raw)
     sweep = raw.pop("sweep", {})
     for key, values in sweep.items():
         section, _, name = key.partition(".")
@@ -148,7 +163,7 @@ def load_variants(path: Path, profile: str, problems: list[Problem]) -> list[Exp
         return []
     if not sweep:
         found = load_experiment(path, profile, problems, raw, text)
-        return [found] if found else []
+        return [Experiment(found.id, path, found.spec, text, compare=compare)] if found else []
     variants = []
     for combination in itertools.product(*sweep.values()):
         variant = dict(zip(sweep, combination))
@@ -159,8 +174,48 @@ def load_variants(path: Path, profile: str, problems: list[Problem]) -> list[Exp
         suffix = "-".join(re.sub(r"[^a-z0-9]+", "", str(v).lower()) for v in combination)
         found = load_experiment(path, profile, problems, chosen, text, swept=set(sweep))
         if found:
-            variants.append(Experiment(f"{path.stem}-{suffix}", path, found.spec, text, path.stem, variant))
+            variants.append(Experiment(f"{path.stem}-{suffix}", path, found.spec, text, path.stem, variant, compare))
     return variants
+
+
+def _check_compare(rows, path: Path, text: str, problems: list[Problem], sweeping: bool) -> tuple:
+    """[[compare]] rows checked; each kept with the line of its header, for later errors."""
+    headers = [n for n, raw in enumerate(text.splitlines(), start=1) if raw.strip() == "[[compare]]"]
+    if not isinstance(rows, list):
+        problems.append(Problem(path, "compare rows are written [[compare]] (an array of tables)", key="compare"))
+        return ()
+    out = []
+    for index, row in enumerate(rows):
+        line = headers[index] if index < len(headers) else None
+        bad = len(problems)
+        for key, value in row.items():
+            if key not in COMPARE_KEYS:
+                problems.append(Problem(path, f"unknown key '{key}' in [[compare]]; known: {', '.join(COMPARE_KEYS)}",
+                                        line=line, key=f"compare.{key}"))
+                continue
+            kind = COMPARE_KEYS[key][0]
+            if kind is float and isinstance(value, int) and not isinstance(value, bool):
+                value = row[key] = float(value)
+            if not isinstance(value, kind):
+                problems.append(Problem(path, f"'{key}' in [[compare]] must be {kind.__name__}, got {value!r}",
+                                        line=line, key=f"compare.{key}"))
+        for key, (_, required, _) in COMPARE_KEYS.items():
+            if required and key not in row:
+                problems.append(Problem(path, f"[[compare]] needs '{key}'", line=line, key=f"compare.{key}"))
+        if row.get("relation", "=") not in ("=", "<", ">"):
+            problems.append(Problem(path, f"relation must be '=', '<' or '>', got {row['relation']!r}", line=line,
+                                    key="compare.relation"))
+        if row.get("tolerance", 0.0) < 0 if isinstance(row.get("tolerance", 0.0), float) else False:
+            problems.append(Problem(path, "tolerance must be zero or more", line=line, key="compare.tolerance"))
+        if "value" not in row and "why" not in row:
+            problems.append(Problem(path, "[[compare]] without 'value' needs 'why' (the reason it is not comparable)",
+                                    line=line, key="compare.why"))
+        if sweeping and "." not in str(row.get("claim", ".")):
+            problems.append(Problem(path, "in a file with [sweep], 'claim' names its variant: e.g. spiralnet-4-tanh.claim",
+                                    line=line, key="compare.claim"))
+        if len(problems) == bad:
+            out.append(dict(row, line=line, index=index))
+    return tuple(out)
 
 
 def _sweep_line(text: str, key: str) -> int | None:

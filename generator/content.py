@@ -39,6 +39,7 @@ class Section:
     body: str                     # markdown; each figure block replaced by its token
     body_line: int                # line of the body's first line in the file
     figures: list[Directive] = field(default_factory=list)
+    part: str = ""                # consecutive sections with the same `part` are grouped under its heading
 
 
 def figure_token(figure_id: str) -> str:
@@ -83,13 +84,16 @@ def load_section(path, experiments, kinds, references, problems) -> Section | No
     for key, kind in (("title", str), ("order", int)):
         if not isinstance(meta.get(key), kind):
             problems.append(Problem(path, f"front matter needs '{key}' ({kind.__name__})", line=1, key=key))
-    unknown = set(meta) - {"title", "order", "slug"}
+    if not isinstance(meta.get("part", ""), str):
+        problems.append(Problem(path, "front matter 'part' must be a string (the part's heading)", line=1, key="part"))
+    unknown = set(meta) - {"title", "order", "slug", "part"}
     if unknown:
         problems.append(Problem(path, f"unknown front matter keys: {', '.join(sorted(unknown))}", line=1))
     body_start = text.count("\n", 0, end + 4) + 2
     body = text[end + 5:]
     section = Section(path, meta.get("title", ""), meta.get("order", 0),
-                      meta.get("slug", re.sub(r"^\d+-", "", path.stem)), body, body_start)
+                      meta.get("slug", re.sub(r"^\d+-", "", path.stem)), body, body_start,
+                      part=meta.get("part", "") if isinstance(meta.get("part", ""), str) else "")
 
     def line_of(offset: int) -> int:
         return body_start + body.count("\n", 0, offset)

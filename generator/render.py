@@ -10,6 +10,7 @@ import markdown
 from latex2mathml.converter import convert as latex_to_mathml
 
 from .content import CITATION, Section, figure_token
+from .claims_table import MARKER
 from .errors import Problem
 from .prose import fill
 
@@ -50,12 +51,14 @@ def citations(text: str, numbers: dict[str, int]) -> str:
 
 
 def section_html(section: Section, scopes: dict, figures_html: dict[str, str], numbers: dict[str, int],
-                 problems: list[Problem], failed_checks: list[Problem] | None = None) -> str:
-    text = fill(section.body, scopes, None, section.path, section.body_line, problems, failed_checks)
+                 problems: list[Problem], failed_checks: list[Problem] | None = None, claims_table: str = "") -> str:
+    text = fill(section.body.replace(MARKER, claims_table), scopes, None, section.path, section.body_line, problems, failed_checks)
     text, formulas = math(text, section.path, section.body_line, problems)
     text = citations(text, numbers)
-    converter = markdown.Markdown(extensions=["footnotes", "tables", "attr_list", "smarty"],
-                                  extension_configs={"footnotes": {"UNIQUE_IDS": True}})
+    # a section inside a part has an <h3> title, so its ### subsections become <h4>
+    converter = markdown.Markdown(extensions=["footnotes", "tables", "attr_list", "smarty", "toc"],
+                                  extension_configs={"footnotes": {"UNIQUE_IDS": True},
+                                                     "toc": {"baselevel": 2 if section.part else 1}})
     out = converter.convert(text)
     for token, mathml in formulas.items():
         out = out.replace(f"<p>{token}</p>", f'<div class="math-display">{mathml}</div>').replace(token, mathml)
@@ -74,3 +77,15 @@ def caption_html(text: str, scopes: dict, default: str, path: Path, line: int, n
     for token, mathml in formulas.items():
         out = out.replace(token, mathml)
     return out
+
+
+def parts(sections: list[dict]) -> list[dict]:
+    """Consecutive sections with the same part, grouped: [{"title", "slug", "sections"}]; title "" for the
+    sections that stand outside any part (the opening, the closing)."""
+    grouped: list[dict] = []
+    for section in sections:
+        if not grouped or grouped[-1]["title"] != section["part"]:
+            slug = "part-" + re.sub(r"[^a-z0-9]+", "-", section["part"].lower()).strip("-")
+            grouped.append({"title": section["part"], "slug": slug, "sections": []})
+        grouped[-1]["sections"].append(section)
+    return grouped

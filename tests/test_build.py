@@ -98,4 +98,4 @@ def test_build_report_lists_experiments_figures_and_weight(built_site):
     assert on_disk["page_weight"]["first_view_gzip"] > 10_000
     for fid, fig in on_disk["figures"].items():
         assert (out / "figures" / fid / "index.html").exists()
-    assert on_disk["figures"]["curves-layer-morph"]["claims"]["min_det_path"] > 0
+    assert on_disk["figures"]["curves-layer-morph"]["claims"]["min_det_path"]["value"] > 0

@@ -1,0 +1,95 @@
+"""The claims table: each [[compare]] row of the experiment files set beside what this build measured, with a
+verdict the build computes from the row's tolerance. Written into the section that holds `{{claims-table}}`."""
+from __future__ import annotations
+
+from .errors import Problem
+
+MARKER = "{{claims-table}}"
+
+
+def verdict(ours: float, row: dict) -> str:
+    """agrees / differs / not comparable, from the row's value, relation and tolerance."""
+    if "value" not in row:
+        return "not comparable"
+    value, tolerance = row["value"], row.get("tolerance", 0.0)
+    relation = row.get("relation", "=")
+    if relation == "<":
+        holds = ours < value + tolerance
+    elif relation == ">":
+        holds = ours > value - tolerance
+    else:
+        holds = abs(ours - value) <= tolerance
+    return "agrees" if holds else "differs"
+
+
+def spread_text(claims: dict, name: str, fmt: str) -> str:
+    """'± sd, n = 4', '95% interval lo–hi, n = 4', or 'one seed'."""
+    n = claims.get(f"{name}_n", 1)
+    if n <= 1:
+        return "one seed"
+    if f"{name}_sd" in claims:
+        return f"± {format(claims[f'{name}_sd'], fmt)}, n = {n}"
+    if f"{name}_lo" in claims:
+        return f"95% interval {format(claims[f'{name}_lo'], fmt)}–{format(claims[f'{name}_hi'], fmt)}, n = {n}"
+    return f"n = {n}"
+
+
+def rows(experiments: dict, scopes: dict[str, dict], figure_sections: dict[str, tuple[str, str]],
+         references: dict, problems: list[Problem]) -> list[dict]:
+    """Every experiment's [[compare]] rows (a sweep file's once), measured and judged."""
+    out, seen = [], set()
+    for name, experiment in experiments.items():
+        for row in experiment.compare:
+            if (experiment.path, row["index"]) in seen:
+                continue
+            seen.add((experiment.path, row["index"]))
+            scope, _, claim = row["claim"].rpartition(".")
+            scope = scope or name
+
+            def problem(message, key):
+                problems.append(Problem(experiment.path, message, line=row["line"], key=f"compare.{key}"))
+            if row["source"] not in references:
+                problem(f"unknown reference '{row['source']}'; known: {', '.join(sorted(references))}", "source")
+            if "figure" in row and row["figure"] not in figure_sections:
+                problem(f"no figure '{row['figure']}' in the sections", "figure")
+            if claim not in scopes.get(scope, {}):
+                problem(f"'{scope}' has no claim '{claim}'", "claim")
+                continue
+            ours, fmt = scopes[scope][claim], row.get("format", ".3g")
+            try:
+                shown = format(ours, fmt)
+            except (ValueError, TypeError) as err:
+                problem(f"bad format '{fmt}' for {ours!r} ({err})", "format")
+                continue
+            out.append({"statement": row["statement"], "original": row["original"], "source": row["source"],
+                        "figure": row.get("figure"), "section": figure_sections.get(row.get("figure"), (None, None)),
+                        "ours": ours, "shown": shown, "spread": spread_text(scopes[scope], claim, fmt),
+                        "verdict": verdict(ours, row), "rule": rule_text(row, fmt), "claim": f"{scope}.{claim}"})
+    return out
+
+
+def rule_text(row: dict, fmt: str) -> str:
+    """The verdict's rule in words: 'within ± 0.05 of 0.9', 'below 1', or why it cannot be compared."""
+    if "value" not in row:
+        return row["why"]
+    value = format(row["value"], fmt)
+    relation = row.get("relation", "=")
+    tolerance = row.get("tolerance", 0.0)
+    if relation == "<":
+        return f"agrees if below {value}" + (f" (+ {format(tolerance, fmt)})" if tolerance else "")
+    if relation == ">":
+        return f"agrees if above {value}" + (f" (− {format(tolerance, fmt)})" if tolerance else "")
+    return f"agrees within ± {format(tolerance, fmt)} of {value}"
+
+
+def markdown(table: list[dict]) -> str:
+    """The table as markdown (citations as [@key], links to figure and section), for the section's renderer."""
+    lines = ["| Claim | The original | This build | Verdict |", "|---|---|---|---|"]
+    for r in table:
+        where = ""
+        if r["figure"]:
+            slug, title = r["section"]
+            where = f" ([figure](#fig-{r['figure']}), [{title}](#{slug}))"
+        lines.append(f"| {r['statement']}{where} | {r['original']} [@{r['source']}] | {r['shown']} ({r['spread']}) "
+                     f"| **{r['verdict']}**: {r['rule']} |")
+    return "\n".join(lines)
