@@ -24,6 +24,9 @@ def main(argv=None) -> int:
     s = commands.add_parser("serve", help="serve the built site on 127.0.0.1 (gzip, like a real host)")
     s.add_argument("--dir", type=Path, default=ROOT / "site")
     s.add_argument("--port", type=int, default=8000)
+    r = commands.add_parser("recheck", help="check the prose against the last build's claims (no training)")
+    r.add_argument("--content", type=Path, default=ROOT / "content")
+    r.add_argument("--report", type=Path, default=ROOT / "site" / "build-report.json")
     commands.add_parser("clean", help="remove site/ and the cache")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -39,6 +42,17 @@ def main(argv=None) -> int:
             print(f"build failed while training; {args.out} and the cache are unchanged:\n{err}", file=sys.stderr)
             return 1
         return 0
+    if args.command == "recheck":
+        from .recheck import recheck
+        try:
+            problems, failed = recheck(args.content, args.report)
+        except BuildError as err:
+            print(err, file=sys.stderr)
+            return 1
+        for found in problems + failed:
+            print(found, file=sys.stderr)
+        print(f"{len(problems)} problems, {len(failed)} failed checks against {args.report}")
+        return 1 if problems or failed else 0
     if args.command == "serve":
         from .serve import serve
         serve(args.dir, args.port)

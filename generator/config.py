@@ -66,6 +66,8 @@ TRAIN_KEYS = {
     "batch_size": (int, _nonnegative, "examples per step; 0 means the full batch"),
     "seeds": (int, _positive, "how many seeds train together (batched)"),
     "first_seed": (int, _nonnegative, "seeds are first_seed, first_seed+1, ..."),
+    "batch_seeds": (bool, None, "train the seeds together in one model (default), or one at a time where batched "
+                                "matrix products would change the result (they sum every unit in one order)"),
     "snapshots": (int, _positive, "how many weight snapshots to record, first and last included"),
     "snapshot_spacing": (str, _choice("linear", "log"),
                          "linear: evenly spaced steps; log: the distinct integers of logspace(0, log10(steps - 1), "
@@ -78,7 +80,7 @@ TRAIN_KEYS = {
 }
 MODEL_DEFAULTS = {"kind": "mlp", "activation": "tanh", "init": "glorot-uniform", "init_std": 1e-6, "bias": True,
                   "anchors_per_side": 5, "anchor_reach": 1.0, "bump_width": 0.4}
-TRAIN_DEFAULTS = {"optimizer": "adam", "batch_size": 0, "first_seed": 0, "snapshots": 50, "snapshot_spacing": "linear",
+TRAIN_DEFAULTS = {"optimizer": "adam", "batch_size": 0, "first_seed": 0, "batch_seeds": True, "snapshots": 50, "snapshot_spacing": "linear",
                   "weight_decay": 0.0, "identity_pull": 0.0, "contractive": 0.0, "knn_k": 10}
 SECTIONS = {"data", "model", "train", "quick", "meta", "sweep", "compare"}
 # [[compare]]: one row of the claims table. key: (type, required, meaning)

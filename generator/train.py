@@ -30,6 +30,8 @@ def train(name: str, spec: dict) -> dict[str, np.ndarray]:
         from .knn import train_knn
         return train_knn(name, spec)
     data, model_spec, opts = spec["data"], spec["model"], spec["train"]
+    if not opts["batch_seeds"] and opts["seeds"] > 1:
+        return _one_by_one(name, spec)
     X_np, y_np = datasets.make(data)
     X, y = torch.from_numpy(X_np), torch.from_numpy(y_np)
     classes = int(y_np.max()) + 1
@@ -90,6 +92,21 @@ def train(name: str, spec: dict) -> dict[str, np.ndarray]:
         run["anchors"] = model.anchors.numpy().copy()
     return run | {"X": X_np, "y": y_np, "seeds": seeds, "snapshot_steps": schedule, "loss": losses,
                   "accuracy": accuracy.astype(np.float64)}
+
+
+SHARED = ("X", "y", "snapshot_steps", "anchors")   # the same for every seed
+SEED_FIRST = ("seeds", "accuracy")                  # seed axis first; every other array has it second
+
+
+def _one_by_one(name: str, spec: dict) -> dict[str, np.ndarray]:
+    """Each seed trained alone (its own model, so its own matrix products), stacked on the seed axis as if
+    batched. Batched products sum every unit in the same order; alone, a leftover block of units may round
+    differently, and where rounding is the subject (zero initialisation) that difference is the result."""
+    opts = spec["train"]
+    runs = [train(name, spec | {"train": opts | {"seeds": 1, "first_seed": opts["first_seed"] + i}})
+            for i in range(opts["seeds"])]
+    return {k: runs[0][k] if k in SHARED else np.concatenate([r[k] for r in runs], axis=0 if k in SEED_FIRST else 1)
+            for k in runs[0]}
 
 
 def _optimiser(model, opts: dict):

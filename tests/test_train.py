@@ -16,7 +16,7 @@ SPEC = {"data": {"kind": "two-curves", "points_per_class": 21, "noise": 0.0, "se
                   "bias": True, "anchors_per_side": 3, "anchor_reach": 1.0, "bump_width": 0.4},
         "train": {"optimizer": "adam", "learning_rate": 0.05, "steps": 40, "batch_size": 0, "seeds": 3,
                   "first_seed": 0, "snapshots": 5, "weight_decay": 0.0, "identity_pull": 0.0,
-                  "contractive": 0.0}}
+                  "contractive": 0.0, "batch_seeds": True}}
 
 
 def test_two_curves_lie_on_their_curves():
@@ -43,6 +43,21 @@ def test_a_seed_trains_to_the_same_weights_batched_or_alone():
     alone = train.train("t", single)
     assert np.allclose(batched["W0"][-1, 2], alone["W0"][-1, 0], atol=1e-5)
     assert batched["loss"].shape == (40, 3) and batched["loss"][-1].mean() < batched["loss"][0].mean()
+
+
+def test_seeds_trained_one_by_one_stack_like_a_batch_and_each_equals_its_run_alone():
+    spec = copy.deepcopy(SPEC)
+    spec["train"] |= {"batch_seeds": False, "batch_size": 8}
+    stacked = train.train("t", spec)
+    batched = train.train("t", spec | {"train": spec["train"] | {"batch_seeds": True}})
+    assert {k: v.shape for k, v in stacked.items()} == {k: v.shape for k, v in batched.items()}
+    single = copy.deepcopy(spec)
+    single["train"] |= {"seeds": 1, "first_seed": 1}
+    alone = train.train("t", single)
+    for key in ("W0", "b1", "loss"):
+        assert np.array_equal(stacked[key][:, 1], alone[key][:, 0])
+    assert stacked["seeds"].tolist() == [0, 1, 2] and stacked["accuracy"][1] == alone["accuracy"][0]
+    assert not np.array_equal(stacked["W0"][:, 0], stacked["W0"][:, 1])  # each seed its own minibatches
 
 
 def test_snapshots_follow_the_schedule():

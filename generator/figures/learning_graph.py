@@ -14,6 +14,7 @@ import dataclasses
 import altair as alt
 import numpy as np
 
+from .. import frames
 from ..analysis import branches, mapper_graph, plateaus
 from ..analysis.learning_cloud import cloud, layer_count, layer_name
 from . import encode, style
@@ -49,7 +50,7 @@ def _tuned(directive, params: mapper_graph.MapperParams) -> mapper_graph.MapperP
 
 
 def _graph_output(run, layer: int, layers: int, params, lens_text: str) -> FigureOutput:
-    cl = cloud(run, layer)
+    cl = cloud(run, layer, frames.best_seed(run))  # the seed the claims call shown_seed
     graph = mapper_graph.learning_graph(cl, params)
     pos = mapper_graph.layout(graph)
     nodes = [{"x": round(float(x), 4), "y": round(float(y), 4), "step": round(node["mean_step"]),
@@ -114,13 +115,14 @@ def _graph_chart(title: str, subtitle: list[str], labelled: bool, last_step: int
 def branch_count(directive, run, spec, claims) -> FigureOutput:
     layers = layer_count(run)
     steps = np.asarray(run["snapshot_steps"])
-    counts = branches.all_branch_counts(run)
+    seed = frames.best_seed(run)  # the seed the claims call shown_seed
+    counts = branches.all_branch_counts(run, seed)
     rows = [{"step": int(s), "layer": layer_name(layer, layers), "branches": int(c)}
             for layer, count in counts.items() for s, c in zip(steps, count)]
     accuracy = [{"step": int(s), "split": split, "accuracy": round(float(a), 4)}
                 for split, key in (("train", "train_accuracy"), ("test", "test_accuracy"))
-                for s, a in zip(steps, run[key][:, 0])]
-    found = plateaus.jumps(run["test_accuracy"][:, 0])
+                for s, a in zip(steps, run[key][:, seed])]
+    found = plateaus.jumps(run["test_accuracy"][:, seed])
     jumps = [{"step": int(steps[j.start])} for j in found]
     files = {"branches.json": encode.json_file(rows), "accuracy.json": encode.json_file(accuracy),
              "jumps.json": encode.json_file(jumps or [{}])}
