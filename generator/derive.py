@@ -12,7 +12,8 @@ from .figures.output import FigureOutput
 
 
 # Every module the experiment claims are measured with: editing one re-measures without retraining.
-CLAIMS_CODE = ("analysis/claims", "analysis/learning_claims", "analysis/branches", "analysis/plateaus",
+CLAIMS_CODE = ("analysis/claims", "analysis/learning_claims", "analysis/branches", "analysis/plateaus", "analysis/spread",
+               "analysis/spiral_claims", "analysis/packing", "datasets",
                "analysis/symmetry", "analysis/learning_cloud", "frames")
 
 

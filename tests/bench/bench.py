@@ -255,6 +255,8 @@ def main(argv=None) -> int:
         say("(a3) batched training against a per-seed loop ...")
         results["batched"] = training.batched_vs_loop()
         values["batched_speedup"] = min(r["speedup"] for r in results["batched"].values())
+        say("(a3b) what the seeds cost per step, tanh against ReLU ...")
+        results["seed_cost"] = training.seed_cost()
         say("(a4) Part II: the 12 spiralNet runs into an empty cache ...")
         results["spiralnet"] = spiralnet_training.measure()
         values["spiralnet_train_s"] = results["spiralnet"]["wall_s"]
@@ -297,11 +299,18 @@ def main(argv=None) -> int:
     for name, r in results["batched"].items():
         print(f"batched {name}: {r['batched_ms_per_seed']} ms per seed batched, {r['loop_ms_per_seed']} ms in a "
               f"per-seed loop ({r['seeds']} seeds, {r['steps']} steps): {r['speedup']}x")
+    for name, r in results["seed_cost"].items():
+        print(f"seeds {name}: {r['ms_per_step_1_seed']} ms/step with 1 seed, {r['ms_per_step_all_seeds']} with "
+              f"{r['seeds']} ({'batched' if r['batched'] else 'one by one'}): the seeds cost {r['cost_of_seeds']}x")
     sn = results["spiralnet"]
     print(f"Part II: {sn['runs']} runs in {sn['wall_s']} s wall ({sn['tflop']} TFLOP: {sn['achieved_gflops']} GFLOP/s, "
           f"{sn['share_of_2_thread_peak']:.0%} of the measured 2-thread matmul peak {sn['peak']['gflops_2_thread']} "
           f"GFLOP/s; 1 thread {sn['peak']['gflops_1_thread']}); per run: "
           + ", ".join(f"{k.removeprefix('spiralnet-')} {v}" for k, v in sn["per_run_s"].items()))
+    steps = {k.removeprefix("spiralnet-"): v for k, v in sn["ms_per_step"].items()}
+    print("Part II ms per step (all seeds): " + ", ".join(f"{k} {v}" for k, v in steps.items())
+          + "; ReLU/tanh: " + ", ".join(f"K={K} {steps[f'{K}-relu'] / steps[f'{K}-tanh']:.2f}"
+                                       for K in range(2, 8) if f"{K}-relu" in steps and f"{K}-tanh" in steps))
     print("Part II bytes per choice (KB gzipped): "
           + ", ".join(f"{k} {v / 1024:.0f}" for k, v in results["spiral_choice_bytes"].items()))
     mn = results["mnist"]

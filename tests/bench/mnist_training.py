@@ -44,10 +44,10 @@ def _timed(f, *args) -> float:
 
 
 def step_flops(spec: dict) -> float:
-    """Forward + backward FLOPs of one SGD step: 6 x weights x batch (no biases in these networks)."""
+    """Forward + backward FLOPs of one SGD step of every seed: 6 x weights x batch x seeds (no biases)."""
     sizes = [784, *spec["model"]["hidden"], 10]
     weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-    return 6.0 * weights * spec["train"]["batch_size"]
+    return 6.0 * weights * spec["train"]["batch_size"] * spec["train"]["seeds"]
 
 
 def measure() -> dict:

@@ -30,13 +30,15 @@ def measure(jobs: int = 2) -> dict:
         status = runs.ensure_runs(experiments, Store(Path(tmp)), jobs, log=lambda *a: None)
         wall = time.perf_counter() - started
     flops = sum(step_flops(e.spec, e.spec["data"]["points_per_class"] * e.spec["data"]["classes"])
-                * e.spec["train"]["steps"] for e in experiments.values())
+                * e.spec["train"]["steps"] * e.spec["train"]["seeds"] for e in experiments.values())
     peak = matmul_peak()
     achieved = flops / wall / 1e9
     return {"runs": len(experiments), "wall_s": round(wall, 1), "tflop": round(flops / 1e12, 2),
             "achieved_gflops": round(achieved, 1), "peak": peak,
             "share_of_2_thread_peak": round(achieved / peak["gflops_2_thread"], 3),
-            "per_run_s": {name: round(s["seconds"], 1) for name, s in status.items()}}
+            "per_run_s": {name: round(s["seconds"], 1) for name, s in status.items()},
+            "ms_per_step": {name: round(s["seconds"] * 1000 / experiments[name].spec["train"]["steps"], 2)
+                            for name, s in status.items()}}
 
 
 def choice_bytes(site: Path) -> dict:

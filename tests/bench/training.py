@@ -66,3 +66,28 @@ def batched_vs_loop(steps: int = 400) -> dict:
         out[name] = {"seeds": seeds, "steps": steps, "batched_ms_per_seed": round(batched * 1000, 1),
                      "loop_ms_per_seed": round(looped * 1000, 1), "speedup": round(looped / batched, 1)}
     return out
+
+
+SEED_COST = ("spiralnet-7-tanh", "spiralnet-7-relu", "mnist-tiny-init", "mnist-zero-init")
+
+
+def seed_cost(steps: int = 300) -> dict:
+    """What the seeds cost: ms per step of one seed against the experiment's own seeds (batched, or one by one
+    where its file says batch_seeds = false), same steps, few snapshots; tanh against ReLU shows denormals."""
+    from generator import config, train
+    experiments = config.load_experiments(ROOT / "content" / "experiments")
+    out = {}
+    for name in SEED_COST:
+        spec = copy.deepcopy(experiments[name].spec)
+        spec["train"] |= {"steps": steps, "snapshots": 2}
+        timings = {}
+        for seeds in (1, spec["train"]["seeds"]):
+            spec["train"]["seeds"] = seeds
+            started = time.perf_counter()
+            train.train(name, spec)
+            timings[seeds] = (time.perf_counter() - started) * 1000 / steps
+        one, many = timings[1], timings[max(timings)]
+        out[name] = {"seeds": max(timings), "batched": spec["train"]["batch_seeds"],
+                     "ms_per_step_1_seed": round(one, 2), "ms_per_step_all_seeds": round(many, 2),
+                     "cost_of_seeds": round(many / one, 2)}
+    return out
