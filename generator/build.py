@@ -3,6 +3,7 @@ write (render into a staging folder and swap it in only when everything succeede
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import time
 from pathlib import Path
@@ -14,6 +15,7 @@ from .errors import BuildError, Problem
 from .site import SiteWriter
 
 ROOT = Path(__file__).resolve().parent.parent
+MEASURED = "measured.json"  # in the cache folder: every claim of the last build that got as far as measuring
 VEGA_RUNTIME = ROOT / "templates" / "vendor" / "node_modules" / "vega" / "build" / "vega.min.js"
 
 
@@ -58,6 +60,11 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
     if problems:
         raise BuildError(problems)
     log(f"figures ({len(outputs)}) drawn")
+    # the measurements, written even if the prose then fails its checks: `recheck` reads them (no training)
+    store.root.mkdir(parents=True, exist_ok=True)
+    (store.root / MEASURED).write_text(json.dumps(
+        {"experiments": {name: {"claims": summary(c)} for name, c in claims.items()},
+         "figures": {fid: {"claims": summary(o.claims)} for fid, o in outputs.items()}}, sort_keys=True))
 
     # write: everything into a staging folder, swapped into place at the end
     writer = SiteWriter(out)

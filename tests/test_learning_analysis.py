@@ -9,9 +9,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from generator import config, train
+from generator import config, frames, train
 from generator.analysis import branches, mapper_graph, plateaus, symmetry
 from generator.analysis.claims import experiment_claims
+from generator.analysis.learning_claims import float64_probe, group_gap_claims, learning_claims, symmetry_claims
 from generator.analysis.learning_cloud import cloud, layer_count
 from generator.models import BatchedMLP
 
@@ -65,6 +66,28 @@ def test_distinct_units_and_groups():
     assert symmetry.first_split(symmetry.distinct_units(w)) == 1
 
 
+def test_distinct_units_count_as_numpy_unique_does():
+    rng = np.random.default_rng(3)
+    W = rng.integers(0, 3, size=(40, 12, 5)).astype(np.float64)
+    W[rng.random(W.shape) < 0.3] = -0.0                      # -0.0 and 0.0 are one value, as for np.unique
+    assert symmetry.distinct_units(W).tolist() == [len(np.unique(w, axis=0)) for w in W]
+
+
+def test_group_gap_grows_from_the_split():
+    # 6 units, split at snapshot 2 into 4 + 2 whose gap then grows tenfold a snapshot: 2e-6, 2e-5, ...
+    T = 10
+    W = np.ones((T, 6, 3))
+    gap = np.where(np.arange(T) >= 2, 2 * 10.0 ** (np.arange(T) - 8), 0.0)
+    W[:, 4:, 1] += gap[:, None]
+    steps = np.arange(T) * 100
+    assert symmetry.group_gap(W, 2) == pytest.approx(gap, rel=1e-9)
+    claims = group_gap_claims(W, 2, steps)
+    assert claims["group_gap_at_split"] == pytest.approx(2e-6, rel=1e-6) and claims["group_gap_final"] == pytest.approx(20.0)
+    assert (claims["group_gap_step_micro"], claims["group_gap_step_milli"], claims["group_gap_step_deci"]) == (200, 500, 700)
+    early = group_gap_claims(W[:7], 2, steps[:7])        # stopped before the gap reached 0.1
+    assert "group_gap_step_milli" in early and "group_gap_step_deci" not in early
+
+
 # --- learning clouds, Mapper and branches on synthetic trees ------------------------------------------
 
 def rays_run(rays: int, neurons_per_ray=6, snapshots=60, dims=30, noise=0.003, seed=0):
@@ -107,6 +130,28 @@ def test_branching_events_and_gaps():
     assert branches.nearest_gap(np.array([], int), 5) is None
 
 
+@pytest.mark.parametrize("fraction", [0.03, 0.1, 0.3])
+def test_branch_counts_agree_with_dbscan(fraction):
+    """The batched count is DBSCAN's (min_samples 1) at every snapshot, on rays and on a random walk."""
+    rng = np.random.default_rng(4)
+    walk = np.cumsum(rng.normal(size=(25, 30, 40)) * rng.random((1, 30, 1)), 0)
+    for run in (rays_run(3), {"W0": walk[:, None], "snapshot_steps": np.arange(25)}):
+        W = run["W0"][:, 0].astype(np.float64)
+        eps = branches.layer_eps(W, fraction)
+        expected = [len(np.unique(branches.branch_labels(w, eps))) for w in W]
+        assert branches.branch_counts(run, 0, fraction=fraction).tolist() == expected
+
+
+def test_chance_share_of_branching_events():
+    # events at 10 and 50 in 100 snapshots: 8..12 and 48..52 lie within 2 of one, 10 snapshots of 100
+    assert branches.chance_share(np.array([10, 50]), 2, 100) == pytest.approx(0.10)
+    assert branches.chance_share(np.array([10, 50]), 0, 100) == pytest.approx(0.02)
+    assert branches.chance_share(np.array([0, 99]), 3, 100) == pytest.approx(0.08)   # cut by the ends
+    assert branches.chance_share(np.array([10, 12]), 2, 100) == pytest.approx(0.07)  # 8..14, overlap once
+    assert branches.chance_share(np.array([], int), 5, 100) == 0.0
+    assert branches.snapshot_gaps(np.array([3]), 6).tolist() == [3, 2, 1, 0, 1, 2]
+
+
 # --- plateaus and jumps ---------------------------------------------------------------------------------
 
 def stepped_curve(seed=0):
@@ -147,11 +192,80 @@ def test_runs_with_a_test_split_get_learning_claims(short_run):
     claims = experiment_claims(run, spec)
     for name in ("accuracy_mean", "final_test_accuracy", "plateau_accuracy", "plateau_end_step", "jump1_to",
                  "jump2_start_step", "branches_output_final", "branches_hidden1_final", "branching_gap_max",
-                 "distinct_hidden_final", "distinct_hidden_split_step", "float64_split_step"):
+                 "distinct_hidden_final", "distinct_hidden_split", "float64_split", "float64_probe_steps",
+                 "shown_seed", "shown_seed_index", "seeds_plateau_end_step_n", "seeds_final_test_accuracy_sd",
+                 "seeds_branches_hidden1_final", "seeds_distinct_hidden_final", "seeds_distinct_hidden_split_lo"):
         assert name in claims
-    assert claims["final_test_accuracy"] == pytest.approx(float(run["test_accuracy"][-1, 0]))
-    assert claims["distinct_hidden_final"] == len(np.unique(run["W0"][-1, 0], axis=0))
+    best = frames.best_seed(run)
+    assert claims["shown_seed_index"] == best and claims["shown_seed"] == int(run["seeds"][best])
+    assert claims["final_test_accuracy"] == pytest.approx(float(run["test_accuracy"][-1, best]))
+    assert claims["distinct_hidden_final"] == len(np.unique(run["W0"][-1, best], axis=0))
+    assert claims["seeds_final_test_accuracy"] == pytest.approx(float(run["test_accuracy"][-1].mean()))
+    assert claims["seeds_final_test_accuracy_n"] == len(run["seeds"])
+    # a split is stated only when it happened
+    assert ("distinct_hidden_split_step" in claims) == (claims["distinct_hidden_split"] == 1)
+    assert ("float64_split_step" in claims) == (claims["float64_split"] == 1)
     json.dumps(claims)  # the cache stores them as JSON
+
+
+def test_float64_probe_that_cannot_split_states_no_split_step(short_run):
+    # after one SGD step from zero the hidden weights are still all zero (their gradient goes through the
+    # zero output weights), so a probe capped at one step cannot split
+    run, spec = short_run
+    probe = float64_probe(run, spec, probe_steps=1)
+    assert probe == {"float64_split": 0, "float64_probe_steps": 1}
+    claims = symmetry_claims(run, 0, probe_steps=1)
+    assert claims["float64_split"] == 0 and "float64_split_step" not in claims
+
+
+def stepped_run(plateau_ends, second_jumps, seeds=(5, 6, 7), T=150, classes=4):
+    """A fake Part III run: seed i sits at chance until snapshot plateau_ends[i], rises to 0.5 over 5
+    snapshots, and (when second_jumps[i]) rises again to 0.9 at that snapshot; two weight layers whose
+    first layer branches into two rays."""
+    S = len(seeds)
+    acc = np.full((T, S), 0.25)
+    for s, (end, second) in enumerate(zip(plateau_ends, second_jumps)):
+        acc[end:end + 6, s] = 0.25 + 0.05 * np.arange(6)
+        acc[end + 6:, s] = 0.5
+        if second:
+            acc[second:second + 6, s] = 0.5 + 0.08 * np.arange(6)
+            acc[second + 6:, s] = 0.9
+    rays = rays_run(2, snapshots=T)["W0"]                              # (T, 1, 12, 30)
+    rng = np.random.default_rng(0)
+    confusion = np.zeros((T, S, classes, classes))
+    confusion[..., 0] = 25                                             # everything predicted as class 0
+    return {"W0": np.repeat(rays, S, 1), "W1": rng.normal(size=(T, S, classes, 12)).astype(np.float32),
+            "snapshot_steps": np.arange(T) * 20, "seeds": np.array(seeds), "y": np.zeros(400, int),
+            "test_accuracy": acc, "train_accuracy": acc, "test_confusion": confusion,
+            "accuracy": np.array([0.5, 0.6, 0.9][:S]), "loss": np.ones((10, S))}
+
+
+def test_claims_over_seeds_on_known_plateaus():
+    ends, seconds = [40, 60, 80], [100, 120, None]
+    run = stepped_run(ends, seconds)
+    spec = {"train": {"steps": 3000, "batch_size": 100, "learning_rate": 0.1}, "model": {"init": "normal"}}
+    claims = learning_claims(run, spec)
+    steps = run["snapshot_steps"]
+    # the figures show the seed with the best training accuracy, the third: its plateau ends at snapshot 80
+    assert claims["shown_seed"] == 7 and claims["shown_seed_index"] == 2
+    assert claims["plateau_end_step"] == steps[80] and claims["jump_count"] == 1
+    known = steps[ends].astype(float)
+    assert claims["seeds_plateau_end_step"] == pytest.approx(known.mean())
+    assert claims["seeds_plateau_end_step_sd"] == pytest.approx(known.std(ddof=1))
+    assert claims["seeds_plateau_end_step_n"] == 3
+    assert (claims["seeds_plateau_end_step_min"], claims["seeds_plateau_end_step_max"]) == (known.min(), known.max())
+    assert claims["seeds_jump1_to_n"] == 3 and claims["seeds_jump1_to"] == pytest.approx(0.5, abs=0.01)
+    assert claims["seeds_jump2_to_n"] == 2 and claims["seeds_jump2_to"] == pytest.approx(0.9, abs=0.01)
+    assert claims["seeds_jump_count"] == pytest.approx(5 / 3)
+    assert claims["seeds_plateau_accuracy"] == pytest.approx(0.25)
+    # every seed has the same two rays: one branching event in the first layer; 5 (seed, jump) pairs
+    assert claims["branches_hidden1_final"] == 2 and claims["seeds_branches_hidden1_final_sd"] == 0
+    assert claims["seeds_branching_near_jump_hidden1_n"] == 5
+    event = branches.branching_events(branches.branch_counts(run, 0)).tolist()
+    assert len(event) == 1
+    assert claims["jump1_branching_gap_hidden1"] == abs(event[0] - 80)
+    assert claims["seeds_branching_chance_hidden1"] == pytest.approx(7 / 150)   # 3 either side of one event
+    json.dumps(claims)
 
 
 def test_runs_without_a_test_split_keep_generic_claims():

@@ -98,3 +98,18 @@ def test_a_changed_experiment_that_flips_a_result_stops_the_build(tmp_path):
         build(folder, out, profile="full", cache_dir=cache, log=lambda *a: None)
     assert "01-a.md:7: check failed: curves-line.accuracy_mean > 0.7" in str(err.value)
     assert (out / "index.html").read_bytes() == before
+
+
+def test_recheck_reads_the_last_report_and_names_a_false_check(built_site, tmp_path):
+    from generator.recheck import recheck
+    site, _ = built_site
+    folder = tmp_path / "content"
+    shutil.copytree(ROOT / "content", folder)
+    problems, _ = recheck(folder, site / "build-report.json")
+    assert problems == []  # every placeholder, check and pick resolves against the quick build's claims
+    section = folder / "02-a-line-is-not-enough.md"
+    lines = section.read_text().splitlines()
+    lines.insert(7, "A line is perfect.{{check: curves-line.accuracy_best >= 1.5}}")
+    section.write_text("\n".join(lines) + "\n")
+    problems, failed = recheck(folder, site / "build-report.json")
+    assert problems == [] and [f"{p.path.name}:{p.line}" for p in failed] == [f"{section.name}:8"]

@@ -38,3 +38,18 @@ def test_bad_latex_is_reported_with_line():
     problems = []
     render.math("ok\n$\\frac{1}{$", Path("s.md"), 7, problems)
     assert problems and problems[0].line == 8
+
+
+def test_parts_group_consecutive_sections_and_leave_the_rest_alone():
+    sections = [{"slug": s, "part": p} for s, p in (("intro", ""), ("a", "Part I"), ("b", "Part I"), ("c", "Part II"),
+                                                    ("end", ""))]
+    grouped = render.parts(sections)
+    assert [(g["title"], [s["slug"] for s in g["sections"]]) for g in grouped] == [
+        ("", ["intro"]), ("Part I", ["a", "b"]), ("Part II", ["c"]), ("", ["end"])]
+    assert grouped[1]["slug"] == "part-part-i"
+
+
+def test_a_section_inside_a_part_shifts_its_subheadings_below_its_title():
+    inside = Section(Path("s.md"), "T", 1, "t", "### Sub\n\ntext\n", 1, part="Part I")
+    alone = Section(Path("s.md"), "T", 1, "t", "### Sub\n\ntext\n", 1)
+    assert "<h4" in render.section_html(inside, {}, {}, {}, []) and "<h3" in render.section_html(alone, {}, {}, {}, [])

@@ -1,0 +1,126 @@
+"""Claims over seeds carry their count and spread: accuracy and held-out scores, the singular values of a
+2 x 2 first layer (and the area it keeps, |det J|), and O15's k-NN gain."""
+import numpy as np
+import pytest
+
+from generator.analysis import claims
+from generator.analysis.spread import summary, wilson
+from tests.test_claims import SPEC, hand_made_run
+
+
+def rotation(angle):
+    return np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+
+
+def square_run(Ws, accuracy, X=None):
+    """A 2 -> 2 -> 2 tanh network per seed with the given first-layer W (snapshot axis of one)."""
+    seeds = len(Ws)
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (40, 2)) if X is None else X
+    return {"W0": np.array(Ws, float)[None], "b0": np.zeros((1, seeds, 2)),
+            "W1": np.tile(np.eye(2), (1, seeds, 1, 1)), "b1": np.zeros((1, seeds, 2)),
+            "X": X, "y": np.arange(len(X)) % 2, "seeds": np.arange(seeds),
+            "loss": np.zeros((3, seeds)), "accuracy": np.asarray(accuracy, float)}
+
+
+TWO_CURVES = {"data": {"kind": "two-curves"}, "model": {"kind": "mlp", "activation": "tanh"}, "train": {"steps": 3}}
+
+
+def test_accuracy_and_share_perfect_keep_their_values_and_gain_companions():
+    run = square_run([np.eye(2)] * 4, [1.0, 0.9, 1.0, 0.8])
+    measured = claims.experiment_claims(run, TWO_CURVES)
+    assert measured["accuracy_mean"] == pytest.approx(0.925) and measured["accuracy_mean_n"] == 4
+    assert measured["accuracy_mean_sd"] == pytest.approx(np.std([1.0, 0.9, 1.0, 0.8], ddof=1))
+    assert measured["accuracy_mean_min"] == measured["accuracy_worst"] == 0.8
+    assert measured["accuracy_mean_max"] == measured["accuracy_best"] == 1.0
+    assert measured["accuracy_best_n"] == measured["accuracy_worst_n"] == 4  # extremes over four seeds
+    assert measured["share_perfect"] == 0.5 and measured["share_perfect_n"] == 4
+    assert (measured["share_perfect_lo"], measured["share_perfect_hi"]) == pytest.approx(wilson(2, 4))
+    folded = summary(measured)
+    assert folded["accuracy_mean"]["n"] == 4 and folded["share_perfect"]["interval"] == pytest.approx(list(wilson(2, 4)))
+
+
+def test_heldout_claims_over_seeds():
+    measured = claims.experiment_claims(hand_made_run(), SPEC)
+    assert {"heldout_points", "heldout_accuracy_mean", "heldout_accuracy_best", "heldout_share_perfect"} <= set(measured)
+    assert measured["heldout_accuracy_mean"] == 1.0 and measured["heldout_accuracy_mean_n"] == 1
+    assert measured["heldout_share_perfect"] == 1.0 and measured["heldout_share_perfect_n"] == 1
+    assert measured["heldout_accuracy_best_n"] == 1
+    assert measured["heldout_share_perfect_lo"] == pytest.approx(wilson(1, 1)[0])
+    assert "seeds_sigma_max" not in measured  # a 1 -> 2 first layer is not square
+
+
+def test_singular_values_of_a_square_first_layer_over_seeds():
+    # W = R D R'^T with known singular values: (3, 0.06), (2, 1), (1.5, 1.5); seed 1 is the shown (best) one
+    Ws = [rotation(0.3) @ np.diag([3.0, 0.06]) @ rotation(-1.1).T,
+          rotation(2.0) @ np.diag([2.0, 1.0]) @ rotation(0.4).T,
+          rotation(-0.7) @ np.diag([1.5, 1.5])]
+    measured = claims.experiment_claims(square_run(Ws, [0.9, 1.0, 0.95]), TWO_CURVES)
+    assert measured["seeds_sigma_max"] == pytest.approx((3 + 2 + 1.5) / 3) and measured["seeds_sigma_max_n"] == 3
+    assert measured["seeds_sigma_min_min"] == pytest.approx(0.06) and measured["seeds_sigma_min_max"] == pytest.approx(1.5)
+    assert measured["seeds_sigma_ratio"] == pytest.approx((0.02 + 0.5 + 1.0) / 3)
+    assert measured["seeds_sigma_ratio_min"] == pytest.approx(0.02)
+    assert measured["sigma_ratio_median"] == pytest.approx(0.5) and measured["sigma_ratio_median_n"] == 3
+    assert measured["sigma_max"] == pytest.approx(2.0) and measured["sigma_min"] == pytest.approx(1.0)
+    assert measured["sigma_ratio"] == pytest.approx(0.5)
+
+
+def numerical_abs_det(W, b, x, eps=1e-6):
+    """|det J| of x -> tanh(Wx + b) by central differences, one point at a time."""
+    f = lambda p: np.tanh(W @ p + b)
+    out = []
+    for p in x:
+        J = np.column_stack([(f(p + eps * e) - f(p - eps * e)) / (2 * eps) for e in np.eye(2)])
+        out.append(abs(np.linalg.det(J)))
+    return np.array(out)
+
+
+def test_det_jacobian_matches_finite_differences():
+    rng = np.random.default_rng(3)
+    W, b, x = rng.normal(size=(2, 2)) * 2, rng.normal(size=2), rng.uniform(-1, 1, (25, 2))
+    assert claims.abs_det_jacobian(W, b, x, "tanh") == pytest.approx(numerical_abs_det(W, b, x), rel=1e-5)
+
+
+def test_det_jacobian_median_over_the_input_square():
+    W = np.array([[1.5, 0.5], [-0.5, 2.0]])
+    X = np.array([[-0.8, 0.2], [0.5, -0.5], [0.1, 0.1]])  # the square around the data is [-0.8, 0.8]^2
+    measured = claims.experiment_claims(square_run([W], [1.0], X=X), TWO_CURVES)
+    ticks = np.linspace(-0.8, 0.8, claims.JACOBIAN_GRID)
+    grid = np.stack(np.meshgrid(ticks, ticks), -1).reshape(-1, 2)
+    assert measured["det_jacobian_median"] == pytest.approx(np.median(numerical_abs_det(W, np.zeros(2), grid)), rel=1e-5)
+    assert measured["det_jacobian_median_data"] == pytest.approx(np.median(numerical_abs_det(W, np.zeros(2), X)), rel=1e-5)
+    flat = claims.experiment_claims(square_run([[[1.0, 2.0], [2.0, 4.0]]], [1.0], X=X), TWO_CURVES)  # rank 1
+    assert flat["sigma_min"] == pytest.approx(0.0, abs=1e-12) and flat["det_jacobian_median"] == pytest.approx(0.0, abs=1e-12)
+
+
+KNN_SPEC = {"data": {"kind": "mnist"}, "model": {"kind": "convnet-knn"}, "train": {"steps": 10, "knn_k": 10}}
+
+
+def knn_run():
+    return {"softmax_error": np.array([0.020, 0.030, 0.025, 0.020]), "knn_error": np.array([0.018, 0.031, 0.020, 0.020]),
+            "knn_trained_error": np.array([0.03, 0.04, 0.05, 0.06]), "seeds": np.arange(4),
+            "loss": np.zeros((10, 4)), "accuracy": 1 - np.array([0.020, 0.030, 0.025, 0.020]),
+            "train_count": np.array(4000), "test_count": np.array(1000)}
+
+
+def test_knn_claims_over_seeds():
+    run = knn_run()
+    measured = claims.experiment_claims(run, KNN_SPEC)
+    assert measured["softmax_error"] == pytest.approx(0.02375) and measured["softmax_error_n"] == 4
+    assert measured["knn_error_sd"] == pytest.approx(np.std(run["knn_error"], ddof=1))
+    assert measured["knn_trained_error_min"] == measured["knn_trained_error_best"] == 0.03
+    assert measured["knn_trained_error_max"] == 0.06 and measured["knn_trained_error_best_n"] == 4
+    assert measured["knn_gain"] == pytest.approx(run["softmax_error"].mean() - run["knn_error"].mean())
+    assert measured["knn_gain_min"] == pytest.approx(-0.001) and measured["knn_gain_max"] == pytest.approx(0.005)
+    # per seed in images of 1,000: +2, -1, +5, 0
+    assert measured["knn_gain_images"] == pytest.approx(1.5) and measured["knn_gain_images_n"] == 4
+    assert measured["knn_gain_images_min"] == -1.0 and measured["knn_gain_images_max"] == 5.0
+    assert measured["seeds_knn_beats_softmax"] == 0.5  # a tie is not a win
+    assert (measured["seeds_knn_beats_softmax_lo"], measured["seeds_knn_beats_softmax_hi"]) == pytest.approx(wilson(2, 4))
+
+
+def test_det_jacobian_of_a_saturated_layer_is_small_not_zero():
+    # at u = 30, 1 - tanh(u)^2 rounds to 0 in float64; the area kept is 4 e^-60 per unit, still measurable
+    W, b = np.eye(2), np.array([30.0, 0.0])
+    kept = claims.abs_det_jacobian(W, b, np.zeros((1, 2)), "tanh")[0]
+    assert kept > 0 and kept == pytest.approx(1 / np.cosh(30.0) ** 2, rel=1e-12)
