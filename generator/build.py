@@ -100,16 +100,24 @@ def _write(writer, store, site, sections, experiments, claims, outputs, run_stat
                                           failed_checks)
             figure_ctx[fig.id] = pages.write_figure(writer, store, fig, outputs[fig.id], number, caption, site["base_url"])
     scopes = claims | {fid: out.claims for fid, out in outputs.items()}
-    placed = {fig.id: (s.slug, s.title) for s in sections for fig in s.figures}
-    table = claims_table.rows(experiments, scopes, placed, site["references"], problems)
+    placed = {fig.id: (s.slug, s.title, figure_ctx[fig.id]["number"]) for s in sections for fig in s.figures}
+    # rows without a figure sit after the figures of the section that first names their experiment
+    names = set(experiments) | set(config.groups(experiments))
+    mentioned, last = {}, 0.5
+    for s in sections:
+        last = max([last] + [placed[f.id][2] + 0.5 for f in s.figures])
+        for name in names - set(mentioned):
+            if f"{{{{{name}." in s.body or any(f.experiment == name for f in s.figures):
+                mentioned[name] = last
+    table = claims_table.rows(experiments, scopes, placed, site["references"], problems, mentioned)
     figure_html = {}
     macro = env.get_template("_figure.html").module.figure_block
     for fid, ctx in figure_ctx.items():
         figure_html[fid] = str(macro(ctx, ""))
-    rendered = [{"slug": s.slug, "title": s.title, "part": s.part,
+    rendered = [{"slug": s.slug, "title": s.title, "part": s.part, "number": number,
                  "html": render.section_html(s, scopes, figure_html, numbers, problems, failed_checks,
                                              claims_table.markdown(table))}
-                for s in sections]
+                for number, s in enumerate(sections, start=1)]
     refs = site["references"]
     ordered = sorted(refs, key=lambda k: (numbers.get(k, len(numbers) + 1), k))
     references = [{"key": k, "venue": "", "url": "#"} | refs[k] for k in ordered]

@@ -34,10 +34,12 @@ def spread_text(claims: dict, name: str, fmt: str) -> str:
     return f"n = {n}"
 
 
-def rows(experiments: dict, scopes: dict[str, dict], figure_sections: dict[str, tuple[str, str]],
-         references: dict, problems: list[Problem]) -> list[dict]:
-    """Every experiment's [[compare]] rows (a sweep file's once), measured and judged."""
+def rows(experiments: dict, scopes: dict[str, dict], figure_sections: dict[str, tuple[str, str, int]],
+         references: dict, problems: list[Problem], mentioned: dict[str, int] | None = None) -> list[dict]:
+    """Every experiment's [[compare]] rows (a sweep file's once), measured and judged, in the article's order:
+    by the number of the row's figure, else by where the article first names the experiment (`mentioned`)."""
     out, seen = [], set()
+    mentioned = mentioned or {}
     for name, experiment in experiments.items():
         for row in experiment.compare:
             if (experiment.path, row["index"]) in seen:
@@ -61,35 +63,38 @@ def rows(experiments: dict, scopes: dict[str, dict], figure_sections: dict[str, 
             except (ValueError, TypeError) as err:
                 problem(f"bad format '{fmt}' for {ours!r} ({err})", "format")
                 continue
+            placed = figure_sections.get(row.get("figure"))
+            order = placed[2] if placed else mentioned.get(experiment.group or name, 10 ** 6)
             out.append({"statement": row["statement"], "original": row["original"], "source": row["source"],
-                        "figure": row.get("figure"), "section": figure_sections.get(row.get("figure"), (None, None)),
+                        "figure": row.get("figure"), "section": placed, "order": order,
                         "ours": ours, "shown": shown, "spread": spread_text(scopes[scope], claim, fmt),
                         "verdict": verdict(ours, row), "rule": rule_text(row, fmt), "claim": f"{scope}.{claim}"})
-    return out
+    return sorted(out, key=lambda r: r["order"])
 
 
 def rule_text(row: dict, fmt: str) -> str:
     """The verdict's rule in words: 'within ± 0.05 of 0.9', 'below 1', or why it cannot be compared."""
     if "value" not in row:
         return row["why"]
-    value = format(row["value"], fmt)
+    value = format(row["value"], fmt).replace("-", "−")
     relation = row.get("relation", "=")
     tolerance = row.get("tolerance", 0.0)
     if relation == "<":
-        return f"agrees if below {value}" + (f" (+ {format(tolerance, fmt)})" if tolerance else "")
+        return f"below {value}" + (f" + {format(tolerance, fmt)}" if tolerance else "")
     if relation == ">":
-        return f"agrees if above {value}" + (f" (− {format(tolerance, fmt)})" if tolerance else "")
-    return f"agrees within ± {format(tolerance, fmt)} of {value}"
+        return f"above {value}" + (f" − {format(tolerance, fmt)}" if tolerance else "")
+    return f"{value} ± {format(tolerance, fmt)}" if tolerance else f"exactly {value}"
 
 
 def markdown(table: list[dict]) -> str:
     """The table as markdown (citations as [@key], links to figure and section), for the section's renderer."""
-    lines = ["| Claim | The original | This build | Verdict |", "|---|---|---|---|"]
+    lines = ["| Claim | The original | This build | Verdict (agreeing means) |", "|---|---|---|---|"]
     for r in table:
         where = ""
         if r["figure"]:
-            slug, title = r["section"]
-            where = f" ([figure](#fig-{r['figure']}), [{title}](#{slug}))"
-        lines.append(f"| {r['statement']}{where} | {r['original']} [@{r['source']}] | {r['shown']} ({r['spread']}) "
-                     f"| **{r['verdict']}**: {r['rule']} |")
+            slug, title, number = r["section"]
+            where = f" ([Figure {number}](#fig-{r['figure']}), [{title}](#{slug}))"
+        shown = r["shown"].replace("-", "−")
+        lines.append(f"| {r['statement']}{where} | {r['original']} [@{r['source']}] | {shown} ({r['spread']}) "
+                     f"| **{r['verdict']}** ({r['rule']}) |")
     return "\n".join(lines)

@@ -40,7 +40,7 @@ def write_figure(writer: SiteWriter, store, fig, output, number: int, caption_ht
                f'width="100%" height="600" style="border:0" loading="lazy"></iframe>')
     return {"id": fig.id, "kind": fig.kind, "experiment": fig.experiment, "frames": output.frames,
             "vega_url": vega_url, "still_url": f"{folder}/still.png", "caption_html": caption_html,
-            "caption_text": caption_text, "alt": fig.alt, "number_label": f"Figure {number}",
+            "caption_text": caption_text, "alt": fig.alt, "number": number, "number_label": f"Figure {number}",
             "title": f"Figure {number}: {fig.id}", "embed_snippet": snippet,
             "data_links": [(name, url) for name, url in urls.items()],
             "data_bytes": sum(len(b) for b in output.files.values())}

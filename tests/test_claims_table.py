@@ -63,7 +63,7 @@ def test_rows_measure_judge_and_report_unknown_claims(tmp_path):
     experiments = config.load_experiments(folder)
     scopes = {"curves-line": {"accuracy_best": 0.794, "accuracy_best_n": 32, "accuracy_best_sd": 0.01}}
     problems = []
-    rows = claims_table.rows(experiments, scopes, {"f": ("sec", "Section")}, {"olah2014": {}}, problems)
+    rows = claims_table.rows(experiments, scopes, {"f": ("sec", "Section", 3)}, {"olah2014": {}}, problems)
     (row,) = rows
     assert row["verdict"] == "agrees" and row["shown"] == "79.4%" and "n = 32" in row["spread"]
     (problem,) = problems
@@ -71,4 +71,4 @@ def test_rows_measure_judge_and_report_unknown_claims(tmp_path):
     table = claims_table.markdown(rows)
     html = render.section_html(render.Section(Path("s.md"), "T", 1, "t", "Text\n\n{{claims-table}}\n", 1),
                                {}, {}, {}, [], None, table)
-    assert "<table>" in html and 'href="#fig-f"' in html and "agrees" in html and 'href="#ref-olah2014"' in html
+    assert "<table>" in html and 'href="#fig-f">Figure 3' in html and "agrees" in html and 'href="#ref-olah2014"' in html
