@@ -2,6 +2,7 @@
 write (render into a staging folder and swap it in only when everything succeeded)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import os
@@ -12,10 +13,11 @@ from . import claims_table, config, content, derive, figures, pages, render, run
 from .analysis.spread import summary
 from .cache import Store
 from .errors import BuildError, Problem
+from .prose import fill
 from .site import SiteWriter
 
 ROOT = Path(__file__).resolve().parent.parent
-MEASURED = "measured.json"  # in the cache folder: every claim of the last build that got as far as measuring
+MEASURED = "measured-{profile}.json"  # in the cache folder: the claims of the last build that got as far as measuring
 VEGA_RUNTIME = ROOT / "templates" / "vendor" / "node_modules" / "vega" / "build" / "vega.min.js"
 
 
@@ -62,7 +64,7 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
     log(f"figures ({len(outputs)}) drawn")
     # the measurements, written even if the prose then fails its checks: `recheck` reads them (no training)
     store.root.mkdir(parents=True, exist_ok=True)
-    (store.root / MEASURED).write_text(json.dumps(
+    (store.root / MEASURED.format(profile=profile)).write_text(json.dumps(
         {"experiments": {name: {"claims": summary(c)} for name, c in claims.items()},
          "figures": {fid: {"claims": summary(o.claims)} for fid, o in outputs.items()}}, sort_keys=True))
 
@@ -92,14 +94,19 @@ def _write(writer, store, site, sections, experiments, claims, outputs, run_stat
     assets = pages.write_assets(writer, ROOT / "templates", VEGA_RUNTIME.read_bytes())
     numbers: dict[str, int] = {}
     figure_ctx, number = {}, 0
+    every = claims | {fid: out.claims for fid, out in outputs.items()}
     for section in sections:
         for fig in section.figures:
             number += 1
-            scopes = claims | {fig.experiment: claims.get(fig.experiment, {}) | outputs[fig.id].claims}
+            # a caption reads its figure's experiment and own claims by bare name, and any other by scope
+            scopes = every | {fig.experiment: claims.get(fig.experiment, {}) | outputs[fig.id].claims}
             caption = render.caption_html(fig.caption, scopes, fig.experiment, fig.path, fig.line, numbers, problems,
                                           failed_checks)
-            figure_ctx[fig.id] = pages.write_figure(writer, store, fig, outputs[fig.id], number, caption, site["base_url"])
-    scopes = claims | {fid: out.claims for fid, out in outputs.items()}
+            # alt text is a sentence about the result too: placeholders, checks and picks, as plain text
+            alt = fill(fig.alt, scopes, fig.experiment, fig.path, fig.line, problems, failed_checks)
+            figure_ctx[fig.id] = pages.write_figure(writer, store, dataclasses.replace(fig, alt=alt), outputs[fig.id],
+                                                    number, caption, site["base_url"])
+    scopes = every
     placed = {fig.id: (s.slug, s.title, figure_ctx[fig.id]["number"]) for s in sections for fig in s.figures}
     # rows without a figure sit after the figures of the section that first names their experiment
     names = set(experiments) | set(config.groups(experiments))

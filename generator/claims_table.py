@@ -54,6 +54,15 @@ def rows(experiments: dict, scopes: dict[str, dict], figure_sections: dict[str, 
                 problem(f"unknown reference '{row['source']}'; known: {', '.join(sorted(references))}", "source")
             if "figure" in row and row["figure"] not in figure_sections:
                 problem(f"no figure '{row['figure']}' in the sections", "figure")
+            placed = figure_sections.get(row.get("figure"))
+            order = placed[2] if placed else mentioned.get(experiment.group or name, 10 ** 6)
+            if claim not in scopes.get(scope, {}) and "absent" in row and scope in scopes:
+                out.append({"statement": row["statement"], "original": row["original"], "source": row["source"],
+                            "figure": row.get("figure"), "section": placed, "order": order, "ours": None,
+                            "shown": row["absent"], "spread": "not produced by this build",
+                            "verdict": "differs" if "value" in row else "not comparable",
+                            "rule": rule_text(row, row.get("format", ".3g")), "claim": f"{scope}.{claim}"})
+                continue
             if claim not in scopes.get(scope, {}):
                 problem(f"'{scope}' has no claim '{claim}'", "claim")
                 continue
@@ -63,8 +72,6 @@ def rows(experiments: dict, scopes: dict[str, dict], figure_sections: dict[str, 
             except (ValueError, TypeError) as err:
                 problem(f"bad format '{fmt}' for {ours!r} ({err})", "format")
                 continue
-            placed = figure_sections.get(row.get("figure"))
-            order = placed[2] if placed else mentioned.get(experiment.group or name, 10 ** 6)
             out.append({"statement": row["statement"], "original": row["original"], "source": row["source"],
                         "figure": row.get("figure"), "section": placed, "order": order,
                         "ours": ours, "shown": shown, "spread": spread_text(scopes[scope], claim, fmt),

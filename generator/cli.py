@@ -26,8 +26,9 @@ def main(argv=None) -> int:
     s.add_argument("--port", type=int, default=8000)
     r = commands.add_parser("recheck", help="check the prose against the last build's claims (no training)")
     r.add_argument("--content", type=Path, default=ROOT / "content")
-    r.add_argument("--report", type=Path, default=ROOT / ".cache" / "measured.json",
-                   help="claims to check against (default: those the last build measured, even if its prose failed)")
+    r.add_argument("--report", type=Path, default=ROOT / ".cache" / "measured-full.json",
+                   help="claims to check against (default: those the last full build measured, even if its prose "
+                        "failed; .cache/measured-quick.json for the quick profile)")
     commands.add_parser("clean", help="remove site/ and the cache")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")

@@ -95,6 +95,8 @@ COMPARE_KEYS = {
     "format": (str, False, "format of our value, e.g. '.1%' (default '.3g')"),
     "figure": (str, False, "the id of the figure that shows it (the row links there)"),
     "why": (str, False, "why the numbers cannot be compared (required when value is absent)"),
+    "absent": (str, False, "what the table says when this build does not produce the claim (a jump that did not "
+                           "happen); the verdict is then 'differs'. Without it, a missing claim stops the build"),
 }
 SWEPT_SECTIONS = ("data", "model", "train")
 

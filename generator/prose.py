@@ -15,6 +15,7 @@ evaluates: no attributes, no subscripts, no other calls.
 from __future__ import annotations
 
 import ast
+import difflib
 import operator
 import re
 from pathlib import Path
@@ -27,6 +28,7 @@ REFERENCE = re.compile(r"(?<![\w.])(?:([A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*)
 QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 FUNCTIONS = {"abs": abs, "min": min, "max": max, "round": round}
 WORDS = {"and", "or", "not", "True", "False"}
+NOT_MEASURED = "[not measured by this build]"
 BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
           ast.Pow: operator.pow, ast.Mod: operator.mod}
 COMPARE = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
@@ -35,6 +37,11 @@ COMPARE = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.G
 
 class ProseError(ValueError):
     """A placeholder, check or pick that cannot be filled; the message is for the author."""
+
+
+class MissingClaim(ProseError):
+    """A claim this build did not produce: a content error in a full build; in a short profile (quick), whose runs
+    may not reach a jump or a split, it is reported with the failed checks instead."""
 
 
 def spans(text: str) -> list[tuple[int, int]]:
@@ -85,6 +92,10 @@ def fill(text: str, scopes: dict[str, dict], default: str | None, path: Path, fi
         last = end
         try:
             out.append(_one(text[start + 2:end - 2], scopes, default, path, line, problems, failed_checks))
+        except MissingClaim as err:
+            (failed_checks if failed_checks is not None else problems).append(
+                Problem(path, f"{text[start:end]}: {err}", line=line))
+            out.append(NOT_MEASURED if failed_checks is not None else text[start:end])
         except ProseError as err:
             problems.append(Problem(path, f"{text[start:end]}: {err}", line=line))
             out.append(text[start:end])
@@ -128,7 +139,8 @@ def lookup(scope: str | None, name: str, scopes: dict[str, dict]):
     if scope not in scopes:
         raise ProseError(f"'{scope}' names no experiment or figure (known: {', '.join(sorted(scopes))})")
     if name not in scopes[scope]:
-        raise ProseError(f"'{scope}' has no claim '{name}' (known: {', '.join(sorted(scopes[scope]))})")
+        near = difflib.get_close_matches(name, scopes[scope], 4, 0.5)
+        raise MissingClaim(f"'{scope}' has no claim '{name}'" + (f" (did you mean {', '.join(near)}?)" if near else ""))
     return scopes[scope][name]
 
 

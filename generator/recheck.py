@@ -7,6 +7,7 @@ from pathlib import Path
 
 from . import config, content, figures
 from .errors import BuildError, Problem
+from .claims_table import MARKER
 from .prose import fill
 
 
@@ -40,8 +41,9 @@ def recheck(content_dir: Path, report_path: Path) -> tuple[list[Problem], list[P
                                                config.load_site(content_dir / "site.toml")["references"])
     failed: list[Problem] = []
     for section in sections:
-        fill(section.body, scopes, None, section.path, section.body_line, problems, failed)
+        fill(section.body.replace(MARKER, ""), scopes, None, section.path, section.body_line, problems, failed)
         for fig in section.figures:
             local = scopes | {fig.experiment: scopes.get(fig.experiment, {}) | scopes.get(fig.id, {})}
             fill(fig.caption, local, fig.experiment, fig.path, fig.line, problems, failed)
+            fill(fig.alt, local, fig.experiment, fig.path, fig.line, problems, failed)
     return problems, failed

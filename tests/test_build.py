@@ -68,10 +68,9 @@ def test_unknown_placeholder_names_section_and_line(built_site, content, tmp_pat
     lines = section.read_text().splitlines()
     lines.insert(6, "Here {{curves-line.no_such_claim:.2f}} appears.")
     section.write_text("\n".join(lines) + "\n")
-    with pytest.raises(BuildError) as err:
-        build(content, tmp_path / "out", **QUIET)
-    assert f"{section.name}:7" in str(err.value) and "no_such_claim" in str(err.value)
-    assert not (tmp_path / "out").exists()
+    # the quick profile's short runs may not produce every claim: it lists what is missing, a full build stops
+    report = build(content, tmp_path / "out", **QUIET)
+    assert any(f"{section.name}:7" in line and "no_such_claim" in line for line in report["checks_failed"])
 
 
 def test_training_nan_names_the_experiment(content, tmp_path):

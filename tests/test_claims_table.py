@@ -72,3 +72,11 @@ def test_rows_measure_judge_and_report_unknown_claims(tmp_path):
     html = render.section_html(render.Section(Path("s.md"), "T", 1, "t", "Text\n\n{{claims-table}}\n", 1),
                                {}, {}, {}, [], None, table)
     assert "<table>" in html and 'href="#fig-f">Figure 3' in html and "agrees" in html and 'href="#ref-olah2014"' in html
+
+
+def test_a_claim_the_build_may_not_produce_is_a_row_that_says_so(tmp_path):
+    folder = write(tmp_path, '[[compare]]\nclaim = "jump1_to"\nstatement = "s"\noriginal = "to 40%"\n'
+                             'source = "olah2014"\nvalue = 0.4\ntolerance = 0.05\nabsent = "no jump"\n')
+    problems = []
+    (row,) = claims_table.rows(config.load_experiments(folder), {"curves-line": {}}, {}, {"olah2014": {}}, problems)
+    assert problems == [] and row["shown"] == "no jump" and row["verdict"] == "differs"

@@ -190,8 +190,10 @@ def short_run():
 def test_runs_with_a_test_split_get_learning_claims(short_run):
     run, spec = short_run
     claims = experiment_claims(run, spec)
-    for name in ("accuracy_mean", "final_test_accuracy", "plateau_accuracy", "plateau_end_step", "jump1_to",
-                 "jump2_start_step", "branches_output_final", "branches_hidden1_final", "branching_gap_max",
+    jumps = [f"jump{k}_{field}" for k in range(1, claims["jump_count"] + 1) for field in ("to", "start_step")]
+    assert not any(name.startswith(f"jump{claims['jump_count'] + 1}_") for name in claims)  # no padded jumps
+    for name in (*jumps, "accuracy_mean", "final_test_accuracy", "plateau_accuracy", "plateau_end_step",
+                 "branches_output_final", "branches_hidden1_final", "branching_gap_max",
                  "distinct_hidden_final", "distinct_hidden_split", "float64_split", "float64_probe_steps",
                  "shown_seed", "shown_seed_index", "seeds_plateau_end_step_n", "seeds_final_test_accuracy_sd",
                  "seeds_branches_hidden1_final", "seeds_distinct_hidden_final", "seeds_distinct_hidden_split_lo"):

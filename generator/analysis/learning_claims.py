@@ -13,9 +13,9 @@ from .. import frames
 from . import branches, plateaus, spread, symmetry
 from .learning_cloud import layer_count, layer_key, weights
 
-# The page quotes up to this many jumps. Every run reports them all, so placeholders always resolve: a jump
-# that did not happen is reported as a jump of zero height at the last snapshot (jump_count says how many
-# were found). A split that never happened is not reported: distinct_hidden_split and float64_split say 0.
+# Only jumps that happened are reported (jump_count says how many; prose picks its wording from it), and the
+# aggregates over seeds cover up to this many. A split that never happened is not reported either:
+# distinct_hidden_split and float64_split say 0.
 JUMPS_REPORTED = 2
 # A layer's branching is "near" a jump when its nearest branching event is at most this many snapshots from
 # the jump's start; the pooled claims set the share of (seed, jump) pairs that are near against chance.
@@ -64,9 +64,7 @@ def seed_claims(run: dict, spec: dict, seed: int) -> tuple[dict, dict]:
     claims |= {"plateau_accuracy": level, "plateau_end_step": int(steps[end]), "plateau_end_snapshot": int(end),
                "plateau_top_class": top, "plateau_top_class_share": float(predicted[:, top].sum() / predicted.sum()),
                "jump_count": len(found)}
-    last = len(steps) - 1
-    flat = plateaus.Jump(last, last, float(plateaus.smooth(test)[-1]), float(plateaus.smooth(test)[-1]))
-    for k, jump in enumerate(found + [flat] * max(0, JUMPS_REPORTED - len(found)), start=1):
+    for k, jump in enumerate(found, start=1):
         claims |= {f"jump{k}_start_step": int(steps[jump.start]), f"jump{k}_end_step": int(steps[jump.end]),
                    f"jump{k}_from": jump.before, f"jump{k}_to": jump.after}
     branch, near = branch_claims(run, found, seed, with_near=True)
