@@ -60,6 +60,9 @@ def section_html(section: Section, scopes: dict, figures_html: dict[str, str], n
                                   extension_configs={"footnotes": {"UNIQUE_IDS": True},
                                                      "toc": {"baselevel": 2 if section.part else 1}})
     out = converter.convert(text)
+    # a table wider than a phone scrolls inside a region the keyboard can reach, instead of the page scrolling
+    out = out.replace("<table>", '<div class="table-wrap" tabindex="0" role="region" aria-label="Table">\n<table>')
+    out = out.replace("</table>", "</table>\n</div>")
     for token, mathml in formulas.items():
         out = out.replace(f"<p>{token}</p>", f'<div class="math-display">{mathml}</div>').replace(token, mathml)
     for fig in section.figures:
