@@ -24,14 +24,63 @@ def digest(*parts) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def source_hash(*modules: str) -> str:
+PACKAGE = Path(__file__).parent
+
+
+def source_hash(*modules: str, package: Path = PACKAGE) -> str:
     """Hash of the source files of generator modules, e.g. 'train', 'figures/morph'."""
-    here = Path(__file__).parent
     h = hashlib.sha256()
     for name in modules:
         h.update(name.encode())
-        h.update((here / f"{name}.py").read_bytes())
+        h.update(_source(package, name))
     return h.hexdigest()
+
+
+def code_hash(*entries: str, package: Path = PACKAGE) -> str:
+    """Hash of every generator module that the entry modules import, directly or not, at top level or inside a
+    function: the key of anything they compute follows the code that computes it, found from the code itself."""
+    return source_hash(*sorted(set().union(*(import_closure(e, package) for e in entries))), package=package)
+
+
+def import_closure(entry: str, package: Path = PACKAGE) -> set[str]:
+    """The generator modules (as 'analysis/claims') reachable from entry through its imports."""
+    seen, todo = set(), [entry]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        todo += [m for m in _imports(package, name) if m not in seen]
+    return seen
+
+
+def _source(package: Path, name: str) -> bytes:
+    path = package / f"{name}.py"
+    return path.read_bytes() if path.exists() else (package / name / "__init__.py").read_bytes()
+
+
+def _imports(package: Path, name: str) -> list[str]:
+    """Generator modules one module imports: `from . import x`, `from .x import y`, `from ..x import y`,
+    `import generator.x`; a name imported from a package counts as its submodule when one exists."""
+    import ast
+    here = name.split("/")[:-1] if (package / f"{name}.py").exists() else name.split("/")
+    found = []
+    for node in ast.walk(ast.parse(_source(package, name))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = here[:len(here) - (node.level - 1)] if node.level > 1 else list(here)
+            elif (node.module or "").split(".")[0] == "generator":
+                base = []
+                node = ast.ImportFrom(module=".".join(node.module.split(".")[1:]) or None, names=node.names, level=1)
+            else:
+                continue
+            parts = base + (node.module.split(".") if node.module else [])
+            if parts:
+                found.append("/".join(parts))
+            found += ["/".join(parts + [a.name]) for a in node.names]
+        elif isinstance(node, ast.Import):
+            found += ["/".join(a.name.split(".")[1:]) for a in node.names if a.name.startswith("generator.")]
+    return [m for m in found if m and ((package / f"{m}.py").exists() or (package / m / "__init__.py").exists())]
 
 
 def versions(*packages: str) -> dict:

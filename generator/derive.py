@@ -6,19 +6,17 @@ import json
 from dataclasses import dataclass, field
 
 from . import figures
-from .cache import Store, digest, source_hash, versions
+from .cache import Store, code_hash, digest, versions
 from .content import Directive
 from .figures.output import FigureOutput
 
 
-# Every module the experiment claims are measured with: editing one re-measures without retraining.
-CLAIMS_CODE = ("analysis/claims", "analysis/learning_claims", "analysis/branches", "analysis/plateaus", "analysis/spread",
-               "analysis/spiral_claims", "analysis/packing", "datasets",
-               "analysis/symmetry", "analysis/learning_cloud", "frames")
+# The claims code: its key covers every module it imports, so editing one re-measures without retraining.
+CLAIMS_ENTRY = "analysis/claims"
 
 
 def experiment_claims(store: Store, run_key: str, spec: dict) -> dict:
-    key = digest("claims", run_key, source_hash(*CLAIMS_CODE))
+    key = digest("claims", run_key, code_hash(CLAIMS_ENTRY))
     if not store.has("claims", key):
         from .analysis.claims import experiment_claims as measure
         store.put("claims", key, {"claims": measure(store.arrays("runs", run_key), spec)})
@@ -28,7 +26,7 @@ def experiment_claims(store: Store, run_key: str, spec: dict) -> dict:
 def figure_output(store: Store, directive: Directive, run_key: str, spec: dict, claims: dict) -> FigureOutput:
     kind = figures.KINDS[directive.kind]
     # the claims are an input too: a figure may draw the measured jumps (the spec is inside the run key)
-    key = digest("figure", run_key, claims, directive.kind, directive.options, source_hash(*kind.sources),
+    key = digest("figure", run_key, claims, directive.kind, directive.options, figures.code_key(directive.kind),
                  versions("altair", "numpy", "scipy"))
     if not store.has("figures", key):
         built = figures.builder(directive.kind)(directive.options, store.arrays("runs", run_key), spec, claims)
@@ -57,7 +55,7 @@ def sweep_figure_output(store: Store, directive: Directive, variants: list[Varia
     """A figure drawn from every variant of a sweep (the reader picks one with the figure's controls)."""
     kind = figures.KINDS[directive.kind]
     key = digest("sweep-figure", [(v.id, v.run_key, v.claims) for v in variants], directive.kind,
-                 directive.options, source_hash(*kind.sources), versions("altair", "numpy", "scipy"))
+                 directive.options, figures.code_key(directive.kind), versions("altair", "numpy", "scipy"))
     if not store.has("figures", key):
         loaded = [Variant(v.id, v.values, v.spec, v.claims, v.run_key, store) for v in variants]
         built = figures.builder(directive.kind)(directive.options, loaded)
@@ -70,7 +68,7 @@ def sweep_figure_output(store: Store, directive: Directive, variants: list[Varia
 
 def vega_spec(store: Store, vegalite: dict) -> dict:
     """Vega-Lite compiled to Vega at build time, so the page ships only Vega's runtime."""
-    key = digest("vega", vegalite, versions("vl-convert-python"))
+    key = digest("vega", vegalite, code_hash("derive"), versions("vl-convert-python"))
     if not store.has("vega", key):
         import vl_convert
         compiled = dependencies_first(vl_convert.vegalite_to_vega(vegalite))
@@ -107,7 +105,8 @@ def dependencies_first(vega: dict) -> dict:
 
 def stills(store: Store, vegalite: dict, files: dict[str, bytes]) -> dict[str, bytes]:
     """PNG and SVG of the figure's first state, rendered by vl-convert with its data inlined."""
-    key = digest("stills", vegalite, {n: digest(b.hex()) for n, b in files.items()}, versions("vl-convert-python"))
+    key = digest("stills", vegalite, {n: digest(b.hex()) for n, b in files.items()}, code_hash("derive"),
+                 versions("vl-convert-python"))
     if not store.has("stills", key):
         import vl_convert
         compiled = dependencies_first(vl_convert.vegalite_to_vega(inline_data(vegalite, files)))

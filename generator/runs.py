@@ -1,24 +1,20 @@
 """Trained runs: keyed by a hash of spec, code and library versions; trained in a process pool when missing."""
 from __future__ import annotations
 
-import inspect
 import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-from . import datasets
-from .cache import FORMAT, Store, digest, source_hash, versions
+from .cache import FORMAT, Store, code_hash, digest, versions
 from .config import Experiment
 
 KIND = "runs"
-CODE = ("models", "train", "knn", "mnist")
+ENTRY = "train"  # the training code: its key covers every generator module it imports (cache.code_hash)
 
 
 def run_key(experiment: Experiment) -> str:
-    """Spec, training code, the source of this experiment's own dataset function, library versions:
-    adding or editing another dataset retrains nothing else."""
-    dataset_source = inspect.getsource(datasets.KINDS[experiment.spec["data"]["kind"]])
-    return digest("run", FORMAT, experiment.spec, source_hash(*CODE), dataset_source, versions("torch", "numpy"))
+    """Spec, the source of every module training imports (datasets, models, ...), library versions."""
+    return digest("run", FORMAT, experiment.spec, code_hash(ENTRY), versions("torch", "numpy"))
 
 
 def _train_one(name: str, spec: dict):
@@ -55,7 +51,7 @@ def ensure_runs(experiments: dict[str, Experiment], store: Store, jobs: int, log
         for name, (key, future) in futures.items():
             arrays, seconds = future.result()
             store.put(KIND, key, {"experiment": name, "spec": experiments[name].spec, "seconds": seconds,
-                                  "code": source_hash(*CODE), "versions": versions("torch", "numpy")}, arrays=arrays)
+                                  "code": code_hash(ENTRY), "versions": versions("torch", "numpy")}, arrays=arrays)
             status[name] = {"key": key, "status": "trained", "seconds": seconds}
             log(f"  {name:<28} trained  in {seconds:.1f} s")
     return status

@@ -1,10 +1,11 @@
 """Cache keys change with spec or code and nothing else; entries are written atomically, without pickle."""
 import dataclasses
+import shutil
 from pathlib import Path
 
 import numpy as np
 
-from generator import cache, config, runs
+from generator import cache, config, figures, runs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,8 +26,8 @@ def test_run_key_is_stable_and_follows_the_spec():
 def test_run_key_follows_the_training_code(monkeypatch):
     exp = experiment()
     before = runs.run_key(exp)
-    real = cache.source_hash
-    monkeypatch.setattr(runs, "source_hash", lambda *m: real(*m) + "edited")
+    real = cache.code_hash
+    monkeypatch.setattr(runs, "code_hash", lambda *m: real(*m) + "edited")
     assert runs.run_key(exp) != before
 
 
@@ -44,16 +45,6 @@ def test_store_round_trip_and_atomic_replace(tmp_path):
 
 def test_digest_ignores_dict_order():
     assert cache.digest({"a": 1, "b": 2}) == cache.digest({"b": 2, "a": 1})
-
-
-def test_run_key_follows_only_its_own_dataset_function(monkeypatch):
-    from generator import datasets
-    exp = experiment()
-    before = runs.run_key(exp)
-    monkeypatch.setitem(datasets.KINDS, "spirals", lambda points_per_class=3: None)  # another dataset edited
-    assert runs.run_key(exp) == before
-    monkeypatch.setitem(datasets.KINDS, "two-curves", lambda points_per_class=3: None)  # its own
-    assert runs.run_key(exp) != before
 
 
 def test_a_figure_is_redrawn_when_its_claims_change(tmp_path, monkeypatch):
@@ -78,3 +69,29 @@ def test_a_figure_is_redrawn_when_its_claims_change(tmp_path, monkeypatch):
     derive.figure_output(store, directive, run, {}, {"jump": 1})
     derive.figure_output(store, directive, run, {}, {"jump": 2})
     assert drawn == [{"jump": 1}, {"jump": 2}]
+
+
+def test_keys_cover_the_import_closure_found_from_the_code():
+    assert {"datasets", "models", "knn", "mnist"} <= cache.import_closure("train")
+    # rotatable-3d reaches figures/morph only through figures/training: a hand-kept list missed it
+    assert "figures/morph" in cache.import_closure("figures/space")
+    assert {"datasets", "analysis/spread", "analysis/spiral_claims", "analysis/symmetry"} <= cache.import_closure(
+        "analysis/claims")
+
+
+def test_editing_a_module_changes_exactly_the_keys_that_import_it(tmp_path):
+    package = tmp_path / "generator"
+    shutil.copytree(cache.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    entries = ["train", "analysis/claims", "derive"] + sorted({"figures/" + k.builder.split(":")[0]
+                                                               for k in figures.KINDS.values()})
+    before = {e: cache.code_hash(e, package=package) for e in entries}
+    for module in ("datasets", "figures/morph", "analysis/spread", "frames", "figures/weight_images"):
+        path = package / f"{module}.py"
+        original = path.read_text()
+        path.write_text(original + "\n# an edit\n")
+        changed = {e for e in entries if cache.code_hash(e, package=package) != before[e]}
+        path.write_text(original)
+        assert changed == {e for e in entries if module in cache.import_closure(e, package)}, module
+        assert changed, module
+    # prose and templates are not code: editing them changes no key
+    assert before == {e: cache.code_hash(e, package=package) for e in entries}
