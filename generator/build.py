@@ -9,7 +9,7 @@ import os
 import time
 from pathlib import Path
 
-from . import claims_table, config, content, derive, figures, pages, render, runs
+from . import claims_table, config, content, derive, figures, pages, prose, render, runs
 from .analysis.spread import summary
 from .cache import Store
 from .errors import BuildError, Problem
@@ -33,6 +33,7 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
     groups = config.groups(experiments)
     sections, problems = content.load_sections(content_dir, set(experiments) | set(groups), figures.KINDS,
                                                site["references"])
+    problems += gather_checks(sections, experiments, groups)
     if problems:
         raise BuildError(problems)
     if not VEGA_RUNTIME.exists():
@@ -47,9 +48,6 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
     for section in sections:
         for fig in section.figures:
             try:
-                if figures.KINDS[fig.kind].sweep != (fig.experiment in groups):
-                    raise ValueError("this kind draws one experiment" if fig.experiment in groups else
-                                     "this kind draws every variant of a file with a [sweep] table")
                 if fig.experiment in groups:
                     variants = [derive.Variant(name, experiments[name].variant, experiments[name].spec,
                                                claims[name], run_status[name]["key"]) for name in groups[fig.experiment]]
@@ -86,6 +84,24 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
         raise
     log(f"built {out} in {report['seconds']:.1f} s; first view {report['page_weight']['first_view_gzip'] / 1024:.0f} KB gzipped")
     return report
+
+
+def gather_checks(sections, experiments, groups) -> list[Problem]:
+    """Before any training: each figure suits its experiment (one run, or every variant of a sweep), and every
+    placeholder, check and pick of the prose, captions and alt text is well formed and names a known scope."""
+    problems: list[Problem] = []
+    known = set(experiments) | {fig.id for s in sections for fig in s.figures}
+    for section in sections:
+        prose.lint(section.body.replace(claims_table.MARKER, ""), known, None, section.path, section.body_line,
+                   problems)
+        for fig in section.figures:
+            if figures.KINDS[fig.kind].sweep != (fig.experiment in groups):
+                problems.append(Problem(fig.path, f"figure '{fig.id}' ({fig.kind}): " + (
+                    "this kind draws one experiment" if fig.experiment in groups else
+                    "this kind draws every variant of a file with a [sweep] table"), line=fig.line))
+            for text in (fig.caption, fig.alt):  # bare names: the figure's experiment (or sweep) and its own claims
+                prose.lint(text, known | {fig.experiment}, fig.experiment, fig.path, fig.line, problems)
+    return problems
 
 
 def _write(writer, store, site, sections, experiments, claims, outputs, run_status, profile, problems,
@@ -146,7 +162,8 @@ def _report(writer, assets, figure_ctx, experiments, claims, outputs, run_status
     parts = {"index.html": writer.gzipped_size("index.html")} | {f: writer.gzipped_size(f) for f in first_files}
     return {
         "profile": profile,
-        "experiments": {name: run_status[name] | {"claims": summary(claims[name]), "file": str(exp.path)}
+        "experiments": {name: run_status[name] | {"claims": summary(claims[name]),
+                                                   "file": f"{exp.path.parent.name}/{exp.path.name}"}
                         for name, exp in experiments.items()},
         "figures": {fid: {"kind": ctx["kind"], "experiment": ctx["experiment"], "frames": ctx["frames"],
                           "claims": summary(outputs[fid].claims), "data_bytes": ctx["data_bytes"]}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 import inspect
 import itertools
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -109,6 +110,11 @@ def load_site(path: Path) -> dict:
         if key not in site:
             problems.append(Problem(path, f"missing required key '{key}'", key=key))
     for ref_key, ref in site.get("references", {}).items():
+        url = ref.get("url", "") if isinstance(ref, dict) else ""
+        if url and not re.match(r"https?://", str(url)):
+            problems.append(Problem(path, f"reference '{ref_key}': url must start with http:// or https://, got {url!r}",
+                                    line=key_line(path.read_text(), f"references.{ref_key}.url"),
+                                    key=f"references.{ref_key}.url"))
         for needed in ("authors", "title", "year"):
             if needed not in ref:
                 problems.append(Problem(path, f"reference '{ref_key}' needs '{needed}'",
@@ -249,12 +255,15 @@ def load_experiment(path: Path, profile: str, problems: list[Problem], raw: dict
     effective = copy.deepcopy(raw)
     quick = effective.pop("quick", {})
     effective.pop("meta", None)
-    if profile == "quick":
-        for key, value in quick.items():
-            if key not in TRAIN_KEYS:
-                problem(f"quick.{key}", f"unknown key '{key}' in [quick]; it overrides [train] keys only")
-            else:
-                effective["train"][key] = value
+    for key, value in quick.items():  # checked in every profile, so a typo there fails the full build too
+        if key not in TRAIN_KEYS:
+            problem(f"quick.{key}", f"unknown key '{key}' in [quick]; it overrides [train] keys only; known: "
+                                    f"{', '.join(sorted(TRAIN_KEYS))}")
+        elif profile == "quick":
+            effective["train"][key] = value
+    if profile != "quick" and quick:
+        _check_table("quick", {k: v for k, v in quick.items() if k in TRAIN_KEYS},
+                     {k: v for k, v in TRAIN_KEYS.items() if k in quick}, {}, problem)
 
     data = _check_data(effective["data"], problem)
     model = _check_table("model", effective["model"], MODEL_KEYS, MODEL_DEFAULTS, problem)
@@ -276,6 +285,9 @@ def _check_table(name, table, schema, defaults, problem):
             value = float(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             problem(f"{name}.{key}", f"'{key}' must be {kind.__name__}, got {value!r}")
+            continue
+        if kind is float and not math.isfinite(value):
+            problem(f"{name}.{key}", f"'{key}' must be a finite number, got {value!r}")
             continue
         message = check(value) if check else None
         if message:
@@ -314,8 +326,27 @@ def _check_data(table, problem):
         if type(value) is not type(default):
             problem(f"data.{key}", f"'{key}' must be {type(default).__name__}, got {value!r}")
             continue
+        message = _data_range(key, value)
+        if message:
+            problem(f"data.{key}", f"'{key}' {message}, got {value!r}")
+            continue
         out[key] = value
     return out
+
+
+def _data_range(key: str, value) -> str | None:
+    """Ranges every dataset shares: counts are positive (classes at least 2), numbers finite, noise not negative."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "must be a finite number"
+    if key == "classes" and value < 2:
+        return "must be at least 2"
+    if isinstance(value, int) and key != "seed" and value < 1:
+        return "must be positive"
+    if key == "seed" and value < 0:
+        return "must be zero or more"
+    if key.startswith("noise") and value < 0:
+        return "must be zero or more"
+    return None
 
 
 def _read_toml(path: Path, problems: list[Problem]) -> dict:

@@ -201,3 +201,84 @@ def _eval(node, names: dict, expression: str):
         return FUNCTIONS[node.func.id](*(_eval(a, names, expression) for a in node.args))
     raise ProseError(f"'{expression.strip()}' uses something a check cannot evaluate: "
                      f"numbers, claims, comparisons, and/or/not, + - * / ** %, abs/min/max/round only")
+
+
+def lint(text: str, known: set[str], default: str | None, path: Path, first_line: int,
+         problems: list[Problem]) -> None:
+    """What can be checked before anything is measured: every {{...}} is a placeholder, check or pick of the
+    right shape, names a known experiment or figure, and its expressions and format specs can be read."""
+    for start, end in spans(text):
+        line = first_line + text.count("\n", 0, start)
+        try:
+            _lint_one(text[start + 2:end - 2], known, default)
+        except ProseError as err:
+            problems.append(Problem(path, f"{text[start:end]}: {err}", line=line))
+
+
+def _lint_one(body: str, known: set[str], default: str | None) -> None:
+    keyword, _, rest = body.partition(":")
+    keyword = keyword.strip()
+    if keyword == "check":
+        _lint_expression(rest, known, default)
+    elif keyword == "pick":
+        parts = split_top(rest)
+        if len(parts) < 3 or len(parts) % 2 == 0:
+            raise ProseError("a pick is 'pick: EXPR | if true | if false' (or EXPR | text | EXPR | text | otherwise)")
+        for condition in parts[0:-1:2]:
+            _lint_expression(condition, known, default)
+        for wording in parts[1::2] + parts[-1:]:
+            for start, end in spans(wording):
+                _lint_one(wording[start + 2:end - 2], known, default)
+    else:
+        match = PLACEHOLDER.match(body)
+        if not match:
+            raise ProseError("not a placeholder: write {{experiment.claim:format}}, {{check: ...}} or {{pick: ...}}")
+        _known_scope(match.group(1) or default, known)
+        fmt = (match.group(3) or "").strip()
+        for sample in (1, 0.5, "x"):
+            try:
+                format(sample, fmt)
+                break
+            except (ValueError, TypeError):
+                continue
+        else:
+            raise ProseError(f"bad format '{fmt}'")
+
+
+def _known_scope(scope: str | None, known: set[str]) -> None:
+    if scope not in known:
+        near = difflib.get_close_matches(str(scope), known, 3, 0.6)
+        raise ProseError(f"'{scope}' names no experiment or figure" + (f" (did you mean {', '.join(near)}?)" if near else ""))
+
+
+def _lint_expression(expression: str, known: set[str], default: str | None) -> None:
+    names = {}
+
+    def swap(match):
+        scope, name = match.group(1), match.group(2)
+        if scope is None and name in WORDS | set(FUNCTIONS):
+            return match.group(0)
+        _known_scope(scope or default, known)
+        token = f"_v{len(names)}"
+        names[token] = 1
+        return token
+
+    pieces, last = [], 0
+    for quoted in QUOTED.finditer(expression):
+        pieces += [REFERENCE.sub(swap, expression[last:quoted.start()]), quoted.group(0)]
+        last = quoted.end()
+    pieces.append(REFERENCE.sub(swap, expression[last:]))
+    try:
+        tree = ast.parse("".join(pieces).strip(), mode="eval")
+    except SyntaxError:
+        raise ProseError(f"cannot read the expression '{expression.strip()}'") from None
+    allowed = (ast.Expression, ast.Constant, ast.Name, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.USub,
+               ast.UAdd, ast.BinOp, ast.Compare, ast.Call, ast.Load, *BINARY, *COMPARE)
+    for node in ast.walk(tree):
+        bad = not isinstance(node, allowed) or (isinstance(node, ast.Name) and node.id not in names
+                                                and node.id not in FUNCTIONS) or (
+            isinstance(node, ast.Call) and (not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS
+                                            or node.keywords))
+        if bad:
+            raise ProseError(f"'{expression.strip()}' uses something a check cannot evaluate: "
+                             f"numbers, claims, comparisons, and/or/not, + - * / ** %, abs/min/max/round only")

@@ -101,3 +101,28 @@ def test_a_bad_sweep_value_names_the_sweep_line(tmp_path):
     assert any(p.line == 3 and "swish" in p.message and p.key == "sweep.model.activation" for p in found)
     found = problems_of(write(tmp_path, '[sweep]\n"train.steps" = 3\n\n' + GOOD))
     assert [(p.line, "non-empty list" in p.message) for p in found] == [(2, True)]
+
+
+@pytest.mark.parametrize("old, new, key", [
+    ("points_per_class = 20", "points_per_class = -5", "data.points_per_class"),
+    ("points_per_class = 20", "points_per_class = 0", "data.points_per_class"),
+    ("points_per_class = 20", "points_per_class = 20\nnoise = -0.1", "data.noise"),
+    ("points_per_class = 20", "points_per_class = 20\nnoise = nan", "data.noise"),
+    ("learning_rate = 0.01", "learning_rate = inf", "train.learning_rate"),
+    ("[quick]\nsteps = 3", "[quick]\nsteps = 3\nstpes = 4", "quick.stpes"),
+    ("[quick]\nsteps = 3", "[quick]\nsteps = -3", "quick.steps"),
+])
+def test_ranges_and_quick_keys_are_checked_in_the_full_profile(tmp_path, old, new, key):
+    folder = write(tmp_path, GOOD.replace(old, new))
+    (problem,) = problems_of(folder)
+    assert problem.key == key and problem.line is not None and problem.path.name == "exp.toml"
+
+
+def test_a_reference_url_that_is_not_http_is_refused(tmp_path):
+    text = (ROOT / "content" / "site.toml").read_text()
+    first = text.index('url = "', text.index("[references."))
+    end = text.index('"', first + 7)
+    (tmp_path / "site.toml").write_text(text[:first] + 'url = "javascript:alert(1)' + text[end:])
+    with pytest.raises(BuildError) as err:
+        config.load_site(tmp_path / "site.toml")
+    assert "http:// or https://" in str(err.value) and "site.toml:" in str(err.value)

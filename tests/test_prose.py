@@ -123,3 +123,26 @@ def test_a_full_build_stops_on_a_claim_it_did_not_produce(tmp_path):
         build(folder, tmp_path / "site", profile="full", cache_dir=tmp_path / "cache", log=lambda *a: None)
     assert "01-a.md:7" in str(err.value) and "did you mean accuracy_best" in str(err.value)
     assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("text, words", [
+    ("{{check: curvs-line.accuracy_best > 0.5}}", "did you mean curves-line"),
+    ("{{pick: curves-line.accuracy_best > | a | b}}", "cannot read the expression"),
+    ("{{check: curves-line.accuracy_best.real > 0}}", "cannot evaluate"),
+    ("{{curves-line.accuracy_best:.1q}}", "bad format"),
+    ("{{pick: curves-line.seeds > 1 | {{curvs-line.seeds:d}} seeds | one}}", "names no experiment"),
+])
+def test_prose_errors_are_found_before_anything_trains(tmp_path, text, words):
+    folder = tiny_content(tmp_path, text)
+    with pytest.raises(BuildError) as err:
+        build(folder, tmp_path / "site", profile="full", cache_dir=tmp_path / "cache", log=lambda *a: None)
+    assert "01-a.md:7" in str(err.value) and words in str(err.value)
+    assert not (tmp_path / "cache" / "runs").exists()  # nothing trained
+
+
+def test_a_sweep_figure_on_one_experiment_is_found_before_anything_trains(tmp_path):
+    folder = tiny_content(tmp_path, "```figure\nid: wrong\nkind: spiral-packing\nexperiment: curves-line\ncaption: c\n```")
+    with pytest.raises(BuildError) as err:
+        build(folder, tmp_path / "site", profile="full", cache_dir=tmp_path / "cache", log=lambda *a: None)
+    assert "01-a.md:7" in str(err.value) and "every variant of a file with a [sweep]" in str(err.value)
+    assert not (tmp_path / "cache" / "runs").exists()
