@@ -9,7 +9,7 @@ import os
 import time
 from pathlib import Path
 
-from . import claims_table, config, content, derive, figures, pages, prose, render, runs
+from . import claims_table, config, content, derive, figures, lock, pages, prose, render, runs
 from .analysis.spread import summary
 from .cache import Store
 from .errors import BuildError, Problem
@@ -39,51 +39,52 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
     if not VEGA_RUNTIME.exists():
         raise BuildError([Problem(VEGA_RUNTIME, "Vega's runtime is missing: run `make setup` (npm ci in templates/vendor)")])
 
-    # compute: train what the cache lacks, then measure and draw
-    log(f"experiments ({len(experiments)}, profile '{profile}'):")
-    run_status = runs.ensure_runs(experiments, store, jobs, log)
-    claims = {name: derive.experiment_claims(store, run_status[name]["key"], exp.spec)
-              for name, exp in experiments.items()}
-    outputs = {}
-    for section in sections:
-        for fig in section.figures:
-            try:
-                if fig.experiment in groups:
-                    variants = [derive.Variant(name, experiments[name].variant, experiments[name].spec,
-                                               claims[name], run_status[name]["key"]) for name in groups[fig.experiment]]
-                    outputs[fig.id] = derive.sweep_figure_output(store, fig, variants)
-                else:
-                    outputs[fig.id] = derive.figure_output(store, fig, run_status[fig.experiment]["key"],
-                                                           experiments[fig.experiment].spec, claims[fig.experiment])
-            except ValueError as err:
-                problems.append(Problem(fig.path, f"figure '{fig.id}' ({fig.kind}): {err}", line=fig.line))
-    if problems:
-        raise BuildError(problems)
-    log(f"figures ({len(outputs)}) drawn")
-    # the measurements, written even if the prose then fails its checks: `recheck` reads them (no training)
-    store.root.mkdir(parents=True, exist_ok=True)
-    (store.root / MEASURED.format(profile=profile)).write_text(json.dumps(
-        {"experiments": {name: {"claims": summary(c)} for name, c in claims.items()},
-         "figures": {fid: {"claims": summary(o.claims)} for fid, o in outputs.items()}}, sort_keys=True))
-
-    # write: everything into a staging folder, swapped into place at the end
-    writer = SiteWriter(out)
-    try:
-        # a false check stops a full build; the quick profile (too short to reach the results) reports them
-        failed_checks = None if profile == "full" else []
-        report = _write(writer, store, site, sections, experiments, claims, outputs, run_status, profile, problems,
-                        failed_checks)
-        report["checks_failed"] = [str(p) for p in failed_checks or []]
+    with lock.exclusive(store.root, out):  # one build at a time; what a killed build left is swept first
+        # compute: train what the cache lacks, then measure and draw
+        log(f"experiments ({len(experiments)}, profile '{profile}'):")
+        run_status = runs.ensure_runs(experiments, store, jobs, log)
+        claims = {name: derive.experiment_claims(store, run_status[name]["key"], exp.spec)
+                  for name, exp in experiments.items()}
+        outputs = {}
+        for section in sections:
+            for fig in section.figures:
+                try:
+                    if fig.experiment in groups:
+                        variants = [derive.Variant(name, experiments[name].variant, experiments[name].spec,
+                                                   claims[name], run_status[name]["key"]) for name in groups[fig.experiment]]
+                        outputs[fig.id] = derive.sweep_figure_output(store, fig, variants)
+                    else:
+                        outputs[fig.id] = derive.figure_output(store, fig, run_status[fig.experiment]["key"],
+                                                               experiments[fig.experiment].spec, claims[fig.experiment])
+                except ValueError as err:
+                    problems.append(Problem(fig.path, f"figure '{fig.id}' ({fig.kind}): {err}", line=fig.line))
         if problems:
             raise BuildError(problems)
-        report["seconds"] = round(time.perf_counter() - started, 3)
-        writer.json("build-report.json", report)
-        writer.finish()
-    except BaseException:
-        writer.abandon()
-        raise
-    log(f"built {out} in {report['seconds']:.1f} s; first view {report['page_weight']['first_view_gzip'] / 1024:.0f} KB gzipped")
-    return report
+        log(f"figures ({len(outputs)}) drawn")
+        # the measurements, written even if the prose then fails its checks: `recheck` reads them (no training)
+        store.root.mkdir(parents=True, exist_ok=True)
+        (store.root / MEASURED.format(profile=profile)).write_text(json.dumps(
+            {"experiments": {name: {"claims": summary(c)} for name, c in claims.items()},
+             "figures": {fid: {"claims": summary(o.claims)} for fid, o in outputs.items()}}, sort_keys=True))
+
+        # write: everything into a staging folder, swapped into place at the end
+        writer = SiteWriter(out)
+        try:
+            # a false check stops a full build; the quick profile (too short to reach the results) reports them
+            failed_checks = None if profile == "full" else []
+            report = _write(writer, store, site, sections, experiments, claims, outputs, run_status, profile, problems,
+                            failed_checks)
+            report["checks_failed"] = [str(p) for p in failed_checks or []]
+            if problems:
+                raise BuildError(problems)
+            report["seconds"] = round(time.perf_counter() - started, 3)
+            writer.json("build-report.json", report)
+            writer.finish()
+        except BaseException:
+            writer.abandon()
+            raise
+        log(f"built {out} in {report['seconds']:.1f} s; first view {report['page_weight']['first_view_gzip'] / 1024:.0f} KB gzipped")
+        return report
 
 
 def gather_checks(sections, experiments, groups) -> list[Problem]:

@@ -17,6 +17,16 @@ def run_key(experiment: Experiment) -> str:
     return digest("run", FORMAT, experiment.spec, code_hash(ENTRY), versions("torch", "numpy"))
 
 
+def _die_with_parent() -> None:
+    """Runs in each worker: if the build is killed (even by kill -9), the kernel ends the worker too (Linux)."""
+    try:
+        import ctypes
+        import signal
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        pass  # not Linux: workers finish their current run and exit when they find the pool gone
+
+
 def _train_one(name: str, spec: dict):
     from .train import train  # torch is imported here, in the worker, only when something trains
     start = time.perf_counter()
@@ -46,7 +56,8 @@ def ensure_runs(experiments: dict[str, Experiment], store: Store, jobs: int, log
         return status
     missing.sort(key=lambda item: -_cost(experiments[item[0]].spec))  # longest first: the pool ends together
     context = multiprocessing.get_context("spawn")  # fresh workers: no torch state inherited
-    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(missing))), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(missing))), mp_context=context,
+                             initializer=_die_with_parent) as pool:
         futures = {name: (key, pool.submit(_train_one, name, experiments[name].spec)) for name, key in missing}
         for name, (key, future) in futures.items():
             arrays, seconds = future.result()

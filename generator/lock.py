@@ -1,0 +1,53 @@
+"""One build at a time on one cache and one output folder, and nothing left behind by a build that was killed.
+
+The locks are flock(2) locks: the kernel drops them when the holding process dies, even by kill -9, so a
+stale lock never blocks the next build. Holding both, a build may remove what a killed build left: staging
+and old-site folders beside the output, half-written cache entries."""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+from pathlib import Path
+
+from .errors import BuildError, Problem
+
+
+@contextlib.contextmanager
+def exclusive(cache: Path, out: Path):
+    cache, out = Path(cache), Path(out).resolve()
+    cache.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with _held(cache / ".build.lock"), _held(out.parent / f".{out.name}.lock"):
+        _sweep(cache, out)
+        yield
+
+
+@contextlib.contextmanager
+def _held(path: Path):
+    handle = open(path, "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "unknown"
+        handle.close()
+        raise BuildError([Problem(path, f"another build (pid {holder}) is using this; wait for it to finish or "
+                                        "stop it, then build again")]) from None
+    try:
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()  # closing drops the lock
+
+
+def _sweep(cache: Path, out: Path) -> None:
+    """What killed builds left: staging and old-site folders beside the output, cache entries half written."""
+    for leftover in list(out.parent.glob(f".{out.name}-staging-*")) + list(out.parent.glob(f".{out.name}-old-*")):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in cache.glob("*/*/.tmp-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
