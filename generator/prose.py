@@ -146,17 +146,30 @@ def lookup(scope: str | None, name: str, scopes: dict[str, dict]):
 
 def evaluate(expression: str, scopes: dict[str, dict], default: str | None) -> tuple[bool, str]:
     """(truth of the expression, 'name = value, ...' of every claim it read)."""
-    names: dict[str, object] = {}
     shown: list[str] = []
+
+    def value(scope, name, text):
+        found = lookup(scope, name, scopes)
+        shown.append(f"{text} = {found!r}")
+        return found
+
+    tree, names = _parse(expression, default, value)
+    try:
+        return bool(_eval(tree.body, names, expression)), ", ".join(shown) or "no claims"
+    except (ArithmeticError, TypeError) as err:
+        raise ProseError(f"cannot evaluate '{expression.strip()}' ({err}; {', '.join(shown)})") from None
+
+
+def _parse(expression: str, default: str | None, resolve) -> tuple[ast.Expression, dict]:
+    """The expression parsed, each claim it names replaced by a token bound to resolve(scope, name, text)."""
+    names: dict[str, object] = {}
 
     def swap(match):
         scope, name = match.group(1), match.group(2)
         if scope is None and name in WORDS | set(FUNCTIONS):
             return match.group(0)
-        value = lookup(scope or default, name, scopes)
         token = f"_v{len(names)}"
-        names[token] = value
-        shown.append(f"{match.group(0)} = {value!r}")
+        names[token] = resolve(scope or default, name, match.group(0))
         return token
 
     pieces, last = [], 0
@@ -164,15 +177,10 @@ def evaluate(expression: str, scopes: dict[str, dict], default: str | None) -> t
         pieces += [REFERENCE.sub(swap, expression[last:quoted.start()]), quoted.group(0)]
         last = quoted.end()
     pieces.append(REFERENCE.sub(swap, expression[last:]))
-    source = "".join(pieces).strip()
     try:
-        tree = ast.parse(source, mode="eval")
+        return ast.parse("".join(pieces).strip(), mode="eval"), names
     except SyntaxError:
         raise ProseError(f"cannot read the expression '{expression.strip()}'") from None
-    try:
-        return bool(_eval(tree.body, names, expression)), ", ".join(shown) or "no claims"
-    except (ArithmeticError, TypeError) as err:
-        raise ProseError(f"cannot evaluate '{expression.strip()}' ({err}; {', '.join(shown)})") from None
 
 
 def _eval(node, names: dict, expression: str):
@@ -252,26 +260,7 @@ def _known_scope(scope: str | None, known: set[str]) -> None:
 
 
 def _lint_expression(expression: str, known: set[str], default: str | None) -> None:
-    names = {}
-
-    def swap(match):
-        scope, name = match.group(1), match.group(2)
-        if scope is None and name in WORDS | set(FUNCTIONS):
-            return match.group(0)
-        _known_scope(scope or default, known)
-        token = f"_v{len(names)}"
-        names[token] = 1
-        return token
-
-    pieces, last = [], 0
-    for quoted in QUOTED.finditer(expression):
-        pieces += [REFERENCE.sub(swap, expression[last:quoted.start()]), quoted.group(0)]
-        last = quoted.end()
-    pieces.append(REFERENCE.sub(swap, expression[last:]))
-    try:
-        tree = ast.parse("".join(pieces).strip(), mode="eval")
-    except SyntaxError:
-        raise ProseError(f"cannot read the expression '{expression.strip()}'") from None
+    tree, names = _parse(expression, default, lambda scope, name, text: _known_scope(scope, known))
     allowed = (ast.Expression, ast.Constant, ast.Name, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.USub,
                ast.UAdd, ast.BinOp, ast.Compare, ast.Call, ast.Load, *BINARY, *COMPARE)
     for node in ast.walk(tree):
