@@ -111,12 +111,14 @@ def _write(writer, store, site, sections, experiments, claims, outputs, run_stat
     assets = pages.write_assets(writer, ROOT / "templates", VEGA_RUNTIME.read_bytes())
     numbers: dict[str, int] = {}
     figure_ctx, number = {}, 0
-    every = claims | {fid: out.claims for fid, out in outputs.items()}
+    # placeholders read the measured claims, and each experiment's settings (config.settings) beside them
+    every = ({name: config.settings(exp.spec) | claims[name] for name, exp in experiments.items()}
+             | {fid: out.claims for fid, out in outputs.items()})
     for section in sections:
         for fig in section.figures:
             number += 1
             # a caption reads its figure's experiment and own claims by bare name, and any other by scope
-            scopes = every | {fig.experiment: claims.get(fig.experiment, {}) | outputs[fig.id].claims}
+            scopes = every | {fig.experiment: every.get(fig.experiment, {}) | outputs[fig.id].claims}
             caption = render.caption_html(fig.caption, scopes, fig.experiment, fig.path, fig.line, numbers, problems,
                                           failed_checks)
             # alt text is a sentence about the result too: placeholders, checks and picks, as plain text

@@ -140,6 +140,19 @@ def load_experiments(folder: Path, profile: str = "full") -> dict[str, Experimen
     return experiments
 
 
+def settings(spec: dict) -> dict:
+    """An experiment's settings as placeholders can name them: `train_contractive`, `data_tube`,
+    `model_hidden1` (the first hidden width), so prose never types a value its experiment file holds."""
+    out = {}
+    for section in ("data", "model", "train"):
+        for key, value in spec.get(section, {}).items():
+            if isinstance(value, list):
+                out |= {f"{section}_{key}{i}": v for i, v in enumerate(value, start=1)}
+            elif isinstance(value, (int, float, str)):
+                out[f"{section}_{key}"] = value
+    return out
+
+
 def groups(experiments: dict[str, Experiment]) -> dict[str, list[str]]:
     """Each sweeping file's stem -> the ids of its variants, in sweep order."""
     out: dict[str, list[str]] = {}

@@ -37,6 +37,8 @@ def recheck(content_dir: Path, report_path: Path) -> tuple[list[Problem], list[P
     scopes = scopes_from_report(json.loads(report_path.read_text()))
     experiments = config.load_experiments(content_dir / "experiments")
     names = set(experiments) | set(config.groups(experiments))
+    for name, exp in experiments.items():
+        scopes[name] = config.settings(exp.spec) | scopes.get(name, {})
     sections, problems = content.load_sections(content_dir, names, figures.KINDS,
                                                config.load_site(content_dir / "site.toml")["references"])
     failed: list[Problem] = []

@@ -126,3 +126,10 @@ def test_a_reference_url_that_is_not_http_is_refused(tmp_path):
     with pytest.raises(BuildError) as err:
         config.load_site(tmp_path / "site.toml")
     assert "http:// or https://" in str(err.value) and "site.toml:" in str(err.value)
+
+
+def test_settings_are_named_for_placeholders(tmp_path):
+    spec = config.load_experiments(write(tmp_path, GOOD.replace("hidden = [2]", "hidden = [8, 16]")))["exp"].spec
+    found = config.settings(spec)
+    assert found["model_hidden1"] == 8 and found["model_hidden2"] == 16 and found["train_learning_rate"] == 0.01
+    assert found["data_points_per_class"] == 20 and "model_hidden" not in found
