@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import datasets
-from .errors import BuildError, Problem, key_line
+from .errors import BuildError, Problem, key_line, read_utf8
 
 PROFILES = ("full", "quick")
 
@@ -43,6 +43,11 @@ def _widths(v):
     return None
 
 
+def _up_to(most):
+    """Positive and at most `most`: a typo like 1e9 steps or points fails here, not hours into training."""
+    return lambda v: "must be positive" if v <= 0 else (f"must be at most {most:,}" if v > most else None)
+
+
 def _choice(*options):
     return lambda v: None if v in options else f"must be one of {', '.join(map(repr, options))}"
 
@@ -63,13 +68,13 @@ MODEL_KEYS = {
 TRAIN_KEYS = {
     "optimizer": (str, _choice("adam", "sgd"), "the optimiser"),
     "learning_rate": (float, _positive, "step size"),
-    "steps": (int, _positive, "number of optimiser steps"),
+    "steps": (int, _up_to(10_000_000), "number of optimiser steps"),
     "batch_size": (int, _nonnegative, "examples per step; 0 means the full batch"),
-    "seeds": (int, _positive, "how many seeds train together (batched)"),
+    "seeds": (int, _up_to(1024), "how many seeds train together (batched)"),
     "first_seed": (int, _nonnegative, "seeds are first_seed, first_seed+1, ..."),
     "batch_seeds": (bool, None, "train the seeds together in one model (default), or one at a time where batched "
                                 "matrix products would change the result (they sum every unit in one order)"),
-    "snapshots": (int, _positive, "how many weight snapshots to record, first and last included"),
+    "snapshots": (int, _up_to(10_000), "how many weight snapshots to record, first and last included"),
     "snapshot_spacing": (str, _choice("linear", "log"),
                          "linear: evenly spaced steps; log: the distinct integers of logspace(0, log10(steps - 1), "
                          "snapshots), plus step 0 (the initial weights)"),
@@ -355,6 +360,8 @@ def _data_range(key: str, value) -> str | None:
         return "must be at least 2"
     if isinstance(value, int) and key != "seed" and value < 1:
         return "must be positive"
+    if isinstance(value, int) and key != "seed" and value > 1_000_000:
+        return "must be at most 1,000,000"
     if key == "seed" and value < 0:
         return "must be zero or more"
     if key.startswith("noise") and value < 0:
@@ -364,7 +371,9 @@ def _data_range(key: str, value) -> str | None:
 
 def _read_toml(path: Path, problems: list[Problem]) -> dict:
     try:
-        return tomllib.loads(path.read_text())
+        return tomllib.loads(read_utf8(path))
+    except BuildError as err:
+        problems.extend(err.problems)
     except FileNotFoundError:
         problems.append(Problem(path, "file not found"))
     except tomllib.TOMLDecodeError as err:

@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Problem
+from .errors import BuildError, Problem, read_utf8
 
 FENCE = re.compile(r"^```figure[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M)
 CITATION = re.compile(r"\[@([A-Za-z0-9_-]+)\]")
@@ -66,7 +66,11 @@ def load_sections(folder: Path, experiments: dict, kinds: dict, references: dict
 
 
 def load_section(path, experiments, kinds, references, problems) -> Section | None:
-    text = path.read_text()
+    try:
+        text = read_utf8(path)
+    except BuildError as err:
+        problems.extend(err.problems)
+        return None
     if not text.startswith("+++\n"):
         problems.append(Problem(path, "missing front matter: start the file with +++, TOML, +++", line=1))
         return None
@@ -107,7 +111,8 @@ def load_section(path, experiments, kinds, references, problems) -> Section | No
         fig = parse_directive(match.group(1), path, line_of(match.start()) + 1, experiments, kinds, problems)
         if fig:
             section.figures.append(fig)
-            return figure_token(fig.id) + "\n"
+            # the token on its own paragraph, and as many lines as the block had, so later lines keep their numbers
+            return "\n" + figure_token(fig.id) + "\n" * max(1, match.group(0).count("\n") - 1)
         return ""
 
     section.body = FENCE.sub(replace, body)

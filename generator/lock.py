@@ -19,7 +19,8 @@ def exclusive(cache: Path, out: Path):
     cache, out = Path(cache), Path(out).resolve()
     cache.mkdir(parents=True, exist_ok=True)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with _held(cache / ".build.lock"), _held(out.parent / f".{out.name}.lock"):
+    # the locks sit beside the folders they guard, so a refused build leaves both byte-identical
+    with _held(cache.parent / f".{cache.name}.lock"), _held(out.parent / f".{out.name}.lock"):
         _sweep(cache, out)
         yield
 

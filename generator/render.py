@@ -75,6 +75,7 @@ def caption_html(text: str, scopes: dict, default: str, path: Path, line: int, n
     """A one-line caption: placeholders, checks and picks, inline math, citations and inline markdown."""
     text = fill(text, scopes, default, path, line, problems, failed_checks)
     text, formulas = math(text, path, line, problems)
+    text = html.escape(text, quote=False)  # a caption is inline markdown, never raw HTML
     out = markdown.markdown(citations(text, numbers), extensions=["smarty"])
     out = re.sub(r"^<p>(.*)</p>$", r"\1", out, flags=re.S)
     for token, mathml in formulas.items():

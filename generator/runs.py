@@ -7,6 +7,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from .cache import FORMAT, Store, code_hash, digest, versions
 from .config import Experiment
+from .errors import BuildError, Problem, TrainingError, key_line
 
 KIND = "runs"
 ENTRY = "train"  # the training code: its key covers every generator module it imports (cache.code_hash)
@@ -60,7 +61,13 @@ def ensure_runs(experiments: dict[str, Experiment], store: Store, jobs: int, log
                              initializer=_die_with_parent) as pool:
         futures = {name: (key, pool.submit(_train_one, name, experiments[name].spec)) for name, key in missing}
         for name, (key, future) in futures.items():
-            arrays, seconds = future.result()
+            try:
+                arrays, seconds = future.result()
+            except TrainingError as err:  # name the file and the key an author would change
+                path = experiments[name].path
+                raise BuildError([Problem(path, f"{err}; try a smaller learning rate",
+                                          line=key_line(experiments[name].source, "train.learning_rate"),
+                                          key="train.learning_rate")]) from None
             store.put(KIND, key, {"experiment": name, "spec": experiments[name].spec, "seconds": seconds,
                                   "code": code_hash(ENTRY), "versions": versions("torch", "numpy")}, arrays=arrays)
             status[name] = {"key": key, "status": "trained", "seconds": seconds}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
-from generator.errors import BuildError, TrainingError
+from generator.errors import BuildError
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache"
@@ -78,8 +78,10 @@ def test_training_nan_names_the_experiment(content, tmp_path):
     text = path.read_text().replace('optimizer = "adam"', 'optimizer = "sgd"').replace(
         "learning_rate = 0.05", "learning_rate = 1e38")
     path.write_text(text)
-    with pytest.raises(TrainingError, match="curves-line"):
+    with pytest.raises(BuildError) as err:
         build(content, tmp_path / "out", **QUIET)
+    assert "curves-line.toml:" in str(err.value) and "[train.learning_rate]" in str(err.value)
+    assert "'curves-line'" in str(err.value) and "NaN" in str(err.value)
 
 
 def test_cli_reports_errors_and_exits_nonzero(content, tmp_path):

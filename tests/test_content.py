@@ -48,3 +48,17 @@ def test_unknown_citation_and_duplicate_figure_id(tmp_path):
     _, problems = load(tmp_path, HEAD + "See [@nobody2020].\n\n" + block + "\n" + block)
     assert any("unknown reference" in p.message and p.line == 5 for p in problems)
     assert any("used twice" in p.message for p in problems)
+
+
+def test_lines_after_a_figure_keep_their_numbers_and_a_figure_after_text_is_its_own_paragraph(tmp_path):
+    from pathlib import Path
+
+    from generator import render
+    sections, _ = load(tmp_path, HEAD + "Text right before.\n```figure\nid: f\nkind: dataset\n"
+                       "experiment: curves-line\ncaption: c\n```\nAfter {{nobody.x}}.\n")
+    (section,) = sections
+    found = []
+    render.fill(section.body, {}, None, Path("s.md"), section.body_line, found)
+    assert [p.line for p in found] == [12]  # the line in the file, figure block and all
+    html = render.section_html(section, {}, {"f": "<figure>F</figure>"}, {}, [])
+    assert "<figure>F</figure>" in html and "Text right before." in html

@@ -20,8 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_a_second_build_on_the_same_cache_refuses_in_one_line(tmp_path):
     folder = tiny_content(tmp_path, "")
     cache = tmp_path / "cache"
-    cache.mkdir()
-    with open(cache / ".build.lock", "a+") as held:
+    with open(tmp_path / ".cache.lock", "a+") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         held.write("4242")
         held.flush()

@@ -1,0 +1,140 @@
+"""A corpus of bad inputs: each gives a one-screen error naming the file and the line or key, exits non-zero, and
+leaves the previous site and cache byte-identical; HTML in content is escaped where it is not markup."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from tests.test_prose import tiny_content
+
+ROOT = Path(__file__).resolve().parent.parent
+FIGURE = "```figure\nid: regions\nkind: decision-regions\nexperiment: curves-line\ncaption: Look.\nalt: Regions.\n```"
+EXP = "experiments/curves-line.toml"
+SECTION = "01-a.md"
+
+
+def replace(path, old, new):
+    def apply(folder):
+        target = folder / path
+        text = target.read_text()
+        assert old in text, (path, old)
+        target.write_text(text.replace(old, new, 1))
+    return apply
+
+
+def write(path, data: bytes):
+    def apply(folder):
+        (folder / path).write_bytes(data)
+    return apply
+
+
+def remove(path):
+    return lambda folder: (folder / path).unlink()
+
+
+def both(*mutations):
+    def apply(folder):
+        for mutate in mutations:
+            mutate(folder)
+    return apply
+
+
+def latin1(path, old, new):
+    """The file saved as Latin-1 with a non-ASCII character in it: bytes that are not UTF-8."""
+    def apply(folder):
+        target = folder / path
+        target.write_bytes(target.read_text().replace(old, new, 1).encode("latin-1"))
+    return apply
+
+
+# (name, mutation, the file the error must name)
+CORPUS = [
+    ("toml-unclosed-table", replace(EXP, "[model]", "[model"), EXP),
+    ("toml-bad-value", replace(EXP, "steps = 200", "steps = = 3"), EXP),
+    ("front-matter-toml", replace(SECTION, 'title = "A"', 'title = "A'), SECTION),
+    ("front-matter-unclosed", replace(SECTION, "+++\n\n", "\n\n"), SECTION),
+    ("front-matter-missing", write(SECTION, b"Just text.\n"), SECTION),
+    ("front-matter-title-type", replace(SECTION, 'title = "A"', "title = 3"), SECTION),
+    ("wrong-type-steps", replace(EXP, "steps = 200", 'steps = "many"'), EXP),
+    ("unknown-key-train", replace(EXP, "steps = 200", "steps = 200\nstepz = 3"), EXP),
+    ("unknown-key-model", replace(EXP, "[model]", "[model]\nwidth = 3"), EXP),
+    ("unknown-key-data", replace(EXP, "[data]", "[data]\nradius = 3"), EXP),
+    ("unknown-key-quick", replace(EXP, "[quick]", "[quick]\nspeed = 3"), EXP),
+    ("unknown-key-meta-section", replace(EXP, "[meta]", "[metadata]"), EXP),
+    ("zero-points", replace(EXP, "points_per_class = 201", "points_per_class = 0"), EXP),
+    ("negative-points", replace(EXP, "points_per_class = 201", "points_per_class = -5"), EXP),
+    ("huge-points", replace(EXP, "points_per_class = 201", "points_per_class = 1000000000"), EXP),
+    ("huge-steps", replace(EXP, "steps = 200", "steps = 1000000000000"), EXP),
+    ("zero-seeds", replace(EXP, "seeds = 2", "seeds = 0"), EXP),
+    ("nan-learning-rate", replace(EXP, "learning_rate = 0.05", "learning_rate = nan"), EXP),
+    ("inf-learning-rate", replace(EXP, "learning_rate = 0.05", "learning_rate = inf"), EXP),
+    ("diverging-learning-rate", both(replace(EXP, 'optimizer = "adam"', 'optimizer = "sgd"'),
+                                     replace(EXP, "learning_rate = 0.05", "learning_rate = 1e38")), EXP),
+    ("missing-experiment-section", replace(EXP, "[train]", "[trainer]"), EXP),
+    ("empty-experiment-file", write(EXP, b""), EXP),
+    ("empty-section", write(SECTION, b""), SECTION),
+    ("non-utf8-section", latin1(SECTION, "A line separates", "A line s\u00e9parates"), SECTION),
+    ("non-utf8-experiment", write(EXP, "# caf\u00e9\n".encode("latin-1")), EXP),
+    ("duplicate-figure-id", replace(SECTION, FIGURE, FIGURE + "\n\n" + FIGURE), SECTION),
+    ("path-like-figure-id", replace(SECTION, "id: regions", "id: ../x"), SECTION),
+    ("unknown-figure-kind", replace(SECTION, "kind: decision-regions", "kind: pie"), SECTION),
+    ("unknown-figure-key", replace(SECTION, "alt: Regions.", "alt: Regions.\ncolour: red"), SECTION),
+    ("unknown-experiment", replace(SECTION, "experiment: curves-line", "experiment: curves"), SECTION),
+    ("unknown-placeholder-scope", replace(SECTION, "A line separates", "{{nobody.seeds:d}} A line separates"), SECTION),
+    ("bad-format-spec", replace(SECTION, "A line separates", "{{curves-line.seeds:.2q}} A line separates"), SECTION),
+    ("bad-check-expression", replace(SECTION, "A line separates", "{{check: curves-line.seeds >}} A line"), SECTION),
+    ("check-with-attribute", replace(SECTION, "A line separates", "{{check: curves-line.seeds.real}} A line"), SECTION),
+    ("unknown-citation", replace(SECTION, "A line separates", "[@nobody2020] A line separates"), SECTION),
+    ("javascript-reference-url", replace("site.toml", 'url = "https://', 'url = "javascript:alert(1)//'), "site.toml"),
+    ("missing-site-toml", remove("site.toml"), "site.toml"),
+    ("bad-sweep-key", replace(EXP, "[data]", '[sweep]\n"train" = [1]\n\n[data]'), EXP),
+]
+
+
+def snapshot(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A tiny content folder, its site and its cache, built once."""
+    tmp = tmp_path_factory.mktemp("fuzz")
+    folder = tiny_content(tmp, FIGURE)
+    build(folder, tmp / "site", profile="full", cache_dir=tmp / "cache", log=lambda *a: None)
+    return tmp, folder
+
+
+def test_the_corpus_is_large_enough():
+    assert len(CORPUS) >= 30 and len({name for name, _, _ in CORPUS}) == len(CORPUS)
+
+
+@pytest.mark.parametrize("name, mutate, named", CORPUS, ids=[c[0] for c in CORPUS])
+def test_bad_input_is_one_screen_naming_file_and_line_and_changes_nothing(built, tmp_path, name, mutate, named):
+    base, folder = built
+    content = tmp_path / "content"
+    shutil.copytree(folder, content)
+    mutate(content)
+    before_site, before_cache = snapshot(base / "site"), snapshot(base / "cache")
+    done = subprocess.run([sys.executable, "-m", "generator", "build", "--content", str(content), "--out",
+                           str(base / "site"), "--cache", str(base / "cache")], cwd=ROOT, capture_output=True, text=True)
+    error = done.stderr
+    assert done.returncode != 0, f"{name}: the build succeeded"
+    assert "Traceback" not in error, f"{name}: a traceback instead of a content error:\n{error}"
+    assert len(error.splitlines()) <= 30, f"{name}: more than one screen:\n{error}"
+    where = Path(named).name
+    assert any(where + ":" in line or f"{where} [" in line for line in error.splitlines()), f"{name}: {error}"
+    assert snapshot(base / "site") == before_site and snapshot(base / "cache") == before_cache, name
+
+
+def test_html_in_titles_captions_and_alt_text_is_escaped(tmp_path):
+    folder = tiny_content(tmp_path, FIGURE.replace("caption: Look.", "caption: Look <script>alert(1)</script>.")
+                          .replace("alt: Regions.", 'alt: Regions "<img src=x onerror=alert(1)>".'))
+    section = folder / SECTION
+    section.write_text(section.read_text().replace('title = "A"', 'title = "A <b>bold</b>"'))
+    build(folder, tmp_path / "site", profile="full", cache_dir=tmp_path / "cache", log=lambda *a: None)
+    page = (tmp_path / "site" / "index.html").read_text()
+    assert "<script>alert" not in page and "<img src=x" not in page and "<b>bold</b>" not in page
+    assert "&lt;script&gt;" in page and "&lt;b&gt;bold&lt;/b&gt;" in page
