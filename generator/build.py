@@ -62,7 +62,6 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
             raise BuildError(problems)
         log(f"figures ({len(outputs)}) drawn")
         # the measurements, written even if the prose then fails its checks: `recheck` reads them (no training)
-        store.root.mkdir(parents=True, exist_ok=True)
         (store.root / MEASURED.format(profile=profile)).write_text(json.dumps(
             {"experiments": {name: {"claims": summary(c)} for name, c in claims.items()},
              "figures": {fid: {"claims": summary(o.claims)} for fid, o in outputs.items()}}, sort_keys=True))
