@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import datasets
-from .errors import BuildError, Problem, key_line, read_utf8
+from .content import read_utf8
+from .errors import BuildError, Problem, key_line
 
 PROFILES = ("full", "quick")
 

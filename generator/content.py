@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import BuildError, Problem, read_utf8
+from .errors import BuildError, Problem
 
 FENCE = re.compile(r"^```figure[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M)
 CITATION = re.compile(r"\[@([A-Za-z0-9_-]+)\]")
@@ -174,3 +174,14 @@ def parse_directive(block, path, first_line, experiments, kinds, problems) -> Di
         return None
     return Directive(fields["id"], fields["kind"], fields["experiment"], fields["caption"],
                      fields.get("alt", ""), options, path, first_line - 1)
+
+
+def read_utf8(path: Path) -> str:
+    """A content file's text; bytes that are not UTF-8 are a content error naming the file and line."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise BuildError([Problem(path, f"not UTF-8 text: byte {data[err.start]:#04x} at position {err.start}; "
+                                        "save the file as UTF-8", line=line)]) from None

@@ -45,14 +45,3 @@ def key_line(text: str, dotted_key: str) -> int | None:
         elif current == want and line.split("=", 1)[0].strip() == key and "=" in line:
             return number
     return None
-
-
-def read_utf8(path: Path) -> str:
-    """A content file's text; bytes that are not UTF-8 are a content error naming the file and line."""
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        raise BuildError([Problem(path, f"not UTF-8 text: byte {data[err.start]:#04x} at position {err.start}; "
-                                        "save the file as UTF-8", line=line)]) from None
