@@ -55,27 +55,26 @@ def rows(experiments: dict, scopes: dict[str, dict], figure_sections: dict[str, 
             if "figure" in row and row["figure"] not in figure_sections:
                 problem(f"no figure '{row['figure']}' in the sections", "figure")
             placed = figure_sections.get(row.get("figure"))
-            order = placed[2] if placed else mentioned.get(experiment.group or name, 10 ** 6)
-            if claim not in scopes.get(scope, {}) and "absent" in row and scope in scopes:
-                out.append({"statement": row["statement"], "original": row["original"], "source": row["source"],
-                            "figure": row.get("figure"), "section": placed, "order": order, "ours": None,
-                            "shown": row["absent"], "spread": "not produced by this build",
-                            "verdict": "differs" if "value" in row else "not comparable",
-                            "rule": rule_text(row, row.get("format", ".3g")), "claim": f"{scope}.{claim}"})
-                continue
+            fmt = row.get("format", ".3g")
+            common = {"statement": row["statement"], "original": row["original"], "source": row["source"],
+                      "figure": row.get("figure"), "section": placed, "rule": rule_text(row, fmt),
+                      "order": placed[2] if placed else mentioned.get(experiment.group or name, 10 ** 6),
+                      "claim": f"{scope}.{claim}"}
             if claim not in scopes.get(scope, {}):
-                problem(f"'{scope}' has no claim '{claim}'", "claim")
+                if "absent" in row and scope in scopes:  # a claim this build may legitimately not produce
+                    out.append(common | {"ours": None, "shown": row["absent"], "spread": "not produced by this build",
+                                         "verdict": "differs" if "value" in row else "not comparable"})
+                else:
+                    problem(f"'{scope}' has no claim '{claim}'", "claim")
                 continue
-            ours, fmt = scopes[scope][claim], row.get("format", ".3g")
+            ours = scopes[scope][claim]
             try:
                 shown = format(ours, fmt)
             except (ValueError, TypeError) as err:
                 problem(f"bad format '{fmt}' for {ours!r} ({err})", "format")
                 continue
-            out.append({"statement": row["statement"], "original": row["original"], "source": row["source"],
-                        "figure": row.get("figure"), "section": placed, "order": order,
-                        "ours": ours, "shown": shown, "spread": spread_text(scopes[scope], claim, fmt),
-                        "verdict": verdict(ours, row), "rule": rule_text(row, fmt), "claim": f"{scope}.{claim}"})
+            out.append(common | {"ours": ours, "shown": shown, "spread": spread_text(scopes[scope], claim, fmt),
+                                 "verdict": verdict(ours, row)})
     return sorted(out, key=lambda r: r["order"])
 
 
