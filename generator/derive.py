@@ -25,11 +25,12 @@ def experiment_claims(store: Store, run_key: str, spec: dict) -> dict:
 
 def figure_output(store: Store, directive: Directive, run_key: str, spec: dict, claims: dict) -> FigureOutput:
     kind = figures.KINDS[directive.kind]
+    options = figures.resolve_options(directive.kind, directive.options)  # a default written out keeps the key
     # the claims are an input too: a figure may draw the measured jumps (the spec is inside the run key)
-    key = digest("figure", run_key, claims, directive.kind, directive.options, figures.code_key(directive.kind),
+    key = digest("figure", run_key, claims, directive.kind, options, figures.code_key(directive.kind),
                  versions("altair", "numpy", "scipy"))
     if not store.has("figures", key):
-        built = figures.builder(directive.kind)(directive.options, store.arrays("runs", run_key), spec, claims)
+        built = figures.builder(directive.kind)(options, store.arrays("runs", run_key), spec, claims)
         store.put("figures", key, {"spec": built.spec, "claims": built.claims, "frames": built.frames,
                                    "files": sorted(built.files)}, files=built.files)
     meta = store.meta("figures", key)
@@ -54,11 +55,12 @@ class Variant:
 def sweep_figure_output(store: Store, directive: Directive, variants: list[Variant]) -> FigureOutput:
     """A figure drawn from every variant of a sweep (the reader picks one with the figure's controls)."""
     kind = figures.KINDS[directive.kind]
+    options = figures.resolve_options(directive.kind, directive.options)
     key = digest("sweep-figure", [(v.id, v.run_key, v.claims) for v in variants], directive.kind,
-                 directive.options, figures.code_key(directive.kind), versions("altair", "numpy", "scipy"))
+                 options, figures.code_key(directive.kind), versions("altair", "numpy", "scipy"))
     if not store.has("figures", key):
         loaded = [Variant(v.id, v.values, v.spec, v.claims, v.run_key, store) for v in variants]
-        built = figures.builder(directive.kind)(directive.options, loaded)
+        built = figures.builder(directive.kind)(options, loaded)
         store.put("figures", key, {"spec": built.spec, "claims": built.claims, "frames": built.frames,
                                    "files": sorted(built.files)}, files=built.files)
     meta = store.meta("figures", key)

@@ -288,7 +288,7 @@ def test_learning_graph_figures(short_run, kind, options, files):
 
     from generator import figures
     run, spec = short_run
-    out = figures.builder(kind)(options, run, spec, {})
+    out = figures.builder(kind)(figures.resolve_options(kind, options), run, spec, {})
     text = json.dumps(out.spec)
     assert out.spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
     for name, fields in files.items():
@@ -306,8 +306,9 @@ def test_a_figure_sets_its_own_cover_and_clustering(short_run):
     """`intervals`, `overlap` and `eps` on a directive reach Mapper, and the printed settings follow them."""
     from generator import figures
     run, spec = short_run
-    default = figures.builder("mapper-graph")({"layer": -1}, run, spec, {})
-    tuned = figures.builder("mapper-graph")({"layer": -1, "intervals": 7, "overlap": 0.25, "eps": 0.3}, run, spec, {})
+    draw = lambda options: figures.builder("mapper-graph")(figures.resolve_options("mapper-graph", options), run, spec, {})
+    default = draw({"layer": -1})
+    tuned = draw({"layer": -1, "intervals": 7, "overlap": 0.25, "eps": 0.3})
     assert (tuned.claims["graph_n_cubes"], tuned.claims["graph_perc_overlap"], tuned.claims["graph_eps"]) == (7, 0.25, 0.3)
     assert default.claims["graph_n_cubes"] != 7
     assert "7 intervals, overlap 0.25 · DBSCAN eps 0.3" in json.dumps(tuned.spec, ensure_ascii=False)

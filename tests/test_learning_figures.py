@@ -44,7 +44,8 @@ SPEC = {"model": {"activation": "sigmoid", "kind": "mlp"}}
 
 
 def build(kind, options=None, run=None, claims=None):
-    return figures.builder(kind)(options or {}, run if run is not None else synthetic_run(), SPEC, claims or {})
+    return figures.builder(kind)(figures.resolve_options(kind, options or {}),
+                                  run if run is not None else synthetic_run(), SPEC, claims or {})
 
 
 def data(out, name):

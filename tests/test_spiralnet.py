@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from generator import config, derive, frames, train
+from generator import config, derive, figures, frames, train
 from generator.analysis import packing
 from generator.figures import choices, spiral_data, spiralnet
 
@@ -127,7 +127,7 @@ def test_keyframes_redraw_every_snapshot_within_tolerance(variants):
 
 
 def test_the_training_figure_names_every_choice_and_follows_k(variants):
-    out = spiralnet.spiral_training({}, variants)
+    out = spiralnet.spiral_training(figures.resolve_options("spiral-training", {}), variants)
     assert out.frames == len(variants[0].run()["snapshot_steps"])
     names = {f"{stem}-{K}-{act}.{ext}" for K in (2, 3) for act in ("tanh", "relu")
              for stem, ext in (("frames", "json"), ("points", "json"), ("input", "png"))}
@@ -144,7 +144,7 @@ def test_the_training_figure_names_every_choice_and_follows_k(variants):
 
 
 def test_the_directions_figure_histograms_count_every_grid_point(variants):
-    out = spiralnet.spiral_directions({"angle_grid": 40, "arrows": 6}, variants)
+    out = spiralnet.spiral_directions(figures.resolve_options("spiral-directions", {"angle_grid": 40, "arrows": 6}), variants)
     for K in (2, 3):
         for act in ("tanh", "relu"):
             bars = json.loads(out.files[f"hist-{K}-{act}.json"])
@@ -162,7 +162,7 @@ def test_the_packing_figure_finds_the_last_crowded_snapshot(variants):
     """`crowded_until_*`: the last snapshot at which two tanh class centres sit closer than CROWDED of the best
     spacing; none after it, and the step matches the run's own schedule."""
     from generator.figures import spiralnet
-    out = spiralnet.spiral_packing({}, variants)
+    out = spiralnet.spiral_packing(figures.resolve_options("spiral-packing", {}), variants)
     for v in variants:
         if v.values["model.activation"] != "tanh":
             assert not any(k.endswith(f"relu_k{v.values['data.classes']}") and k.startswith("crowded") for k in out.claims)

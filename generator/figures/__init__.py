@@ -1,18 +1,15 @@
 """The figure library: each kind turns a run into a Vega-Lite spec, data files and claims.
 
-KINDS maps a directive's `kind` to its builder and the extra directive keys it accepts (with types); a kind's
-cache entries are keyed by the source of every module its builder's module imports (code_key).
+KINDS declares every kind in one place: its builder ("module:function" inside generator.figures, imported only
+when drawn), what it draws, whether it draws a whole sweep, its directive options (type, default, meaning) and
+the claims its builder returns. Builders receive options merged with the declared defaults (resolve_options);
+the README's table of kinds is generated from KINDS (`python -m generator kinds`, see generator/kinds_table.py).
+A kind's cache entries are keyed by the source of every module its builder's module imports (code_key).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Kind:
-    builder: str          # "module:function" inside generator.figures, imported only when needed
-    options: dict         # extra directive key -> type
-    sweep: bool = False   # True: drawn from every variant of a [sweep] file, builder(options, variants)
+from dataclasses import dataclass, field
+from typing import Callable
 
 
 def flag(text: str) -> bool:
@@ -22,42 +19,236 @@ def flag(text: str) -> bool:
     return text.lower() in ("true", "yes")
 
 
-# Mapper's cover and clustering, settable per figure: intervals per lens dimension, their overlap, DBSCAN eps
-_COVER = {"intervals": int, "overlap": float, "eps": float}
+# how each option type reads in an error message and in the README's table
+TYPE_NAMES = {int: "a whole number", float: "a number", str: "text", flag: "true or false"}
+
+
+@dataclass(frozen=True)
+class Option:
+    type: Callable[[str], object]  # parses the directive's text: int, float, str or flag
+    default: object                # None: worked out from the run, as `otherwise` says
+    description: str               # one line: what the option sets
+    choices: tuple = ()            # the only values allowed, where there are a few
+    otherwise: str = ""            # what a None default means ("the last hidden layer")
+
+
+@dataclass(frozen=True)
+class Claims:
+    """Claim names a builder returns; fnmatch globs ("branches_final_layer*") where names depend on the run."""
+    required: tuple[str, ...] = ()  # always returned (a glob: at least one name matching it)
+    optional: tuple[str, ...] = ()  # returned only when the measurement produces them
+
+
+@dataclass(frozen=True)
+class Kind:
+    builder: str                                  # "module:function" inside generator.figures
+    description: str                              # one line: what the figure draws
+    options: dict[str, Option] = field(default_factory=dict)
+    claims: Claims | Callable[[dict], Claims] = Claims()  # or a function of the resolved options
+    sweep: bool = False                           # True: builder(options, variants) draws every variant of a [sweep]
+
+
+# Mapper's cover and clustering, settable per figure (None: analysis/mapper_graph.py's defaults for the layer)
+_COVER = {
+    "intervals": Option(int, None, "intervals the cover lays along each lens dimension",
+                        otherwise="per layer, set in analysis/mapper_graph.py"),
+    "overlap": Option(float, None, "share by which neighbouring intervals overlap",
+                      otherwise="per layer, set in analysis/mapper_graph.py"),
+    "eps": Option(float, None, "DBSCAN radius, as a share of the cloud's radius",
+                  otherwise="per layer, set in analysis/mapper_graph.py"),
+}
+_GRAPH_CLAIMS = Claims(tuple(f"graph_{name}" for name in (
+    "n_cubes", "perc_overlap", "eps", "min_samples", "pca_components", "eps_absolute", "nodes", "edges",
+    "variance_explained", "leaves", "pieces", "layer")))
+_CIRCLES = {
+    "circles": Option(flag, True, "draw the input as concentric circles; false: the warped grid and the data"),
+    "circle_count": Option(int, 40, "circles drawn, of radius k/20 for k = 1..count"),
+}
+_SPIRAL_CLAIMS = ("frames", "keyframes", "drawn_error", "accuracy", "final_loss", "packing_angle", "packing_angle_best")
+_DATA_EXTENT = "the data's extent, rounded up to a quarter, at least 1"
+
+
+def _trajectory_claims(options: dict) -> Claims:
+    """Per layer shown: {layer}_neurons, _pc1_share, _pc2_share (hidden1, hidden2, ..., output)."""
+    names = ("neurons", "pc1_share", "pc2_share")
+    if options["layer"] is None:  # every layer: the output layer always, hidden layers where the network has them
+        return Claims(("frames", "snapshots", *(f"output_{n}" for n in names)), tuple(f"hidden*_{n}" for n in names))
+    # one layer: hidden{layer}, or output if it is the last (known only from the run)
+    return Claims(("frames", "snapshots"), tuple(f"{key}_{n}" for key in (f"hidden{options['layer']}", "output")
+                                                 for n in names))
+
 
 KINDS = {
-    "dataset": Kind("regions:dataset", {}),
-    "decision-regions": Kind("regions:decision_regions", {}),
-    "hidden-representation": Kind("regions:hidden_representation", {"layer": int}),
-    "layer-morph": Kind("morph:layer_morph", {"frames_per_stage": int, "grid": float}),
-    "training-motion": Kind("training:training_motion", {"circles": flag, "circle_count": int}),
-    "rotatable-3d": Kind("space:rotatable_3d", {"space": str, "circles": flag, "circle_count": int}),
-    "stretch-map": Kind("stretch:stretch_map", {}),
-    "field-arrows": Kind("field:field_arrows", {"bumps": str, "bump_width": float, "window": float, "lines": int,
-                                                "layer": int}),
-    "field-morph": Kind("field:field_morph", {"frames_per_layer": int, "grid": float}),
-    "weight-playground": Kind("playground:weight_playground", {}),
-    "spiral-training": Kind("spiralnet:spiral_training", {"k": int}, sweep=True),
-    "spiral-directions": Kind("spiralnet:spiral_directions", {"k": int, "activation": str, "angle_grid": int,
-                                                              "arrows": int}, sweep=True),
-    "spiral-packing": Kind("spiralnet:spiral_packing", {}, sweep=True),
-    # Gabella 2019 through training: accuracy, norms, one digit's fate, confusion; PCA trajectories; weight images
-    **{kind: Kind(f"learning_curves:{kind.replace('-', '_')}", options)
-       for kind, options in (("accuracy-curve", {}), ("weight-norms", {"scale": str, "max_points": int}),
-                             ("digit-fate", {"digit": int}),
-                             ("confusion-matrix", {"snapshot": int}))},
-    **{kind: Kind(f"{module}:{kind.replace('-', '_')}", options)
-       for kind, module, options in (
-           ("weight-trajectories", "weight_cloud", {"layer": int, "colour": str, "max_frames": int}),
-           ("learning-surface", "weight_images", {"rows": int, "columns": int, "first_step": int,
-                                                  "last_step": int, "reference_step": int}),
-           ("weight-images", "weight_images", {"neurons": int, "max_frames": int, "levels": int}))},
-    # Gabella 2019: Mapper learning graphs and branch counts
-    **{kind: Kind(f"learning_graph:{function}", options)
-       for kind, function, options in (("mapper-graph", "mapper_figure", {"layer": int, "lens": str, **_COVER}),
-                                       ("mapper-surface", "mapper_surface", {"layer": int, **_COVER}),
-                                       ("branch-count", "branch_count", {}))},
+    # Olah 2014: one run, drawn in the plane (or in 3-D)
+    "dataset": Kind("regions:dataset", "The training data in the input plane."),
+    "decision-regions": Kind("regions:decision_regions", "The trained network's decision regions over the input plane, "
+                             "with the data.", claims=Claims(("shown_accuracy",))),
+    "hidden-representation": Kind(
+        "regions:hidden_representation", "The data and the warped grid in a 2-unit hidden layer, with that layer's "
+        "decision regions and the straight-line classifier there.",
+        {"layer": Option(int, None, "the hidden layer drawn, 1 = the first; it must have 2 units",
+                         otherwise="the last hidden layer")},
+        Claims(("hidden_accuracy", "layer"))),
+    "layer-morph": Kind(
+        "morph:layer_morph", "Every 2-unit layer as one continuous motion: linear map, bias, squash, with the "
+        "decision line at the end.",
+        {"frames_per_stage": Option(int, 16, "frames in each of a layer's three stages"),
+         "grid": Option(float, None, "half-width of the grid drawn over the input", otherwise=_DATA_EXTENT)},
+        Claims(("frames", "min_det_path", "swapped_units", "layers"))),
+    "weight-playground": Kind(
+        "playground:weight_playground", "Sliders for W and b of the first 2→2 tanh layer; the plane deforms in the "
+        "browser.", claims=Claims(("det_w_start", "slider_limit"))),
+    "training-motion": Kind(
+        "training:training_motion", "A 2-unit hidden layer through training, with the output's decision line moving "
+        "along.", _CIRCLES, Claims(("frames", "final_accuracy", "start_accuracy", "best_snapshot_accuracy"))),
+    "rotatable-3d": Kind(
+        "space:rotatable_3d", "A 3-D input, or a 3-unit last hidden layer with the output's separating plane, turned "
+        "with two sliders.",
+        {"space": Option(str, "hidden", "what is drawn: the input, or the last hidden layer", ("input", "hidden")),
+         **_CIRCLES},
+        Claims(("shown_accuracy", "space"))),
+    "stretch-map": Kind(
+        "stretch:stretch_map", "How much the network stretches the input plane: the largest singular value of the "
+        "last hidden layer's Jacobian, as a heat map.",
+        claims=Claims(("stretch_max", "stretch_median_data", "stretch_max_data"))),
+    "field-arrows": Kind(
+        "field:field_arrows", "One vector-field layer x → x + F(x) as arrows over the grid it deforms: a trained "
+        "layer, or fixed bumps.",
+        {"bumps": Option(str, None, "fixed bumps `x,y,vx,vy; ...` instead of a trained layer",
+                         otherwise="the trained layer"),
+         "bump_width": Option(float, 0.7, "width of the fixed bumps (with `bumps` only)"),
+         "window": Option(float, None, "half-width of the window drawn",
+                          otherwise=f"3 with `bumps`, else {_DATA_EXTENT}"),
+         "lines": Option(int, 30, "grid lines across the window"),
+         "layer": Option(int, 1, "the trained layer drawn, 1 = the first (without `bumps`)")},
+        Claims(("max_push", "bumps"))),
+    "field-morph": Kind(
+        "field:field_morph", "A trained vector-field network as one continuous motion, p = x + t F(x) layer by "
+        "layer.",
+        {"frames_per_layer": Option(int, 20, "frames for each layer's push"),
+         "grid": Option(float, None, "half-width of the grid drawn over the input", otherwise=_DATA_EXTENT)},
+        Claims(("frames", "layers", "shown_accuracy"))),
+    # Ranlot 2017 (spiralNet): every variant of a [sweep] over K and the activation
+    "spiral-training": Kind(
+        "spiralnet:spiral_training", "K picked on the figure; tanh and ReLU columns: input regions, the 2-unit last "
+        "hidden layer scrubbed through training with its own regions, the loss.",
+        {"k": Option(int, None, "the K shown first", otherwise="4 if the sweep has it, else the smallest")},
+        Claims(("snapshots", "choices", *(f"{name}_*_k*" for name in _SPIRAL_CLAIMS)),
+               ("packing_distance_tanh_k*",)),  # tanh runs only
+        sweep=True),
+    "spiral-directions": Kind(
+        "spiralnet:spiral_directions", "K and activation picked: the trained last layer, unit arrows of x → h(x), "
+        "angle histograms with circular means beside the original's.",
+        {"k": Option(int, None, "the K shown first", otherwise="4 if the sweep has it, else the smallest"),
+         "activation": Option(str, "tanh", "the activation shown first", ("tanh", "relu")),
+         "angle_grid": Option(int, 500, "points per side of the input grid the angle histograms count"),
+         "arrows": Option(int, 20, "arrows per side of the direction field")},
+        # a class that no grid point is predicted as has no angle; the original published K = 2 and 4 only
+        Claims(("angle_grid_points", "arrows", "angle_mean_*_*_k*", "angle_std_*_*_k*"),
+               ("original_angle_mean_*_*_k*",)),
+        sweep=True),
+    "spiral-packing": Kind(
+        "spiralnet:spiral_packing", "The packing measure through training for every K: smallest angle between class "
+        "directions, and for tanh smallest distance between class centres.",
+        claims=Claims(("packing_angle_*_k*", "final_loss_*_k*", "accuracy_*_k*", "packing_angle_mean_*",
+                       "packing_angle_min_*"),
+                      ("packing_distance_tanh_k*", "crowded_until_snapshot_tanh_k*", "crowded_until_step_tanh_k*")),
+        sweep=True),
+    # Gabella 2019: an MNIST run's records and weight snapshots through training
+    "accuracy-curve": Kind(
+        "learning_curves:accuracy_curve", "Training and test accuracy at every snapshot, the measured jumps shaded.",
+        claims=Claims(("final_train_accuracy", "final_test_accuracy", "best_test_accuracy", "best_test_step",
+                       "chance_level", "snapshots", "last_step", "jumps_marked"))),
+    "weight-norms": Kind(
+        "learning_curves:weight_norms", "Each neuron's weight-vector length through training, a panel per layer.",
+        {"scale": Option(str, "linear", "the norm axis's scale", ("linear", "log")),
+         "max_points": Option(int, 101, "most snapshots drawn per line (every k-th)")},
+        Claims(("jumps_marked", "layers", "points_per_line",
+                *(f"output_{n}" for n in ("neurons", "norm_start", "norm_end", "norm_max"))),
+               tuple(f"hidden*_{n}" for n in ("neurons", "norm_start", "norm_end", "norm_max")))),
+    "digit-fate": Kind(
+        "learning_curves:digit_fate", "How the test images of one digit are classified at each snapshot, as stacked "
+        "shares.",
+        {"digit": Option(int, 9, "the digit followed, 0..9")},
+        Claims(("digit", "digit_count", "final_correct", "best_correct_after_rise", "main_wrong",
+                "main_wrong_peak_share", "main_wrong_peak_step", "main_wrong_final_share", "single_class_snapshots",
+                "single_class_switches", "single_class_distinct"))),
+    "confusion-matrix": Kind(
+        "learning_curves:confusion_matrix", "The test confusion matrix at one snapshot, counts in the cells.",
+        {"snapshot": Option(int, -1, "the snapshot, counted from 0 (negative: from the last)")},
+        Claims(("test_count", "accuracy", "step", "top_confusion_true", "top_confusion_predicted",
+                "top_confusion_count", "best_digit", "worst_digit"))),
+    "weight-trajectories": Kind(
+        "weight_cloud:weight_trajectories", "Each layer's neurons' weights on the layer's 2-D PCA, grown snapshot by "
+        "snapshot under the scrubber.",
+        {"layer": Option(int, None, "the layer drawn, 1 = the first hidden layer, the last = the output layer",
+                         otherwise="every layer"),
+         "colour": Option(str, "step", "colour by training step, or by neuron (ranked along PC1 at the end)",
+                          ("step", "neuron")),
+         "max_frames": Option(int, 200, "most snapshots shown (every k-th)")},
+        _trajectory_claims),
+    "weight-images": Kind(
+        "weight_images:weight_images", "First-layer neurons as 28×28 images through training, one sprite sheet under "
+        "the scrubber.",
+        {"neurons": Option(int, None, "neurons shown, sampled evenly along PC1 at the last snapshot",
+                           otherwise="16, or all if fewer"),
+         "max_frames": Option(int, 101, "most snapshots shown (every k-th)"),
+         "levels": Option(int, 15, "colours of the diverging palette: odd, 3..15")},
+        # growth: largest |w| at the end over at the start, absent when the start's weights are all zero
+        Claims(("neurons_shown", "frames", "levels", "largest_start", "largest_end"), ("growth",))),
+    "learning-surface": Kind(
+        "weight_images:learning_surface", "Differences of neighbouring first-layer neurons along the learning "
+        "surface, a row per snapshot.",
+        {"rows": Option(int, 8, "snapshots shown, one row each"),
+         "columns": Option(int, 8, "differences per row"),
+         "first_step": Option(int, None, "the first row's step (the nearest snapshot)",
+                              otherwise="the first snapshot after step 0"),
+         "last_step": Option(int, None, "the last row's step (the nearest snapshot)", otherwise="the last snapshot"),
+         "reference_step": Option(int, None, "the step whose first principal direction orders the neurons",
+                                  otherwise="the last row's")},
+        Claims(("rows", "columns", "neurons_sampled", "reference_step", "reference_pc1_share", "reference_pc2_share",
+                "first_row_step", "last_row_step"))),
+    "mapper-graph": Kind(
+        "learning_graph:mapper_figure", "KeplerMapper learning graph of one layer's weights through training, its "
+        "settings printed under it.",
+        {"layer": Option(int, -1, "the layer, counted from 0 (negative: from the output layer)"),
+         "lens": Option(str, "norm", "the lens: the weight norm, or the distance from the mean in PCA space",
+                        ("norm", "mean-distance")),
+         **_COVER},
+        _GRAPH_CLAIMS),
+    "mapper-surface": Kind(
+        "learning_graph:mapper_surface", "A layer's learning graph with a 3-D PCA lens: the learning surface as a grid.",
+        {"layer": Option(int, 0, "the layer, counted from 0 (negative: from the output layer)"), **_COVER},
+        _GRAPH_CLAIMS),
+    "branch-count": Kind(
+        "learning_graph:branch_count", "Branches per layer through training, above training and test accuracy.",
+        claims=Claims(("branch_eps_fraction", "branch_jumps_marked", "branches_final_layer*"))),
 }
+
+
+def resolve_options(kind: str, options: dict) -> dict:
+    """The directive's options over the kind's declared defaults: every declared option is present (None where
+    the builder works the default out from the run). Builders receive exactly this; an undeclared key is an error."""
+    declared = KINDS[kind].options
+    unknown = set(options) - set(declared)
+    if unknown:
+        raise ValueError(f"figure kind '{kind}' has no option {', '.join(sorted(unknown))}; "
+                         f"known: {', '.join(sorted(declared)) or '(none)'}")
+    return {name: option.default for name, option in declared.items()} | dict(options)
+
+
+def declared_claims(kind: str, options: dict) -> tuple[set[str], set[str]]:
+    """(required, optional) claim names a figure of this kind with these directive options returns.
+
+    Names may be fnmatch globs (`fnmatch.fnmatchcase`): `branches_final_layer*`, `accuracy_*_k*`, where a name
+    depends on the run (its layers, a sweep's values). A required name is always returned; a required glob
+    matches at least one returned name. An optional name or glob may match nothing: the measurement did not
+    produce it (an absent jump, a class no point is predicted as). Every returned name matches one or the other.
+    """
+    claims = KINDS[kind].claims
+    if callable(claims):
+        claims = claims(resolve_options(kind, options))
+    return set(claims.required), set(claims.optional)
 
 
 def code_key(kind: str) -> str:
@@ -67,6 +258,7 @@ def code_key(kind: str) -> str:
 
 
 def builder(kind: str):
+    """The kind's builder function; call it with resolve_options(kind, options)."""
     from importlib import import_module
     module, function = KINDS[kind].builder.split(":")
     return getattr(import_module(f"generator.figures.{module}"), function)

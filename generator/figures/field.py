@@ -10,29 +10,30 @@ import numpy as np
 
 from .. import frames
 from . import encode, plane, style
-from .morph import _zoom, moving_frames
+from .motion import following_zoom, moving_frames
 from .output import FigureOutput
 
 
-def field_arrows(directive, run, spec, claims) -> FigureOutput:
+def field_arrows(options, run, spec, claims) -> FigureOutput:
     alt = plane.alt
-    if "bumps" in directive:
-        table = np.array([[float(v) for v in bump.split(",")] for bump in directive["bumps"].split(";")])
+    if options["bumps"] is not None:
+        table = np.array([[float(v) for v in bump.split(",")] for bump in options["bumps"].split(";")])
         if table.ndim != 2 or table.shape[1] != 4:
             raise ValueError("bumps: give 'x,y,vx,vy' for each bump, separated by ';'")
         anchors, vectors = table[:, :2], table[:, 2:]
-        width = float(directive.get("bump_width", 0.7))
-        reach = float(directive.get("window", 3.0))
+        width = options["bump_width"]
+        reach = float(options["window"] if options["window"] is not None else 3.0)
     else:
         if spec["model"]["kind"] != "vector-field":
             raise ValueError("field-arrows shows a vector-field network, or fixed 'bumps'")
         seed = frames.best_seed(run)
         anchors = run["anchors"].astype(np.float64)
-        vectors = frames.field_layers(run, seed)[int(directive.get("layer", 1)) - 1]
+        vectors = frames.field_layers(run, seed)[options["layer"] - 1]
         width = spec["model"]["bump_width"]
-        reach = float(directive.get("window", max(1.0, np.ceil(np.abs(run["X"]).max() * 4) / 4)))
+        reach = float(options["window"] if options["window"] is not None
+                      else max(1.0, np.ceil(np.abs(run["X"]).max() * 4) / 4))
     move = lambda p: p + frames.field(p, vectors, anchors, width)
-    lines = int(directive.get("lines", 30))
+    lines = options["lines"]
     grid_xy, ids, border = frames.grid_lines(-reach, reach, lines=lines + 1, points=61)
     ticks = np.linspace(-reach, reach, 15)
     starts = np.stack(np.meshgrid(ticks, ticks), -1).reshape(-1, 2)
@@ -58,14 +59,14 @@ def field_arrows(directive, run, spec, claims) -> FigureOutput:
                                                     "bumps": int(len(anchors))})
 
 
-def field_morph(directive, run, spec, claims) -> FigureOutput:
+def field_morph(options, run, spec, claims) -> FigureOutput:
     alt = plane.alt
     X, y = run["X"], run["y"]
     model = spec["model"]
     if model["kind"] != "vector-field":
         raise ValueError("field-morph needs a vector-field network")
     seed = frames.best_seed(run)
-    reach = float(directive.get("grid", max(1.0, np.ceil(np.abs(X).max() * 4) / 4)))
+    reach = float(options["grid"] if options["grid"] is not None else max(1.0, np.ceil(np.abs(X).max() * 4) / 4))
     grid_xy, ids, border = frames.grid_lines(-reach, reach)
     reps = frames.field_forward(run, seed, np.concatenate([X, grid_xy]), model["bump_width"])
     n = len(X)
@@ -77,11 +78,11 @@ def field_morph(directive, run, spec, claims) -> FigureOutput:
         pushes = np.concatenate([push[:n][y == 0], push[:n][y == 1], push[n:][~border], push[n:][border]])
         rows.append({"layer": layer} | plane.pack(parts)[0] | {"dx": encode.rounded(pushes[:, 0]),
                                                               "dy": encode.rounded(pushes[:, 1])})
-    steps = int(directive.get("frames_per_layer", 20))
+    steps = options["frames_per_layer"]
     path = [(layer, t) for layer in range(len(reps) - 1)
             for t in np.linspace(0, 1, steps + 1)[(0 if layer == 0 else 1):]]
     drawn = [reps[layer] + t * (reps[layer + 1] - reps[layer]) for layer, t in path]
-    zoom = _zoom(drawn)
+    zoom = following_zoom(drawn)
     frame_rows = [{"i": i, "L": layer, "t": round(float(t), 4), "z": round(float(z), 4),
                    "label": f"layer {layer + 1} of {len(reps) - 1}: x + t·F(x), t = {t:.2f} · window ±{z:.2f}"}
                   for i, ((layer, t), z) in enumerate(zip(path, zoom))]

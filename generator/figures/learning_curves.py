@@ -25,7 +25,7 @@ DIGIT_COLOURS = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b
                  "#9d755d", "#bab0ac"]
 
 
-def accuracy_curve(directive, run, spec, claims) -> FigureOutput:
+def accuracy_curve(options, run, spec, claims) -> FigureOutput:
     """Train and test accuracy at every snapshot, a rule at chance, and the accuracy jumps the
     experiment's claims name (if any) as pale bands."""
     seed = frames.best_seed(run)
@@ -58,16 +58,16 @@ def accuracy_curve(directive, run, spec, claims) -> FigureOutput:
     return FigureOutput(_spec(chart), {"accuracy.json": encode.json_file(rows)}, figure_claims)
 
 
-def weight_norms(directive, run, spec, claims) -> FigureOutput:
+def weight_norms(options, run, spec, claims) -> FigureOutput:
     """The norm of every neuron's incoming weight vector through training, one panel per layer, a thin
     line per neuron; red rules at the accuracy jumps the claims name. Options: `scale` linear | log,
-    `max_points` (most snapshots drawn per line, every k-th, default 101)."""
+    `max_points` (most snapshots drawn per line, every k-th)."""
     seed = frames.best_seed(run)
     all_steps = np.asarray(run["snapshot_steps"])
-    shown = stride_subsample(len(all_steps), int(directive.get("max_points", 101)))
+    shown = stride_subsample(len(all_steps), options["max_points"])
     steps = all_steps[shown]
     count = layer_count(run)
-    scale_type = str(directive.get("scale", "linear"))
+    scale_type = options["scale"]
     if scale_type not in ("linear", "log"):
         raise ValueError(f"scale must be linear or log, got {scale_type!r}")
     rows, figure_claims = [], {}
@@ -104,10 +104,10 @@ def weight_norms(directive, run, spec, claims) -> FigureOutput:
     return FigureOutput(_spec(chart), {"norms.json": encode.json_file(rows)}, figure_claims)
 
 
-def digit_fate(directive, run, spec, claims) -> FigureOutput:
-    """How the test images of one digit (option `digit`, default 9) are classified at every snapshot:
+def digit_fate(options, run, spec, claims) -> FigureOutput:
+    """How the test images of one digit (option `digit`) are classified at every snapshot:
     the share predicted as each of the ten classes, stacked to 1."""
-    digit = int(directive.get("digit", 9))
+    digit = options["digit"]
     if not 0 <= digit <= 9:
         raise ValueError(f"digit must be 0..9, got {digit}")
     seed = frames.best_seed(run)
@@ -156,12 +156,12 @@ def digit_fate(directive, run, spec, claims) -> FigureOutput:
     return FigureOutput(_spec(chart), {"fate.json": encode.json_file(rows)}, figure_claims)
 
 
-def confusion_matrix(directive, run, spec, claims) -> FigureOutput:
-    """The test confusion matrix at one snapshot (option `snapshot`, default the last): rows true digit,
+def confusion_matrix(options, run, spec, claims) -> FigureOutput:
+    """The test confusion matrix at one snapshot (option `snapshot`): rows true digit,
     columns predicted, counts written in the cells."""
     seed = frames.best_seed(run)
     steps = np.asarray(run["snapshot_steps"])
-    at = int(directive.get("snapshot", -1))
+    at = options["snapshot"]
     matrix = np.asarray(run["test_confusion"][at, seed], np.int64)
     rows = [{"t": t, "p": p, "n": int(matrix[t, p])} for t in range(10) for p in range(10)]
     top = int(matrix.max())

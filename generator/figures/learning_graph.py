@@ -24,28 +24,27 @@ EDGE_COLOUR = "#9aa0a8"
 LAYER_COLOURS = ["#2c6fbb", "#e08a1e", "#d1352b"]
 
 
-def mapper_figure(directive, run, spec, claims) -> FigureOutput:
+def mapper_figure(options, run, spec, claims) -> FigureOutput:
     layers = layer_count(run)
-    layer = int(directive.get("layer", layers - 1)) % layers
-    lens = directive.get("lens", "norm")
+    layer = options["layer"] % layers
+    lens = options["lens"]
     if lens not in ("norm", "mean-distance"):
         raise ValueError("mapper-graph lens must be 'norm' or 'mean-distance'")
-    params = _tuned(directive, mapper_graph.default_params(layer, layers, lens))
+    params = _tuned(options, mapper_graph.default_params(layer, layers, lens))
     lens_text = "weight norm" if lens == "norm" else "distance from the mean (PCA space)"
     return _graph_output(run, layer, layers, params, lens_text)
 
 
-def mapper_surface(directive, run, spec, claims) -> FigureOutput:
+def mapper_surface(options, run, spec, claims) -> FigureOutput:
     layers = layer_count(run)
-    layer = int(directive.get("layer", 0)) % layers
-    return _graph_output(run, layer, layers, _tuned(directive, mapper_graph.default_params(layer, layers, "pca3")),
+    layer = options["layer"] % layers
+    return _graph_output(run, layer, layers, _tuned(options, mapper_graph.default_params(layer, layers, "pca3")),
                          "first three principal components")
 
 
-def _tuned(directive, params: mapper_graph.MapperParams) -> mapper_graph.MapperParams:
+def _tuned(options, params: mapper_graph.MapperParams) -> mapper_graph.MapperParams:
     """The directive's own cover and clustering settings (`intervals`, `overlap`, `eps`) over the defaults."""
-    given = {"n_cubes": directive.get("intervals"), "perc_overlap": directive.get("overlap"),
-             "eps": directive.get("eps")}
+    given = {"n_cubes": options["intervals"], "perc_overlap": options["overlap"], "eps": options["eps"]}
     return dataclasses.replace(params, **{k: v for k, v in given.items() if v is not None})
 
 
@@ -112,7 +111,7 @@ def _graph_chart(title: str, subtitle: list[str], labelled: bool, last_step: int
                               subtitleColor="#555"))
 
 
-def branch_count(directive, run, spec, claims) -> FigureOutput:
+def branch_count(options, run, spec, claims) -> FigureOutput:
     layers = layer_count(run)
     steps = np.asarray(run["snapshot_steps"])
     seed = frames.best_seed(run)  # the seed the claims call shown_seed

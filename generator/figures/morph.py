@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import frames
 from . import encode, plane
+from .motion import following_zoom, moving_frames
 from .output import FigureOutput
 
 # The activation in Vega's expression language (which has exp but no tanh); U is the pre-activation.
@@ -17,15 +18,15 @@ VEGA_ACTIVATIONS = {"tanh": "(1 - 2 / (exp(2 * U) + 1))", "relu": "max(U, 0)", "
 STAGES = {1: "linear map P(t)", 2: "add bias t·b", 3: "squash"}
 
 
-def layer_morph(directive, run, spec, claims) -> FigureOutput:
+def layer_morph(options, run, spec, claims) -> FigureOutput:
     X, y = run["X"], run["y"]
     activation = spec["model"]["activation"]
     params, swapped = frames.positive_determinants(frames.layers(run, frames.best_seed(run)))
     for i, (W, _) in enumerate(params[:-1]):
         if W.shape != (2, 2):
             raise ValueError(f"layer-morph needs 2-unit layers of a 2-D input; layer {i + 1} is {W.shape[1]}→{W.shape[0]}")
-    path = frames.morph_frames(params, int(directive.get("frames_per_stage", 16)))
-    reach = float(directive.get("grid", max(1.0, np.ceil(np.abs(X).max() * 4) / 4)))
+    path = frames.morph_frames(params, options["frames_per_stage"])
+    reach = float(options["grid"] if options["grid"] is not None else max(1.0, np.ceil(np.abs(X).max() * 4) / 4))
     grid_xy, grid_ids, border = frames.grid_lines(-reach, reach)
     reps_X = frames.forward(params, X, activation)
     reps_grid = frames.forward(params, grid_xy, activation)
@@ -38,7 +39,7 @@ def layer_morph(directive, run, spec, claims) -> FigureOutput:
         rows += [{"layer": layer} | plane.pack(parts)[0]]
 
     drawn = [frames.apply_frame(f, np.concatenate([reps_X[f["layer"]], reps_grid[f["layer"]]]), activation) for f in path]
-    zoom = _zoom(drawn)
+    zoom = following_zoom(drawn)
     dets = [float(np.linalg.det(f["M"])) for f in path]
     ends = frames.linear_boundary(*params[-1], -zoom[-1], zoom[-1])
     frame_rows = [_frame_row(i, f, len(params) - 1, z) for i, (f, z) in enumerate(zip(path, zoom))]
@@ -51,15 +52,6 @@ def layer_morph(directive, run, spec, claims) -> FigureOutput:
     figure_claims = {"frames": len(path), "min_det_path": min(dets), "swapped_units": bool(swapped),
                      "layers": len(params) - 1}
     return FigureOutput(plane.spec(chart), files, figure_claims, frames=len(path))
-
-
-def _zoom(drawn: list[np.ndarray]) -> np.ndarray:
-    """Half-width of the window each frame is drawn in: follows the points (98th percentile of their
-    extent), smoothed over neighbouring frames so the camera glides instead of jumping."""
-    reach = np.array([max(0.25, float(np.percentile(np.abs(p), 98))) * 1.1 for p in drawn])
-    kernel = np.ones(7) / 7
-    padded = np.pad(reach, 3, mode="edge")
-    return np.maximum(np.convolve(padded, kernel, mode="valid"), reach * 0.8)
 
 
 def _frame_row(i, f, layers, zoom):
@@ -91,18 +83,3 @@ def moving_chart(count, activation):
                 .transform_calculate(px=f"((1 - datum.s) * datum.u + datum.s * {squash.replace('U', 'datum.u')}) / datum.z",
                                      py=f"((1 - datum.s) * datum.v + datum.s * {squash.replace('U', 'datum.v')}) / datum.z"))
     return moving_frames(frame, frames_data, moved)
-
-
-def moving_frames(frame, frames_data, moved):
-    """Points placed by `moved` in the window [-1, 1]^2 (positions already divided by the frame's z),
-    the current frame's decision line where it has one, and its label; the slider `frame` drives them."""
-    alt = plane.alt
-    scale = alt.Scale(domain=[-1, 1], nice=False, zero=False)
-    current = alt.Chart(frames_data).transform_filter("datum.i == frame")
-    boundary = current.transform_filter("isValid(datum.bx0)").mark_rule(
-        color="#111", strokeDash=[5, 3], strokeWidth=1.5, clip=True).encode(
-        x=alt.X("bx0:Q", scale=scale), y=alt.Y("by0:Q", scale=scale), x2="bx1:Q", y2="by1:Q")
-    label = current.mark_text(align="left", baseline="top", fontSize=11, color="#333", dx=4, dy=4).encode(
-        text="label:N", x=alt.value(0), y=alt.value(0))
-    points = plane.drawn(encode.url("points.json"), -1, 1, names=None, prepare=moved)
-    return plane.sized(alt.layer(points, boundary, label).add_params(frame))

@@ -8,7 +8,7 @@ from . import encode, plane
 from .output import FigureOutput
 
 
-def weight_playground(directive, run, spec, claims) -> FigureOutput:
+def weight_playground(options, run, spec, claims) -> FigureOutput:
     alt = plane.alt
     X, y = run["X"], run["y"]
     (W, b), *_ = frames.layers(run, frames.best_seed(run))

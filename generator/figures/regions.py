@@ -9,14 +9,14 @@ from . import encode, plane, style
 from .output import FigureOutput
 
 
-def dataset(directive, run, spec, claims) -> FigureOutput:
+def dataset(options, run, spec, claims) -> FigureOutput:
     X, y = run["X"], run["y"]
     lo, hi = plane.square_extent(X)
     chart = plane.sized(plane.drawn(encode.url("points.json"), lo, hi, class_lines=True))
     return FigureOutput(plane.spec(chart), {"points.json": encode.json_file(plane.pack(plane.classes(X, y)))}, {})
 
 
-def decision_regions(directive, run, spec, claims) -> FigureOutput:
+def decision_regions(options, run, spec, claims) -> FigureOutput:
     X, y = run["X"], run["y"]
     lo, hi = plane.square_extent(X)
     seed = frames.best_seed(run)
@@ -29,11 +29,11 @@ def decision_regions(directive, run, spec, claims) -> FigureOutput:
     return FigureOutput(plane.spec(chart), files, {"shown_accuracy": accuracy})
 
 
-def hidden_representation(directive, run, spec, claims) -> FigureOutput:
+def hidden_representation(options, run, spec, claims) -> FigureOutput:
     X, y = run["X"], run["y"]
     activation = spec["model"]["activation"]
     params = frames.layers(run, frames.best_seed(run))
-    layer = int(directive.get("layer", len(params) - 1))
+    layer = options["layer"] if options["layer"] is not None else len(params) - 1
     if params[layer - 1][0].shape[0] != 2:
         raise ValueError(f"hidden-representation needs a 2-unit layer; layer {layer} has {params[layer - 1][0].shape[0]}")
     head = params[layer:]

@@ -18,11 +18,11 @@ PROJECT_Y = ("cos(el * PI / 180) * datum.z - sin(el * PI / 180) * "
              "(sin(az * PI / 180) * datum.x + cos(az * PI / 180) * datum.y)")
 
 
-def rotatable_3d(directive, run, spec, claims) -> FigureOutput:
+def rotatable_3d(options, run, spec, claims) -> FigureOutput:
     X, y = run["X"], run["y"]
     activation = spec["model"]["activation"]
     params = frames.layers(run, frames.best_seed(run))
-    space = directive.get("space", "hidden")
+    space = options["space"]
     if space == "input":
         if X.shape[1] != 3:
             raise ValueError("space: input needs 3-D data")
@@ -31,7 +31,7 @@ def rotatable_3d(directive, run, spec, claims) -> FigureOutput:
     else:
         if len(params) < 2 or params[-2][0].shape[0] != 3:
             raise ValueError("space: hidden needs a last hidden layer of 3 units")
-        parts = plane.classes(X, y) if X.shape[1] == 3 else base_parts(directive, X, y)
+        parts = plane.classes(X, y) if X.shape[1] == 3 else base_parts(options, X, y)
         through = lambda p: frames.forward(params[:-1], p, activation, logits=False)[-1]
         parts = [(through(xy), g, k) for xy, g, k in parts]
         points, head = through(X), params[-1:]

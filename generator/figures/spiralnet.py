@@ -24,13 +24,13 @@ def by_choice(variants) -> dict[tuple[int, str], Choice]:
     return out
 
 
-def spiral_training(directive, variants) -> FigureOutput:
+def spiral_training(options, variants) -> FigureOutput:
     """Figures (1), (3) and (4) of spiralNet for every K, tanh and ReLU side by side: the input plane's
     decision regions with the data, the last hidden layer through training with its own decision regions,
     and the loss with the scrubbed snapshot marked. One slider scrubs both columns."""
     runs = by_choice(variants)
     ks = sorted({k for k, _ in runs})
-    default_k = int(directive.get("k", 4 if 4 in ks else ks[0]))
+    default_k = options["k"] if options["k"] is not None else 4 if 4 in ks else ks[0]
     files, claims, counts = {}, {}, set()
     for (K, act), choice in runs.items():
         built = choice_files(choice)
@@ -147,16 +147,16 @@ ORIGINAL_MEANS = {(2, "tanh"): [41.4, 221.7], (2, "relu"): [13.4, 75.6],
                   (4, "tanh"): [43.5, 136.5, 222.8, 316.1], (4, "relu"): [4.2, 37.1, 77.4, 84.2]}
 
 
-def spiral_directions(directive, variants) -> FigureOutput:
+def spiral_directions(options, variants) -> FigureOutput:
     """Figures (2), (5) and (6) for a picked K and activation: the trained last hidden layer with its own
     decision regions; unit arrows showing the direction of h(x) over the input plane's regions; and
     histograms of that direction by predicted class, with circular means (and the original's, where it
     published them)."""
     runs = by_choice(variants)
     ks = sorted({k for k, _ in runs})
-    default_k = int(directive.get("k", 4 if 4 in ks else ks[0]))
-    default_act = str(directive.get("activation", "tanh"))
-    grid, arrows = int(directive.get("angle_grid", 500)), int(directive.get("arrows", 20))
+    default_k = options["k"] if options["k"] is not None else 4 if 4 in ks else ks[0]
+    default_act = options["activation"]
+    grid, arrows = options["angle_grid"], options["arrows"]
     files, claims = {}, {}
     for (K, act), choice in runs.items():
         built = direction_files(choice, grid, arrows)
@@ -240,7 +240,7 @@ def _histogram_panel(hist, angles, originals):
 CROWDED = 0.25  # a distance share below this: two class centres sit within a quarter of the best spacing
 
 
-def spiral_packing(directive, variants) -> FigureOutput:
+def spiral_packing(options, variants) -> FigureOutput:
     """The packing claim through training for every K: the smallest angle between class-centroid
     directions over the best the activation's range allows, and for tanh the smallest centroid distance
     over the best for K points in the square; 1 means packed as far apart as possible."""

@@ -12,7 +12,7 @@ from . import encode, plane, style
 from .output import FigureOutput
 
 
-def stretch_map(directive, run, spec, claims) -> FigureOutput:
+def stretch_map(options, run, spec, claims) -> FigureOutput:
     alt = plane.alt
     X, y = run["X"], run["y"]
     if X.shape[1] != 2:

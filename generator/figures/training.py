@@ -16,14 +16,14 @@ from .output import FigureOutput
 CIRCLE_BANDS = [(range(1, 7), plane.CURVE_A), (range(7, 14), plane.GRID), (range(14, 20), plane.CURVE_B)]
 
 
-def training_motion(directive, run, spec, claims) -> FigureOutput:
+def training_motion(options, run, spec, claims) -> FigureOutput:
     X, y = run["X"], run["y"]
     activation = spec["model"]["activation"]
     seed = frames.best_seed(run)
     first = frames.layers(run, seed)[0][0]
     if first.shape[0] != 2 or len(frames.layers(run, seed)) != 2:
         raise ValueError("training-motion needs one hidden layer of 2 units")
-    parts = base_parts(directive, X, y)
+    parts = base_parts(options, X, y)
     snapshots = run["snapshot_steps"]
     rows, accuracy = [], []
     for i, step in enumerate(snapshots):
@@ -47,16 +47,16 @@ def training_motion(directive, run, spec, claims) -> FigureOutput:
     return FigureOutput(plane.spec(moving_chart(len(rows), activation)), files, claims_out, frames=len(rows))
 
 
-def base_parts(directive, X, y):
+def base_parts(options, X, y):
     """(xy, line id, kind) parts in the input plane; 1-D inputs become points (x, 0)."""
     if X.shape[1] == 1:
         line = np.linspace(-1.0, 1.0, 201)
         return [(np.stack([X[y == c, 0], np.zeros((y == c).sum())], 1), np.full((y == c).sum(), c), c) for c in (0, 1)] + [
             (np.stack([line, np.zeros_like(line)], 1), np.full(201, 9), plane.GRID)]
-    if directive.get("circles", True):
+    if options["circles"]:
         angles = np.linspace(0, 2 * np.pi, 73)
         parts = []
-        for k in range(1, int(directive.get("circle_count", 40)) + 1):
+        for k in range(1, options["circle_count"] + 1):
             kind = next((code for band, code in CIRCLE_BANDS if k in band), plane.GRID)
             circle = np.stack([np.cos(angles), np.sin(angles)], 1) * k / 20
             parts.append((circle, np.full(len(angles), 100 + k), kind))

@@ -20,21 +20,20 @@ PANEL = 250     # px: one square panel per layer, stacked; with its axes it fits
 QUANT = 500     # a layer's largest |coordinate| becomes 500 units: finer than a pixel of the panel
 
 
-def weight_trajectories(directive, run, spec, claims) -> FigureOutput:
-    """Options: `layer` (1 = first hidden layer, ..., the last = output layer; default every layer),
-    `colour` step | neuron (neurons ranked by their last position along PC1), `max_frames` (default 200:
-    every k-th snapshot with k the smallest stride that keeps at most this many frames)."""
+def weight_trajectories(options, run, spec, claims) -> FigureOutput:
+    """One `layer` or every layer; `colour` by step or by neuron (ranked by its last position along PC1); every
+    k-th snapshot, k the smallest stride that keeps at most `max_frames` (options: figures.KINDS)."""
     seed = frames.best_seed(run)
     count = learning_cloud.layer_count(run)
-    shown_layers = [int(directive["layer"]) - 1] if "layer" in directive else list(range(count))
+    shown_layers = [options["layer"] - 1] if options["layer"] is not None else list(range(count))
     for layer in shown_layers:
         if not 0 <= layer < count:
             raise ValueError(f"layer must be 1..{count}, got {layer + 1}")
-    colour = str(directive.get("colour", "step"))
+    colour = options["colour"]
     if colour not in ("step", "neuron"):
         raise ValueError(f"colour must be step or neuron, got {colour!r}")
     steps = np.asarray(run["snapshot_steps"])
-    kept = stride_subsample(len(steps), int(directive.get("max_frames", 200)))
+    kept = stride_subsample(len(steps), options["max_frames"])
     rows, figure_claims, titles = [], {"frames": int(len(kept)), "snapshots": int(len(steps))}, []
     for layer in shown_layers:
         W = learning_cloud.weights(run, layer, seed)                      # (T, neurons, fan_in)

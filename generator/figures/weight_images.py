@@ -33,18 +33,17 @@ RDBU = ["#67001f", "#b2182b", "#d6604d", "#f4a582", "#fddbc7", "#ffffff", "#d1e5
 GAP_COLOUR = (190, 190, 190)
 
 
-def learning_surface(directive, run, spec, claims) -> FigureOutput:
-    """Options: `rows` (snapshots shown, default 8), `columns` (differences per row, default 8),
-    `first_step`, `last_step` (the rows' range, default the whole run after step 0), `reference_step`
-    (the snapshot whose first principal direction sorts the neurons; default the last row's)."""
+def learning_surface(options, run, spec, claims) -> FigureOutput:
+    """Rows of snapshots `first_step`..`last_step`, columns of neurons sorted along PC1 at `reference_step`
+    (options and their defaults: figures.KINDS["learning-surface"])."""
     W, steps = _first_layer(run)
-    rows, columns = int(directive.get("rows", 8)), int(directive.get("columns", 8))
+    rows, columns = options["rows"], options["columns"]
     if rows < 1 or not 1 <= columns < W.shape[1]:
         raise ValueError(f"need rows >= 1 and 1 <= columns < {W.shape[1]} neurons, got {rows} and {columns}")
-    first = _nearest(steps, directive.get("first_step", steps[min(1, len(steps) - 1)]))
-    last = _nearest(steps, directive.get("last_step", steps[-1]))
+    first = _nearest(steps, steps[min(1, len(steps) - 1)] if options["first_step"] is None else options["first_step"])
+    last = _nearest(steps, steps[-1] if options["last_step"] is None else options["last_step"])
     shown = np.unique(np.round(np.linspace(first, last, rows)).astype(int))
-    reference = _nearest(steps, directive.get("reference_step", steps[shown[-1]]))
+    reference = _nearest(steps, steps[shown[-1]] if options["reference_step"] is None else options["reference_step"])
     order, ratio = along_pc1(W[reference])
     sampled = order[np.round(np.linspace(0, len(order) - 1, columns + 1)).astype(int)]
     diffs = W[shown][:, sampled[1:]] - W[shown][:, sampled[:-1]]        # (rows, columns, 784)
@@ -72,19 +71,19 @@ def learning_surface(directive, run, spec, claims) -> FigureOutput:
     return FigureOutput(chart.configure(**style.CONFIG).to_dict(), {"surface.png": png}, figure_claims)
 
 
-def weight_images(directive, run, spec, claims) -> FigureOutput:
-    """Options: `neurons` (default 16 or all if fewer, sampled evenly along PC1 at the last snapshot), `max_frames`
-    (default 101), `levels` (colours of the diverging palette, odd, at most 15: a 4-bit PNG)."""
+def weight_images(options, run, spec, claims) -> FigureOutput:
+    """`neurons` sampled evenly along PC1 at the last snapshot, at most `max_frames` snapshots, `levels` colours
+    (at most 15: a 4-bit PNG); options and their defaults: figures.KINDS["weight-images"]."""
     W, steps = _first_layer(run)
-    count = int(directive.get("neurons", min(16, W.shape[1])))
-    levels = int(directive.get("levels", 15))
+    count = options["neurons"] if options["neurons"] is not None else min(16, W.shape[1])
+    levels = options["levels"]
     if not 1 <= count <= W.shape[1]:
         raise ValueError(f"neurons must be 1..{W.shape[1]}, got {count}")
     if levels % 2 == 0 or not 3 <= levels <= 15:
         raise ValueError(f"levels must be odd, 3..15, got {levels}")
     order, _ = along_pc1(W[-1])
     picked = order[np.round(np.linspace(0, len(order) - 1, count)).astype(int)]
-    kept = stride_subsample(len(steps), int(directive.get("max_frames", 101)))
+    kept = stride_subsample(len(steps), options["max_frames"])
     side = int(np.ceil(np.sqrt(count)))                                   # a side x side tile per frame
     tiles, largest = [], []
     for t in kept:
