@@ -5,12 +5,14 @@ before anything is trained or written.
 """
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BuildError, Problem
+from .figures import TYPE_NAMES
 
 FENCE = re.compile(r"^```figure[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M)
 CITATION = re.compile(r"\[@([A-Za-z0-9_-]+)\]")
@@ -160,20 +162,35 @@ def parse_directive(block, path, first_line, experiments, kinds, problems) -> Di
             continue
         if key not in kind.options:
             known = ", ".join(sorted(DIRECTIVE_KEYS | set(kind.options)))
-            problems.append(Problem(path, f"figure kind '{fields['kind']}' has no key '{key}'; known: {known}",
-                                    line=lines[key], key=key))
+            problems.append(Problem(path, f"figure kind '{fields['kind']}' has no key '{key}' (figure '{fields['id']}'); "
+                                          f"known: {known}", line=lines[key], key=key))
             ok = False
             continue
         try:
-            options[key] = kind.options[key](value)
-        except ValueError:
-            problems.append(Problem(path, f"'{key}' must be {getattr(kind.options[key], '__name__', 'valid')}, got {value!r}",
+            options[key] = option_value(kind.options[key], value)
+        except ValueError as err:
+            problems.append(Problem(path, f"figure '{fields['id']}' ({fields['kind']}): option '{key}' {err}",
                                     line=lines[key], key=key))
             ok = False
     if not ok:
         return None
     return Directive(fields["id"], fields["kind"], fields["experiment"], fields["caption"],
                      fields.get("alt", ""), options, path, first_line - 1)
+
+
+def option_value(option, text: str):
+    """A figure option's directive text as its declared type (figures.Option); a ValueError says what the
+    option expects, with its description."""
+    expected = (f"one of {', '.join(option.choices)}" if option.choices
+                else TYPE_NAMES.get(option.type, getattr(option.type, "__name__", "a valid value")))
+    try:
+        value = option.type(text)
+    except ValueError:
+        value = None
+    if value is None or (option.choices and value not in option.choices) or (
+            isinstance(value, float) and not math.isfinite(value)):
+        raise ValueError(f"expects {expected} ({option.description}), got {text!r}")
+    return value
 
 
 def read_utf8(path: Path) -> str:

@@ -62,3 +62,16 @@ def test_lines_after_a_figure_keep_their_numbers_and_a_figure_after_text_is_its_
     assert [p.line for p in found] == [12]  # the line in the file, figure block and all
     html = render.section_html(section, {}, {"f": "<figure>F</figure>"}, {}, [])
     assert "<figure>F</figure>" in html and "Text right before." in html
+
+
+def test_an_option_of_the_wrong_type_says_what_it_expects(tmp_path):
+    _, problems = load(tmp_path, HEAD + "```figure\nid: morph\nkind: layer-morph\nexperiment: curves-line\ncaption: c\n"
+                       "grid: wide\nframes_per_stage: 2.5\n```\n\n```figure\nid: cube\nkind: rotatable-3d\n"
+                       "experiment: curves-line\ncaption: c\nspace: outer\ncircles: maybe\n```\n")
+    messages = {p.line: p.message for p in problems}
+    assert messages[10] == ("figure 'morph' (layer-morph): option 'grid' expects a number "
+                            f"({figures.KINDS['layer-morph'].options['grid'].description}), got 'wide'")
+    assert messages[11].startswith("figure 'morph' (layer-morph): option 'frames_per_stage' expects a whole number (")
+    assert messages[19].startswith("figure 'cube' (rotatable-3d): option 'space' expects one of input, hidden (")
+    assert "option 'circles' expects true or false" in messages[20]
+    assert all(p.path.name == "01-a.md" for p in problems) and len(problems) == 4
