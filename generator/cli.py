@@ -29,6 +29,8 @@ def main(argv=None) -> int:
     r.add_argument("--report", type=Path, default=ROOT / ".cache" / "measured-full.json",
                    help="claims to check against (default: those the last full build measured, even if its prose "
                         "failed; .cache/measured-quick.json for the quick profile)")
+    k = commands.add_parser("kinds", help="print the README's tables of figure kinds and options (from figures.KINDS)")
+    k.add_argument("--readme", action="store_true", help="rewrite them in README.md between the kinds markers")
     commands.add_parser("clean", help="remove site/ and the cache")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -55,6 +57,14 @@ def main(argv=None) -> int:
             print(found, file=sys.stderr)
         print(f"{len(problems)} problems, {len(failed)} failed checks against {args.report}")
         return 1 if problems or failed else 0
+    if args.command == "kinds":
+        from . import kinds_table
+        if args.readme:
+            changed = kinds_table.write_readme(ROOT / "README.md")
+            print("README.md: kinds tables " + ("rewritten" if changed else "already current"))
+        else:
+            print(kinds_table.markdown(), end="")
+        return 0
     if args.command == "serve":
         from .serve import serve
         serve(args.dir, args.port)

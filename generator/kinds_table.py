@@ -1,0 +1,54 @@
+"""The README's tables of figure kinds and their options, generated from figures.KINDS (never kept by hand).
+
+`python -m generator kinds` prints them; `--readme` rewrites README.md between the markers; a test checks
+that the README is current.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .figures import KINDS, TYPE_NAMES
+
+START, END = "<!-- kinds:start -->", "<!-- kinds:end -->"
+
+
+def markdown() -> str:
+    """A table of the kinds (what each draws, from one run or a sweep, its options) and one of the options."""
+    lines = ["| Kind | Draws | From | Options |", "|---|---|---|---|"]
+    for name, kind in KINDS.items():
+        options = ", ".join(f"`{option}`" for option in kind.options) or "—"
+        lines.append(f"| `{name}` | {_cell(kind.description)} | {'a sweep' if kind.sweep else 'one run'} | {options} |")
+    lines += ["", "| Kind | Option | Type | Default | Sets |", "|---|---|---|---|---|"]
+    for name, kind in KINDS.items():
+        for option_name, option in kind.options.items():
+            kind_type = (" \\| ".join(f"`{c}`" for c in option.choices) if option.choices
+                         else TYPE_NAMES.get(option.type, option.type.__name__))
+            default = option.otherwise if option.default is None else f"`{_text(option.default)}`"
+            lines.append(f"| `{name}` | `{option_name}` | {kind_type} | {_cell(default)} | {_cell(option.description)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _text(value) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def with_table(readme: str) -> str:
+    """The README's text with the generated tables between the markers."""
+    if readme.count(START) != 1 or readme.count(END) != 1 or readme.index(START) > readme.index(END):
+        raise ValueError(f"README.md needs one {START} line before one {END} line")
+    head, rest = readme.split(START)
+    _, tail = rest.split(END)
+    return f"{head}{START}\n{markdown()}{END}{tail}"
+
+
+def write_readme(path: Path) -> bool:
+    """Rewrite the tables in the README at path; True if they changed."""
+    text = path.read_text(encoding="utf-8")
+    updated = with_table(text)
+    if updated != text:
+        path.write_text(updated, encoding="utf-8")
+    return updated != text

@@ -1,0 +1,109 @@
+"""Figure kinds declared in one place (generator/figures/__init__.py): builders that resolve, defaults that parse,
+claims that match what the last full build measured, and the README's tables generated from the declaration."""
+import ast
+import json
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+import pytest
+
+from generator import config, content, figures, kinds_table
+
+ROOT = Path(__file__).resolve().parent.parent
+MEASURED = ROOT / ".cache" / "measured-full.json"
+
+
+@pytest.mark.parametrize("kind", sorted(figures.KINDS))
+def test_every_kind_is_declared_whole(kind):
+    declared = figures.KINDS[kind]
+    module, function = declared.builder.split(":")
+    assert (ROOT / "generator" / "figures" / f"{module}.py").exists(), declared.builder
+    assert callable(figures.builder(kind)), declared.builder
+    assert declared.description.strip() and "\n" not in declared.description
+    for name, option in declared.options.items():
+        assert option.type in figures.TYPE_NAMES, (kind, name)
+        assert option.description.strip() and "\n" not in option.description, (kind, name)
+        if option.default is None:
+            assert option.otherwise, f"{kind}.{name}: a default worked out from the run says how"
+        else:
+            assert isinstance(option.default, option.type if option.type is not figures.flag else bool), (kind, name)
+        assert not option.choices or option.default in option.choices, (kind, name)
+    required, optional = figures.declared_claims(kind, {})
+    assert not required & optional
+
+
+def test_options_are_merged_with_the_declared_defaults():
+    assert figures.resolve_options("layer-morph", {}) == {"frames_per_stage": 16, "grid": None}
+    assert figures.resolve_options("layer-morph", {"grid": 2.0}) == {"frames_per_stage": 16, "grid": 2.0}
+    # writing a default out gives the same options, so the same cache key
+    assert figures.resolve_options("digit-fate", {"digit": 9}) == figures.resolve_options("digit-fate", {})
+    with pytest.raises(ValueError, match="no option colour"):
+        figures.resolve_options("dataset", {"colour": "red"})
+
+
+def test_builders_read_only_declared_options():
+    """Every options["key"] a builder module reads is an option declared for a kind that module serves or imports."""
+    served: dict[str, set[str]] = {}
+    for kind in figures.KINDS.values():
+        served.setdefault(kind.builder.split(":")[0], set()).update(kind.options)
+    everything = set().union(*served.values())
+    for module in served:
+        tree = ast.parse((ROOT / "generator" / "figures" / f"{module}.py").read_text())
+        read = {node.slice.value for node in ast.walk(tree)
+                if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "options"
+                and isinstance(node.slice, ast.Constant)}
+        assert read <= everything, (module, read - everything)
+        gets = [node for node in ast.walk(tree) if isinstance(node, ast.Attribute) and node.attr == "get"
+                and isinstance(node.value, ast.Name) and node.value.id == "options"]
+        assert not gets, f"{module}: defaults belong in the declaration, not in options.get(...)"
+
+
+def test_claims_patterns():
+    required, optional = figures.declared_claims("branch-count", {})
+    assert "branches_final_layer*" in required
+    required, optional = figures.declared_claims("weight-trajectories", {})
+    assert "output_neurons" in required and "hidden*_neurons" in optional
+    required, optional = figures.declared_claims("weight-trajectories", {"layer": 2})
+    assert "output_neurons" not in required and {"hidden2_neurons", "output_neurons"} <= optional
+
+
+def _content_figures():
+    experiments = config.load_experiments(ROOT / "content" / "experiments", "full")
+    site = config.load_site(ROOT / "content" / "site.toml")
+    sections, problems = content.load_sections(ROOT / "content", set(experiments) | set(config.groups(experiments)),
+                                               figures.KINDS, site["references"])
+    assert not problems, problems
+    return [fig for section in sections for fig in section.figures]
+
+
+@pytest.mark.skipif(not MEASURED.exists(), reason="no full build has measured the claims yet")
+def test_the_claims_figures_return_are_declared():
+    """Against the last full build: every claim a content figure returned is declared (a name or a glob), and every
+    required name or glob is among them."""
+    measured = json.loads(MEASURED.read_text())["figures"]
+    checked = 0
+    for fig in _content_figures():
+        if fig.id not in measured:
+            continue  # added since that build
+        returned = set(measured[fig.id]["claims"])
+        required, optional = figures.declared_claims(fig.kind, fig.options)
+        patterns = required | optional
+        undeclared = {name for name in returned if not any(fnmatchcase(name, p) for p in patterns)}
+        assert not undeclared, f"figure '{fig.id}' ({fig.kind}) returns undeclared claims {sorted(undeclared)}"
+        missing = {p for p in required if not any(fnmatchcase(name, p) for name in returned)}
+        assert not missing, f"figure '{fig.id}' ({fig.kind}) did not return required claims {sorted(missing)}"
+        checked += 1
+    assert checked >= len(measured) // 2
+
+
+def test_the_readme_tables_are_current():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    inside = readme.split(kinds_table.START)[1].split(kinds_table.END)[0]
+    assert inside == "\n" + kinds_table.markdown(), "run: python -m generator kinds --readme"
+    assert kinds_table.with_table(readme) == readme
+
+
+def test_the_kinds_command_prints_the_tables(capsys):
+    from generator.cli import main
+    assert main(["kinds"]) == 0
+    assert capsys.readouterr().out == kinds_table.markdown()
