@@ -1,10 +1,15 @@
-"""The numbers every experiment reports (accuracy over seeds, dataset facts, det W of the shown network)."""
+"""The numbers every experiment reports (accuracy over seeds, dataset facts, det W of the shown network).
+
+Each measuring function has a `..._declared(spec)` beside it: the names it produces, known from the spec before
+anything trains (see declare.py); `declared_claims(spec)` gathers them for the build's checks. Cheap to import
+(numpy, no torch, no scipy): the build reads the declarations while gathering."""
 from __future__ import annotations
 
 import numpy as np
 
 from .. import datasets, frames
-from .spread import over_seeds, share
+from .declare import merge, optional, required, split
+from .spread import over_seeds, over_seeds_names, share, share_names
 
 HELDOUT_POINTS = 20_000  # per class: a dense fresh sample of the same sets, never seen in training
 JACOBIAN_GRID = 101      # points per side of the grid over the input square where |det J| is measured
@@ -20,6 +25,44 @@ def experiment_claims(run: dict, spec: dict) -> dict:
         from .spiral_claims import spiral_claims
         return generic_claims(run, spec) | spiral_claims(run, spec)
     return generic_claims(run, spec)
+
+
+def declared_claims(spec: dict) -> tuple[set[str], set[str]]:
+    """(required, optional) names of experiment_claims(run, spec) for any run of this spec; names may be
+    fnmatch globs for families whose size only the measurement knows (jump1_to, jump2_to, ...)."""
+    return split(experiment_claims_declared(spec))
+
+
+def experiment_claims_declared(spec: dict) -> dict[str, str]:
+    """experiment_claims' dispatch, read from the spec instead of the run."""
+    if spec["model"]["kind"] == "convnet-knn":                 # knn.train_knn: softmax_error, knn_error, ...
+        return knn_claims_declared(spec)
+    if scored_on_test_split(spec["data"]):                     # train.py records test_accuracy
+        from .learning_claims import learning_claims_declared
+        return merge(generic_claims_declared(spec), learning_claims_declared(spec))
+    if spec["data"]["kind"] == "k-spirals":
+        from .spiral_claims import spiral_claims_declared
+        return merge(generic_claims_declared(spec), spiral_claims_declared(spec))
+    return generic_claims_declared(spec)
+
+
+def scored_on_test_split(data: dict) -> bool:
+    """Whether training scores a test split at every snapshot (datasets.held_out, without loading the data)."""
+    return "split" in data and data["split"] != "test"
+
+
+# Input width of every dataset kind (datasets.KINDS), so the layers' shapes are known before anything trains.
+INPUT_WIDTH = {"two-curves": 2, "spirals": 2, "k-spirals": 2, "annulus": 2, "interval-1d": 1, "tori": 3, "mnist": 784}
+
+
+def weight_shapes(spec: dict) -> list[tuple[int, int]]:
+    """(out, in) of each W the run records, output layer last: frames.layers' shapes, from the spec."""
+    data = spec["data"]
+    classes = int(data.get("classes", 10 if data["kind"] == "mnist" else 2))
+    if spec["model"]["kind"] == "vector-field":  # the field layers are V{l}; the only W is the 2 -> classes output
+        return [(classes, 2)]
+    widths = [INPUT_WIDTH[data["kind"]], *spec["model"]["hidden"], classes]
+    return [(out, into) for into, out in zip(widths[:-1], widths[1:])]
 
 
 def generic_claims(run: dict, spec: dict) -> dict:
@@ -53,6 +96,25 @@ def generic_claims(run: dict, spec: dict) -> dict:
     return claims
 
 
+def generic_claims_declared(spec: dict) -> dict[str, str]:
+    shapes = weight_shapes(spec)
+    out = required("seeds", "steps", "accuracy_best", "accuracy_worst", "shown_seed", "final_loss_shown",
+                   over_seeds_names("accuracy_mean"), share_names("share_perfect"), "accuracy_best_n",
+                   "accuracy_worst_n")
+    out |= dataset_claims_declared(spec["data"])
+    if spec["data"]["kind"] in datasets.SAMPLED:
+        out |= heldout_claims_declared(spec)
+    if shapes[0][1] == 1:
+        out |= required(f"threshold{unit}" for unit in range(1, shapes[0][0] + 1))
+    square = [i for i, (rows, columns) in enumerate(shapes[:-1]) if rows == columns]
+    out |= required(f"det_w{i + 1}" for i in square)
+    if square:
+        out |= required("det_w")
+    if len(shapes) > 1 and shapes[0] == (2, 2):
+        out |= stretch_claims_declared(spec)
+    return out
+
+
 def stretch_claims(run: dict, spec: dict, best: int) -> dict:
     """A 2 -> 2 first hidden layer: its W's singular values on every seed (sigma_min/sigma_max near 0: W
     flattens the plane onto a line), and how much area the layer keeps, |det J| of x -> act(Wx + b)."""
@@ -71,6 +133,12 @@ def stretch_claims(run: dict, spec: dict, best: int) -> dict:
     claims["det_jacobian_median"] = float(np.median(abs_det_jacobian(W, b, grid, activation)))
     claims["det_jacobian_median_data"] = float(np.median(abs_det_jacobian(W, b, run["X"], activation)))
     return claims
+
+
+def stretch_claims_declared(spec: dict) -> dict[str, str]:
+    return required(over_seeds_names("seeds_sigma_max"), over_seeds_names("seeds_sigma_min"),
+                    over_seeds_names("seeds_sigma_ratio"), "sigma_ratio_median", "sigma_ratio_median_n",
+                    "sigma_max", "sigma_min", "sigma_ratio", "det_jacobian_median", "det_jacobian_median_data")
 
 
 def abs_det_jacobian(W: np.ndarray, b: np.ndarray, x: np.ndarray, activation: str) -> np.ndarray:
@@ -93,6 +161,10 @@ def dataset_claims(run: dict, data: dict) -> dict:
     return {"a_max_y": float(X[y == 0, 1].max()), "b_min_y": float(X[y == 1, 1].min())}
 
 
+def dataset_claims_declared(data: dict) -> dict[str, str]:
+    return required("a_max_y", "b_min_y") if data["kind"] == "two-curves" else {}
+
+
 def heldout_claims(run: dict, spec: dict) -> dict:
     """Accuracy of every seed on a dense fresh sample of the same sets (the theorem is about the sets)."""
     data = spec["data"] | {"seed": spec["data"]["seed"] + 1, "points_per_class": HELDOUT_POINTS}
@@ -101,6 +173,11 @@ def heldout_claims(run: dict, spec: dict) -> dict:
     return ({"heldout_points": int(len(y)), "heldout_accuracy_best": float(scores.max()),
              "heldout_accuracy_best_n": int(len(scores))}
             | over_seeds("heldout_accuracy_mean", scores) | share("heldout_share_perfect", scores >= 1))
+
+
+def heldout_claims_declared(spec: dict) -> dict[str, str]:
+    return required("heldout_points", "heldout_accuracy_best", "heldout_accuracy_best_n",
+                    over_seeds_names("heldout_accuracy_mean"), share_names("heldout_share_perfect"))
 
 
 def knn_claims(run: dict, spec: dict) -> dict:
@@ -116,3 +193,11 @@ def knn_claims(run: dict, spec: dict) -> dict:
     claims |= over_seeds("knn_gain_images", np.rint(gain * int(run["test_count"])))
     claims |= share("seeds_knn_beats_softmax", gain > 0)
     return claims
+
+
+def knn_claims_declared(spec: dict) -> dict[str, str]:
+    errors = ("softmax_error", "knn_error", "knn_trained_error")
+    return required("seeds", "steps", "knn_k", "train_images", "test_images",
+                    *(over_seeds_names(name) | {f"{name}_best", f"{name}_best_n"} for name in errors),
+                    over_seeds_names("knn_gain"), over_seeds_names("knn_gain_images"),
+                    share_names("seeds_knn_beats_softmax"))

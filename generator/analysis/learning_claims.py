@@ -10,8 +10,13 @@ from __future__ import annotations
 import numpy as np
 
 from .. import frames
-from . import branches, plateaus, spread, symmetry
+from . import branches, spread, symmetry
+from .declare import merge, optional, required
 from .learning_cloud import layer_count, layer_key, weights
+from .spread import over_seeds_names, share_names
+
+# plateaus (scipy) is imported where it measures: the build imports this module for its declarations while
+# gathering, before anything trains, and that must stay quick
 
 # Only jumps that happened are reported (jump_count says how many; prose picks its wording from it), and the
 # aggregates over seeds cover up to this many. A split that never happened is not reported either:
@@ -41,6 +46,24 @@ def learning_claims(run: dict, spec: dict, seed: int | None = None) -> dict:
     return claims | seeds_claims(per_seed, zero)
 
 
+# A measured family of names: one per jump found, however many the measurement finds.
+JUMP = "jump[1-9]*"
+
+
+def learning_claims_declared(spec: dict) -> dict[str, str]:
+    """The names learning_claims produces for any run of this spec (a run scored on a test split)."""
+    zero = spec["model"]["init"] == "zeros"
+    out = merge(seed_claims_declared(spec), required("shown_seed", "shown_seed_index"),
+                seeds_claims_declared(spec, zero))
+    return merge(out, float64_probe_declared()) if zero else out
+
+
+def layer_keys(spec: dict) -> list[str]:
+    """hidden1, ..., output: the layers' names in claim names (learning_cloud.layer_key), from the spec."""
+    layers = len(spec["model"]["hidden"]) + 1
+    return [layer_key(layer, layers) for layer in range(layers)]
+
+
 def seed_claims(run: dict, spec: dict, seed: int) -> tuple[dict, dict]:
     """One seed's claims, and for each layer its (gap <= NEAR_JUMP_WINDOW, chance share) per jump."""
     steps = np.asarray(run["snapshot_steps"])
@@ -57,6 +80,7 @@ def seed_claims(run: dict, spec: dict, seed: int) -> tuple[dict, dict]:
         "final_test_accuracy": float(test[-1]), "final_train_accuracy": float(train[-1]),
         "best_test_accuracy": float(test.max()), "chance": 1.0 / confusion.shape[-1],
     }
+    from . import plateaus
     found = plateaus.jumps(test)
     end, level = plateaus.plateau(test, found)
     predicted = confusion[:end + 1].sum(1)                 # (t, predicted class) over the plateau
@@ -72,6 +96,18 @@ def seed_claims(run: dict, spec: dict, seed: int) -> tuple[dict, dict]:
     if spec["model"]["init"] == "zeros":
         claims |= symmetry_claims(run, seed, probe_steps=0)
     return claims, near
+
+
+def seed_claims_declared(spec: dict) -> dict[str, str]:
+    out = required("steps", "snapshots", "snapshot_interval", "train_images", "test_images", "epochs",
+                   "learning_rate", "final_test_accuracy", "final_train_accuracy", "best_test_accuracy", "chance",
+                   "plateau_accuracy", "plateau_end_step", "plateau_end_snapshot", "plateau_top_class",
+                   "plateau_top_class_share", "jump_count")
+    out |= optional(f"{JUMP}_{name}" for name in ("start_step", "end_step", "from", "to"))  # only jumps found
+    out |= branch_claims_declared(spec)
+    if spec["model"]["init"] == "zeros":
+        out |= symmetry_claims_declared(probe_steps=0)
+    return out
 
 
 def branch_claims(run: dict, found: list, seed: int = 0, with_near: bool = False):
@@ -107,6 +143,15 @@ def branch_claims(run: dict, found: list, seed: int = 0, with_near: bool = False
     return (claims, near) if with_near else claims
 
 
+def branch_claims_declared(spec: dict) -> dict[str, str]:
+    out = required("branches_eps_fraction", "branching_window", "branching_gap_max")
+    for name in layer_keys(spec):
+        out |= required(f"branches_{name}_final", f"branches_{name}_max", f"branching_events_{name}")
+        # per jump found, and only where the layer branched at all
+        out |= optional(f"{JUMP}_branching_gap_{name}", f"{JUMP}_branching_chance_{name}")
+    return out
+
+
 def seeds_claims(per_seed: list[tuple[dict, dict]], zero: bool) -> dict:
     """seeds_<claim> over every seed (spread.over_seeds), or over the seeds where the claim exists; shares of
     seeds or of (seed, jump) pairs with spread.share."""
@@ -134,6 +179,20 @@ def seeds_claims(per_seed: list[tuple[dict, dict]], zero: bool) -> dict:
     return out
 
 
+def seeds_claims_declared(spec: dict, zero: bool) -> dict[str, str]:
+    out = required(*(over_seeds_names(f"seeds_{name}") for name in OVER_SEEDS),
+                   *(over_seeds_names(f"seeds_branches_{layer}_final") for layer in layer_keys(spec)))
+    for k in range(1, JUMPS_REPORTED + 1):  # only when some seed had a k-th jump
+        out |= optional(over_seeds_names(f"seeds_jump{k}_to"), over_seeds_names(f"seeds_jump{k}_start_step"))
+    for layer in layer_keys(spec):          # only when some seed had a jump
+        out |= optional(share_names(f"seeds_branching_near_jump_{layer}"),
+                        over_seeds_names(f"seeds_branching_chance_{layer}"))
+    if zero:
+        out |= required(over_seeds_names("seeds_distinct_hidden_final"), share_names("seeds_distinct_hidden_split"))
+        out |= optional(over_seeds_names("seeds_distinct_hidden_split_step"))  # only when some seed split
+    return out
+
+
 def symmetry_claims(run: dict, seed: int = 0, probe_steps: int = FLOAT64_PROBE_STEPS) -> dict:
     """Bitwise-distinct units of the first hidden layer, how far apart its two groups grow, and (unless
     probe_steps is 0) a float64 probe of the same network."""
@@ -153,6 +212,14 @@ def symmetry_claims(run: dict, seed: int = 0, probe_steps: int = FLOAT64_PROBE_S
     return claims
 
 
+def symmetry_claims_declared(probe_steps: int = FLOAT64_PROBE_STEPS) -> dict[str, str]:
+    out = required("distinct_hidden_final", "distinct_hidden_max", "distinct_hidden_group_large",
+                   "distinct_hidden_group_small", "hidden_width", "distinct_hidden_split")
+    out |= optional("distinct_hidden_split_step")  # only when the units split
+    out |= group_gap_claims_declared()
+    return merge(out, float64_probe_declared()) if probe_steps else out
+
+
 def group_gap_claims(W: np.ndarray, split: int, steps: np.ndarray) -> dict:
     """The two groups of hidden units from the first snapshot where they differ: their gap there, at the end,
     and the step where it first exceeds each of GROUP_GAP_LEVELS (absent if it never does)."""
@@ -163,6 +230,11 @@ def group_gap_claims(W: np.ndarray, split: int, steps: np.ndarray) -> dict:
         if len(above):
             claims[f"group_gap_step_{name}"] = int(steps[above[0]])
     return claims
+
+
+def group_gap_claims_declared() -> dict[str, str]:
+    """All optional: measured only from a split, and each level only once the gap reaches it."""
+    return optional("group_gap_at_split", "group_gap_final", (f"group_gap_step_{name}" for name in GROUP_GAP_LEVELS))
 
 
 def float64_probe(run: dict, spec: dict, probe_steps: int = FLOAT64_PROBE_STEPS, width: int | None = None) -> dict:
@@ -182,3 +254,8 @@ def float64_probe(run: dict, spec: dict, probe_steps: int = FLOAT64_PROBE_STEPS,
     if probe_split is not None:
         claims["float64_split_step"] = probe_split + 1
     return claims
+
+
+def float64_probe_declared() -> dict[str, str]:
+    return required("float64_split", "float64_probe_steps") | optional("float64_distinct_after_20",
+                                                                       "float64_split_step")

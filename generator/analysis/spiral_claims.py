@@ -17,8 +17,11 @@ from __future__ import annotations
 import numpy as np
 
 from .. import frames
-from . import packing
-from .spread import over_seeds, share
+from .declare import required
+from .spread import over_seeds, over_seeds_names, share, share_names
+
+# packing (scipy) is imported where it measures: the build imports this module for its declarations while
+# gathering, before anything trains, and that must stay quick
 
 # tanh's places are the corners (+-1, +-1), the edge midpoints and the centre, whose coordinates are -1, 0 or +1:
 # a coordinate beyond 0.5 is nearer +-1 than 0, so each centre gets the nearest of those nine places,
@@ -105,6 +108,7 @@ def centroid_angle(centres: np.ndarray) -> float:
 
 
 def spiral_claims(run: dict, spec: dict) -> dict:
+    from . import packing
     K = int(spec["data"]["classes"])
     act = spec["model"]["activation"]
     y = run["y"]
@@ -139,3 +143,21 @@ def spiral_claims(run: dict, spec: dict) -> dict:
         claims["classes_at_origin"] = int(sum(p.startswith("corner") for p in where))
         claims |= over_seeds("seeds_classes_on_axes", on_axes)
     return claims
+
+
+def spiral_claims_declared(spec: dict) -> dict[str, str]:
+    """The names spiral_claims produces for any run of this spec: one centre and place per class."""
+    K = int(spec["data"]["classes"])
+    out = required("figure_seed", "packing_angle", over_seeds_names("seeds_packing_angle"),
+                   *({f"centroid_{k}_x", f"centroid_{k}_y", f"class_{k}_place"} for k in range(K)))
+    if spec["model"]["activation"] == "tanh":
+        out |= required("packing_distance", over_seeds_names("seeds_packing_distance"), "corners_occupied",
+                        "classes_at_corners", "classes_at_edges", "classes_inside",
+                        over_seeds_names("seeds_corners_occupied"), over_seeds_names("seeds_classes_at_edges"))
+        if K <= 4:
+            out |= required(share_names("seeds_all_at_distinct_corners"))
+        if K == 2:
+            out |= required("centroid_angle", "opposite_corners", share_names("seeds_opposite_corners"))
+    else:
+        out |= required("classes_on_axes", "classes_at_origin", over_seeds_names("seeds_classes_on_axes"))
+    return out

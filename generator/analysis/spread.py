@@ -22,10 +22,20 @@ def over_seeds(name: str, values) -> dict:
             f"{name}_min": float(v.min()), f"{name}_max": float(v.max())}
 
 
+def over_seeds_names(name: str) -> set[str]:
+    """The names over_seeds(name, ...) returns (declared before anything is measured)."""
+    return {name, f"{name}_n", f"{name}_sd", f"{name}_min", f"{name}_max"}
+
+
 def share(name: str, flags) -> dict:
     f = np.asarray(flags, bool)
     lo, hi = wilson(int(f.sum()), len(f))
     return {name: float(f.mean()), f"{name}_n": int(len(f)), f"{name}_lo": lo, f"{name}_hi": hi}
+
+
+def share_names(name: str) -> set[str]:
+    """The names share(name, ...) returns."""
+    return {name, f"{name}_n", f"{name}_lo", f"{name}_hi"}
 
 
 def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
