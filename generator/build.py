@@ -9,7 +9,7 @@ import os
 import time
 from pathlib import Path
 
-from . import claims_table, config, content, derive, figures, lock, pages, prose, render, runs
+from . import claim_names, claims_table, config, content, derive, figures, lock, pages, prose, render, runs
 from .analysis.spread import summary
 from .cache import Store
 from .errors import BuildError, Problem
@@ -88,20 +88,23 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
 
 def gather_checks(sections, experiments, groups) -> list[Problem]:
     """Before any training: each figure suits its experiment (one run, or every variant of a sweep), and every
-    placeholder, check and pick of the prose, captions and alt text is well formed and names a known scope."""
+    placeholder, check and pick of the prose, captions and alt text is well formed, names a known scope and a
+    claim that scope's code declares (or a setting), as do the [[compare]] rows of the claims table."""
     problems: list[Problem] = []
     known = set(experiments) | {fig.id for s in sections for fig in s.figures}
+    names = claim_names.body_scopes(sections, experiments)  # scope -> the claim names it can produce
     for section in sections:
         prose.lint(section.body.replace(claims_table.MARKER, ""), known, None, section.path, section.body_line,
-                   problems)
+                   problems, names)
         for fig in section.figures:
             if figures.KINDS[fig.kind].sweep != (fig.experiment in groups):
                 problems.append(Problem(fig.path, f"figure '{fig.id}' ({fig.kind}): " + (
                     "this kind draws one experiment" if fig.experiment in groups else
                     "this kind draws every variant of a file with a [sweep] table"), line=fig.line))
+            local = claim_names.caption_scopes(fig, names)
             for text in (fig.caption, fig.alt):  # bare names: the figure's experiment (or sweep) and its own claims
-                prose.lint(text, known | {fig.experiment}, fig.experiment, fig.path, fig.line, problems)
-    return problems
+                prose.lint(text, known | {fig.experiment}, fig.experiment, fig.path, fig.line, problems, local)
+    return problems + claim_names.compare_problems(experiments, names)
 
 
 def _write(writer, store, site, sections, experiments, claims, outputs, run_status, profile, problems,

@@ -212,36 +212,38 @@ def _eval(node, names: dict, expression: str):
 
 
 def lint(text: str, known: set[str], default: str | None, path: Path, first_line: int,
-         problems: list[Problem]) -> None:
+         problems: list[Problem], names: dict | None = None) -> None:
     """What can be checked before anything is measured: every {{...}} is a placeholder, check or pick of the
-    right shape, names a known experiment or figure, and its expressions and format specs can be read."""
+    right shape, names a known experiment or figure, and its expressions and format specs can be read. With
+    `names` (scope -> the claim names it can produce, claim_names.Names; None: not checked), every claim read
+    must be one of its scope's: a misspelt name fails here, before training, with the closest names."""
     for start, end in spans(text):
         line = first_line + text.count("\n", 0, start)
         try:
-            _lint_one(text[start + 2:end - 2], known, default)
+            _lint_one(text[start + 2:end - 2], known, default, names or {})
         except ProseError as err:
             problems.append(Problem(path, f"{text[start:end]}: {err}", line=line))
 
 
-def _lint_one(body: str, known: set[str], default: str | None) -> None:
+def _lint_one(body: str, known: set[str], default: str | None, names: dict) -> None:
     keyword, _, rest = body.partition(":")
     keyword = keyword.strip()
     if keyword == "check":
-        _lint_expression(rest, known, default)
+        _lint_expression(rest, known, default, names)
     elif keyword == "pick":
         parts = split_top(rest)
         if len(parts) < 3 or len(parts) % 2 == 0:
             raise ProseError("a pick is 'pick: EXPR | if true | if false' (or EXPR | text | EXPR | text | otherwise)")
         for condition in parts[0:-1:2]:
-            _lint_expression(condition, known, default)
+            _lint_expression(condition, known, default, names)
         for wording in parts[1::2] + parts[-1:]:
             for start, end in spans(wording):
-                _lint_one(wording[start + 2:end - 2], known, default)
+                _lint_one(wording[start + 2:end - 2], known, default, names)
     else:
         match = PLACEHOLDER.match(body)
         if not match:
             raise ProseError("not a placeholder: write {{experiment.claim:format}}, {{check: ...}} or {{pick: ...}}")
-        _known_scope(match.group(1) or default, known)
+        _known_claim(match.group(1) or default, match.group(2), known, names)
         fmt = (match.group(3) or "").strip()
         for sample in (1, 0.5, "x"):
             try:
@@ -259,12 +261,22 @@ def _known_scope(scope: str | None, known: set[str]) -> None:
         raise ProseError(f"'{scope}' names no experiment or figure" + (f" (did you mean {', '.join(near)}?)" if near else ""))
 
 
-def _lint_expression(expression: str, known: set[str], default: str | None) -> None:
-    tree, names = _parse(expression, default, lambda scope, name, text: _known_scope(scope, known))
+def _known_claim(scope: str | None, name: str, known: set[str], names: dict) -> None:
+    """The scope is known and, where its names are declared, can produce the claim (or holds the setting)."""
+    _known_scope(scope, known)
+    declared = names.get(scope)
+    if declared is not None and name not in declared:
+        near = declared.near(name)
+        raise ProseError(f"'{scope}' has no claim or setting '{name}'"
+                         + (f" (did you mean {', '.join(near)}?)" if near else ""))
+
+
+def _lint_expression(expression: str, known: set[str], default: str | None, names: dict) -> None:
+    tree, tokens = _parse(expression, default, lambda scope, name, text: _known_claim(scope, name, known, names))
     allowed = (ast.Expression, ast.Constant, ast.Name, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.USub,
                ast.UAdd, ast.BinOp, ast.Compare, ast.Call, ast.Load, *BINARY, *COMPARE)
     for node in ast.walk(tree):
-        bad = not isinstance(node, allowed) or (isinstance(node, ast.Name) and node.id not in names
+        bad = not isinstance(node, allowed) or (isinstance(node, ast.Name) and node.id not in tokens
                                                 and node.id not in FUNCTIONS) or (
             isinstance(node, ast.Call) and (not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS
                                             or node.keywords))

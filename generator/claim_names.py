@@ -1,0 +1,96 @@
+"""Which claim names each scope of the prose can read, known before anything trains: an experiment's are its
+settings (config.settings) and the names its measuring code declares (analysis.claims.declared_claims), a
+figure's those its kind declares (figures.declared_claims). prose.lint checks every placeholder, check and pick
+against them while gathering, so a misspelt claim fails in a second with its file, line and the closest names,
+not after the training. Whether an optional name (a jump the run may not make) was produced is known only once
+measured: prose.fill reports it then (a full build stops, the quick profile lists it)."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+from . import config, figures
+from .analysis.claims import declared_claims
+from .analysis.declare import is_glob
+from .errors import Problem
+
+
+@dataclass(frozen=True)
+class Names:
+    """The names one scope can read: exact names, and fnmatch globs for families sized by the measurement."""
+    exact: frozenset = frozenset()
+    patterns: tuple = ()
+
+    @classmethod
+    def of(cls, *groups) -> "Names":
+        every = {name for group in groups for name in group}
+        return cls(frozenset(n for n in every if not is_glob(n)), tuple(sorted(n for n in every if is_glob(n))))
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.exact or any(fnmatchcase(name, pattern) for pattern in self.patterns)
+
+    def __or__(self, other: "Names") -> "Names":
+        return Names(self.exact | other.exact, tuple(sorted(set(self.patterns) | set(other.patterns))))
+
+    def near(self, name: str, count: int = 4) -> list[str]:
+        """The closest names (globs shown as written), for a 'did you mean'."""
+        return difflib.get_close_matches(name, sorted(self.exact) + list(self.patterns), count, 0.5)
+
+
+def experiment_names(spec: dict) -> Names:
+    """An experiment's settings and every claim its measurement may produce."""
+    required, optional = declared_claims(spec)
+    return Names.of(config.settings(spec), required, optional)
+
+
+def figure_names(kind: str, options: dict) -> Names | None:
+    """A figure's own claims; None if its options cannot be read (content reports that), and then unchecked."""
+    try:
+        required, optional = figures.declared_claims(kind, options)
+    except (KeyError, ValueError):
+        return None
+    return Names.of(required, optional)
+
+
+def body_scopes(sections, experiments) -> dict[str, Names | None]:
+    """What section bodies read, as build._write fills them: every experiment, then every figure by its id
+    (None: a figure whose claims are unknown, not checked)."""
+    scopes: dict[str, Names | None] = {name: experiment_names(exp.spec) for name, exp in experiments.items()}
+    for section in sections:
+        for fig in section.figures:
+            scopes[fig.id] = figure_names(fig.kind, fig.options)
+    return scopes
+
+
+def caption_scopes(fig, scopes: dict[str, Names | None]) -> dict[str, Names | None]:
+    """What a caption or alt text reads: the body's scopes, and by bare name its experiment's (none for a sweep's
+    stem) with the figure's own claims."""
+    own, theirs = scopes.get(fig.id), scopes.get(fig.experiment, Names())
+    return scopes | {fig.experiment: None if own is None or theirs is None else theirs | own}
+
+
+def compare_problems(experiments, scopes: dict[str, Names]) -> list[Problem]:
+    """Each [[compare]] row's claim (the claims table) names a claim its scope can produce."""
+    problems, seen = [], set()
+    for name, experiment in experiments.items():
+        for row in experiment.compare:
+            if (experiment.path, row["index"]) in seen:
+                continue
+            seen.add((experiment.path, row["index"]))
+            scope, _, claim = row["claim"].rpartition(".")
+            scope = scope or name
+            if scope not in scopes:
+                near = difflib.get_close_matches(scope, sorted(scopes), 3, 0.6)
+                message = f"claim '{row['claim']}': '{scope}' names no experiment or figure" + _mean(near)
+            elif scopes[scope] is not None and claim not in scopes[scope]:
+                message = f"claim '{row['claim']}': '{scope}' has no claim or setting '{claim}'" + _mean(
+                    scopes[scope].near(claim))
+            else:
+                continue
+            problems.append(Problem(experiment.path, message, line=row["line"], key="compare.claim"))
+    return problems
+
+
+def _mean(near: list[str]) -> str:
+    return f" (did you mean {', '.join(near)}?)" if near else ""
