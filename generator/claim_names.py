@@ -25,7 +25,8 @@ class Names:
     @classmethod
     def of(cls, *groups) -> "Names":
         every = {name for group in groups for name in group}
-        return cls(frozenset(n for n in every if not is_glob(n)), tuple(sorted(n for n in every if is_glob(n))))
+        globs = {name for name in every if is_glob(name)}
+        return cls(frozenset(every - globs), tuple(sorted(globs)))
 
     def __contains__(self, name: str) -> bool:
         return name in self.exact or any(fnmatchcase(name, pattern) for pattern in self.patterns)
