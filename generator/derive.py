@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from dataclasses import dataclass, field
 
 from . import figures
@@ -113,8 +114,23 @@ def stills(store: Store, vegalite: dict, files: dict[str, bytes]) -> dict[str, b
         import vl_convert
         compiled = dependencies_first(vl_convert.vegalite_to_vega(inline_data(vegalite, files)))
         store.put("stills", key, {}, files={"still.png": vl_convert.vega_to_png(compiled, scale=2),
-                                            "still.svg": vl_convert.vega_to_svg(compiled).encode()})
+                                            "still.svg": stable_ids(vl_convert.vega_to_svg(compiled)).encode()})
     return {name: store.file("stills", key, name) for name in ("still.png", "still.svg")}
+
+
+def stable_ids(svg: str) -> str:
+    """Vega numbers clip paths and gradients from a counter global to the process (clip108 after a hundred
+    renders), so the same figure's SVG would depend on what was rendered before it, e.g. in a resumed build.
+    Renumber them in order of first appearance: one figure, one SVG."""
+    names: dict[str, str] = {}
+    counts: dict[str, int] = {}
+
+    def rename(match):
+        if match.group(0) not in names:
+            counts[match.group(1)] = counts.get(match.group(1), 0) + 1
+            names[match.group(0)] = f"{match.group(1)}{counts[match.group(1)]}"
+        return names[match.group(0)]
+    return re.sub(r"\b(clip|gradient|pattern)(\d+)\b", rename, svg)
 
 
 def inline_data(spec, files: dict[str, bytes]):
