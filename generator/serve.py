@@ -1,4 +1,5 @@
-"""A static server for the built site on 127.0.0.1, gzip-compressing text as real hosts do."""
+"""A static server for the built site on 127.0.0.1, gzip-compressing text as real hosts do. JSON (figure specs
+and data) is sent with `Access-Control-Allow-Origin: *`, so a page on another origin can embed a figure's spec."""
 from __future__ import annotations
 
 import functools
@@ -20,23 +21,33 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             if not self.path.split("?")[0].endswith("/"):
                 return super().send_head()  # redirects to the folder's slash form
             path = path / "index.html"
-        if "gzip" not in self.headers.get("Accept-Encoding", "") or path.suffix not in COMPRESSIBLE or not path.is_file():
+        if path.suffix not in COMPRESSIBLE or not path.is_file():
             return super().send_head()
-        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        body = self.body(path)
+        gzipped = "gzip" in self.headers.get("Accept-Encoding", "")
+        if gzipped:
+            body = gzip.compress(body, compresslevel=6, mtime=0)
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
+        if gzipped:
+            self.send_header("Content-Encoding", "gzip")
+        if path.suffix == ".json":
+            self.send_header("Access-Control-Allow-Origin", "*")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         return io.BytesIO(body)
+
+    def body(self, path: Path) -> bytes:
+        """The bytes served for a text file: the file as it is (the preview adds its script to HTML here)."""
+        return path.read_bytes()
 
     def log_message(self, *args):
         pass
 
 
-def make_server(folder: Path, port: int = 0) -> http.server.ThreadingHTTPServer:
-    handler = functools.partial(Handler, directory=str(Path(folder).resolve()))
-    return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+def make_server(folder: Path, port: int = 0, handler=Handler, **options) -> http.server.ThreadingHTTPServer:
+    bound = functools.partial(handler, directory=str(Path(folder).resolve()), **options)
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port), bound)
 
 
 def serve(folder: Path, port: int) -> None:
