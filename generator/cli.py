@@ -22,8 +22,15 @@ def main(argv=None) -> int:
                    help="quick: fewer steps and seeds, from each experiment's [quick] table (tests use it)")
     b.add_argument("--cache", type=Path, default=ROOT / ".cache", help="cache folder (default: .cache/)")
     s = commands.add_parser("serve", help="serve the built site on 127.0.0.1 (gzip, like a real host)")
-    s.add_argument("--dir", type=Path, default=ROOT / "site")
-    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--dir", type=Path, default=ROOT / "site", help="the site folder (default: site/)")
+    s.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free port)")
+    s.add_argument("--watch", action="store_true",
+                   help="live preview: build, rebuild into --dir on every save in content/, templates/ or generator/, "
+                        "and reload open pages (a failed build shows its errors over the page)")
+    s.add_argument("--content", type=Path, default=ROOT / "content", help="with --watch: content folder")
+    s.add_argument("--profile", choices=("full", "quick"), default="full", help="with --watch: build profile")
+    s.add_argument("--cache", type=Path, default=ROOT / ".cache", help="with --watch: cache folder")
+    s.add_argument("--jobs", type=int, default=2, help="with --watch: experiments trained in parallel")
     r = commands.add_parser("recheck", help="check the prose against the last build's claims (no training)")
     r.add_argument("--content", type=Path, default=ROOT / "content")
     r.add_argument("--report", type=Path, default=ROOT / ".cache" / "measured-full.json",
@@ -64,6 +71,10 @@ def main(argv=None) -> int:
             print("README.md: kinds tables " + ("rewritten" if changed else "already current"))
         else:
             print(kinds_table.markdown(), end="")
+        return 0
+    if args.command == "serve" and args.watch:
+        from .preview import run
+        run(args.content, args.dir, args.cache, profile=args.profile, jobs=args.jobs, port=args.port, log=log)
         return 0
     if args.command == "serve":
         from .serve import serve

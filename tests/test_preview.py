@@ -1,0 +1,328 @@
+"""The live preview: the script goes into served HTML only (never into files), the event stream, one build at a
+time, and in Chromium a real edit-save-reload cycle that keeps the scroll position and the figures' state, with a
+failed build's errors over the page until a fix."""
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from generator import preview
+from generator.errors import BuildError, Problem
+from generator.serve import make_server
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def snapshot(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def fetch(url: str, gzipped: bool = False) -> tuple[bytes, dict]:
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if gzipped else {})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        body, headers = response.read(), dict(response.headers)
+    return (gzip.decompress(body) if headers.get("Content-Encoding") == "gzip" else body), headers
+
+
+@pytest.fixture
+def tiny_site(tmp_path):
+    site = tmp_path / "site"
+    (site / "figures" / "f").mkdir(parents=True)
+    (site / "index.html").write_text("<!doctype html><html><body><p>Hi</p>\n</body>\n</html>\n")
+    (site / "figures" / "f" / "index.html").write_text("<p>no body tag</p>")
+    (site / "figures" / "f" / "spec.vl.json").write_text('{"mark": "point", "note": "</body>"}')
+    (site / "player.js").write_text("document.write('</body>');\n")
+    return site
+
+
+def serving(site: Path, handler=None, **options) -> tuple[str, object]:
+    server = make_server(site, 0, handler, **options) if handler else make_server(site, 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/", server
+
+
+def test_inject_puts_the_script_before_the_last_body_end_or_at_the_end():
+    tag = preview.script_tag("b1").encode()
+    assert preview.inject(b"<body>x</body></html>", "b1") == b"<body>x" + tag + b"</body></html>"
+    assert preview.inject(b"<p>x</p>", "b1") == b"<p>x</p>" + tag
+    assert b'data-build="b1"' in tag and preview.SCRIPT_URL.encode() in tag
+
+
+def test_preview_injects_into_html_responses_only_and_never_into_files(tiny_site):
+    before = snapshot(tiny_site)
+    status = preview.Status()
+    status.publish(build="abc")
+    url, server = serving(tiny_site, preview.PreviewHandler, status=status)
+    try:
+        for gzipped in (False, True):
+            page, headers = fetch(url, gzipped)
+            assert page == (tiny_site / "index.html").read_bytes().replace(
+                b"</body>", preview.script_tag("abc").encode() + b"</body>")
+            assert headers["Cache-Control"] == "no-store"
+            assert preview.script_tag("abc").encode() in fetch(url + "figures/f/", gzipped)[0]
+            spec, headers = fetch(url + "figures/f/spec.vl.json", gzipped)
+            assert spec == (tiny_site / "figures" / "f" / "spec.vl.json").read_bytes()
+            assert headers["Access-Control-Allow-Origin"] == "*"
+            assert fetch(url + "player.js", gzipped)[0] == (tiny_site / "player.js").read_bytes()
+        script, headers = fetch(url + preview.SCRIPT_URL.lstrip("/"))
+        assert script == preview.SCRIPT.read_bytes() and headers["Content-Type"] == "text/javascript"
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            fetch(url + "nothing-here/")
+        assert preview.script_tag("abc").encode() in missing.value.read()  # a 404 page still hears of builds
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert snapshot(tiny_site) == before
+
+
+def test_plain_server_adds_nothing_and_allows_json_from_any_origin(tiny_site):
+    url, server = serving(tiny_site)
+    try:
+        page, headers = fetch(url, gzipped=True)
+        assert page == (tiny_site / "index.html").read_bytes() and headers["Content-Encoding"] == "gzip"
+        assert "Access-Control-Allow-Origin" not in headers
+        spec, headers = fetch(url + "figures/f/spec.vl.json")
+        assert spec == (tiny_site / "figures" / "f" / "spec.vl.json").read_bytes()
+        assert headers["Access-Control-Allow-Origin"] == "*"
+        with pytest.raises(urllib.error.HTTPError):
+            fetch(url + preview.SCRIPT_URL.lstrip("/"))
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def read_event(stream) -> dict:
+    lines = []
+    while True:
+        line = stream.readline().decode()
+        if line == "\n" and lines:
+            break
+        if line.startswith("data: "):
+            lines.append(line[6:])
+    return json.loads("".join(lines))
+
+
+def test_event_stream_sends_the_state_at_once_then_each_change(tiny_site):
+    status = preview.Status()
+    status.publish(build="one")
+    url, server = serving(tiny_site, preview.PreviewHandler, status=status)
+    try:
+        with urllib.request.urlopen(url + preview.EVENTS.lstrip("/"), timeout=10) as stream:
+            assert stream.headers["Content-Type"] == "text/event-stream"
+            assert read_event(stream) == {"build": "one", "error": None}
+            status.publish(error="01-a.md:7: unknown experiment 'nope'")
+            assert read_event(stream) == {"build": "one", "error": "01-a.md:7: unknown experiment 'nope'"}
+            status.publish(build="two")
+            assert read_event(stream) == {"build": "two", "error": None}
+    finally:
+        status.close()
+        server.shutdown()
+        server.server_close()
+
+
+def test_changes_during_a_build_make_exactly_one_more_and_builds_never_overlap():
+    started, release, running, overlaps, builds = threading.Event(), threading.Event(), [], [], []
+
+    def build_site():
+        overlaps.append(len(running))
+        running.append(1)
+        builds.append(time.monotonic())
+        if len(builds) == 1:
+            started.set()
+            release.wait(10)
+        running.pop()
+
+    status = preview.Status()
+    rebuilder = preview.Rebuilder(build_site, status, log=lambda *a: None, code=Path("/nowhere"))
+    rebuilder.pending.set()
+    loop = threading.Thread(target=rebuilder.loop, args=(lambda: None,), daemon=True)
+    loop.start()
+    assert started.wait(10)
+    rebuilder.changed({(1, "/content/01-a.md")})  # two saves while the first build runs
+    rebuilder.changed({(2, "/content/02-b.md")})
+    release.set()
+    deadline = time.monotonic() + 10
+    while len(builds) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.3)
+    assert len(builds) == 2 and overlaps == [0, 0]
+    assert status.build and status.error is None
+
+
+def test_a_failed_build_keeps_the_last_good_id_and_a_code_change_restarts_first():
+    outcomes = iter([None, BuildError([Problem(Path("/c/01-a.md"), "unknown experiment 'nope'", line=7)]),
+                     KeyError("bug")])
+
+    def build_site():
+        outcome = next(outcomes)
+        if outcome:
+            raise outcome
+
+    status = preview.Status()
+    rebuilder = preview.Rebuilder(build_site, status, log=lambda *a: None, code=Path("/repo/generator"))
+    assert rebuilder.once() and status.error is None
+    good = status.build
+    assert not rebuilder.once()
+    assert status.build == good and "01-a.md:7" in status.error and "unknown experiment 'nope'" in status.error
+    assert not rebuilder.once()
+    assert status.build == good and "KeyError: 'bug'" in status.error  # a bug in edited code: shown, not fatal
+
+    class Restarted(Exception):
+        pass
+
+    def restart():
+        raise Restarted
+    rebuilder.once = lambda: pytest.fail("built with the old code instead of restarting")
+    rebuilder.changed({(2, "/repo/content/01-a.md")})
+    assert not rebuilder.code_changed
+    rebuilder.changed({(2, "/repo/generator/render.py")})
+    with pytest.raises(Restarted):
+        rebuilder.loop(restart)
+
+
+def test_watch_reports_a_saved_file(tmp_path):
+    seen, stop = [], threading.Event()
+    watcher = threading.Thread(target=preview.watch, args=([tmp_path], seen.append, stop), daemon=True)
+    watcher.start()
+    time.sleep(0.5)
+    (tmp_path / "01-a.md").write_text("changed")
+    deadline = time.monotonic() + 10
+    while not seen and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    watcher.join(5)
+    assert any(Path(path).name == "01-a.md" for changes in seen for _, path in changes)
+    assert not watcher.is_alive()
+
+
+# --- in Chromium: edit, save, and the open page follows -------------------------------------------------------
+
+FILLER = "\n\n".join(f"Filler paragraph {i}: " + "words that make the page long enough to scroll through. " * 10
+                     for i in range(14))
+
+
+def scratch_content(folder: Path) -> Path:
+    """A small content folder: one section with a layer morph (frames) near the top and a weight playground
+    (bound sliders) further down, both on the one-hidden-layer experiment."""
+    (folder / "experiments").mkdir(parents=True)
+    shutil.copy(ROOT / "content" / "site.toml", folder)
+    experiment = (ROOT / "content" / "experiments" / "curves-one-layer.toml").read_text()
+    (folder / "experiments" / "curves-one-layer.toml").write_text(experiment.split("\n# The claims table")[0])
+    figure = "```figure\nid: {0}\nkind: {0}\nexperiment: curves-one-layer\ncaption: The {0}.\nalt: The {0}.\n```"
+    (folder / "01-a.md").write_text(
+        '+++\ntitle = "A"\norder = 1\n+++\n\nThe first paragraph says hello.\n\n' + figure.format("layer-morph")
+        + f"\n\n{FILLER}\n\nThe edited paragraph says before.\n\n" + figure.format("weight-playground")
+        + f"\n\n{FILLER}\n")
+    return folder
+
+
+@pytest.fixture
+def live_preview(tmp_path):
+    """(url, content folder, site folder, stderr file) of `serve --watch --profile quick` on a free port."""
+    content, out = scratch_content(tmp_path / "content"), tmp_path / "site"
+    stdout, stderr = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
+    with open(stdout, "w") as so, open(stderr, "w") as se:
+        process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--watch", "--profile", "quick",
+                                    "--port", "0", "--dir", str(out), "--content", str(content),
+                                    "--cache", str(tmp_path / "cache")], cwd=ROOT, stdout=so, stderr=se)
+    try:
+        url, deadline = None, time.monotonic() + 600
+        while time.monotonic() < deadline and process.poll() is None:
+            found = re.search(r"http://127\.0\.0\.1:\d+/", stdout.read_text())
+            if found and (url := found.group(0)) and (out / "index.html").exists():
+                try:
+                    with urllib.request.urlopen(url + preview.EVENTS.lstrip("/"), timeout=10) as stream:
+                        if read_event(stream)["build"]:
+                            break
+                except OSError:  # restarting: someone saved a file under generator/
+                    pass
+            time.sleep(0.5)
+        else:
+            pytest.fail(f"the preview did not build:\n{stderr.read_text()}")
+        yield url, content, out, stderr
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, stderr.read_text()  # SIGTERM stops it as Ctrl-C does
+
+
+def wait_for_new_page(page, test: str, timeout: float = 60) -> float:
+    """Seconds until a page without the old page's mark satisfies `test` (a JS expression)."""
+    started, deadline = time.monotonic(), time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if page.evaluate(f"!window.__oldPage && Boolean({test})"):
+                return time.monotonic() - started
+        except Exception:  # the page is between documents
+            pass
+        time.sleep(0.02)
+    pytest.fail(f"no reloaded page with {test} within {timeout} s")
+
+
+@pytest.mark.browser
+def test_saving_reloads_the_page_in_place_and_a_failed_build_shows_its_errors(live_preview, page):
+    url, content, out, stderr = live_preview
+    section = content / "01-a.md"
+    page.goto(url)
+    page.wait_for_function("window.figures?.['layer-morph']")
+    playground = page.locator("#fig-weight-playground")
+    playground.scroll_into_view_if_needed()
+    page.wait_for_function("window.figures?.['weight-playground']")
+    page.evaluate("window.scrollTo(0, document.querySelector('#fig-weight-playground').offsetTop - 150)")
+    scroll = page.evaluate("scrollY")
+    assert scroll > 1500
+    # a reader's state: a frame of the morph, and a moved slider of the playground
+    page.evaluate("figures['layer-morph'].setFrame(7).then(() => null)")
+    slider = page.evaluate("""(() => {
+        const input = document.querySelector('#fig-weight-playground .fig-bind input[type=range]');
+        const view = figures['weight-playground'].view, value = Number(input.min) + 0.25 * (input.max - input.min);
+        view.signal(input.name, value).run();
+        return {name: input.name, value: view.signal(input.name)};
+    })()""")
+    page.evaluate("window.__oldPage = true")
+
+    section.write_text(section.read_text().replace("says before.", "says after."))
+    seconds = wait_for_new_page(page, "document.body.innerText.includes('The edited paragraph says after.')")
+    print(f"save -> reloaded page: {seconds:.2f} s")
+    page.wait_for_function(f"window.figures?.['weight-playground']?.view.signal({json.dumps(slider['name'])}) "
+                           f"=== {slider['value']}", timeout=20_000)
+    assert abs(page.evaluate("scrollY") - scroll) <= 2 and page.evaluate("scrollX") == 0
+    assert page.evaluate("window.figures['layer-morph']") is None  # far above: not started yet
+    page.keyboard.press("Home")  # the reader goes up: the morph starts, at the frame it was on
+    page.wait_for_function("window.figures?.['layer-morph']?.view.signal('frame') === 7", timeout=20_000)
+    built = (out / "index.html").read_text()
+    assert "says after." in built and "__preview" not in built  # the files on disk are the plain build
+    page.evaluate(f"window.scrollTo(0, {scroll})")
+
+    # a content error: the overlay names the file and line, and the last good site stays served
+    lines = section.read_text().splitlines()
+    lines.insert(6, "A broken {{nope.x}} placeholder.")
+    section.write_text("\n".join(lines) + "\n")
+    page.wait_for_selector("#preview-errors", timeout=60_000)
+    overlay = page.inner_text("#preview-errors")
+    assert "01-a.md:7" in overlay and "nope" in overlay, overlay
+    assert "01-a.md:7" in stderr.read_text()
+    assert "says after." in page.inner_text("main") and "says after." in (out / "index.html").read_text()
+
+    page.evaluate("window.__oldPage = true")
+    del lines[6]
+    section.write_text("\n".join(lines) + "\n")
+    wait_for_new_page(page, "window.figures?.['weight-playground']")
+    assert page.locator("#preview-errors").count() == 0
+    assert abs(page.evaluate("scrollY") - scroll) <= 2
+    assert page.problems == []
