@@ -6,9 +6,11 @@ Never pickle, never modification times.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
+import sys
 import tempfile
 from importlib import metadata
 from pathlib import Path
@@ -88,15 +90,48 @@ def versions(*packages: str) -> dict:
     return {p: metadata.version(p) for p in packages}
 
 
+class CorruptEntry(Exception):
+    """A cache entry that failed its digest check when read; it has been removed, so computing again rewrites it."""
+
+    def __init__(self, kind: str, key: str, name: str):
+        super().__init__(f"cache entry {kind}/{key[:12]}: {name} does not match the digest stored when it was "
+                         f"written; removed, computing it again")
+        self.kind, self.key, self.name = kind, key, name
+
+
+DIGESTS = "_digests"    # in meta.json: each file's [size, sha256] at write time
+SEAL = "meta.sha256"    # beside meta.json: the sha256 of meta.json itself (an edited claim is caught too)
+
+
 class Store:
-    def __init__(self, root: Path):
+    """Entries are written whole (a temporary folder renamed into place) and verified when read: `has` checks
+    the seal of meta.json and every file's size (cheap: no data read), each read checks the bytes' sha256.
+    A damaged entry (truncated, emptied, bit-flipped or edited by hand) is reported in one line through
+    `warn`, removed, and counts as missing, so it is computed again and never published."""
+
+    def __init__(self, root: Path, warn=None):
         self.root = Path(root)
+        self.warn = warn or (lambda text: print(text, file=sys.stderr))
 
     def path(self, kind: str, key: str) -> Path:
         return self.root / kind / key[:2] / key
 
     def has(self, kind: str, key: str) -> bool:
-        return (self.path(kind, key) / "meta.json").exists()
+        folder = self.path(kind, key)
+        if not (folder / "meta.json").exists():
+            return False
+        try:
+            meta = self._meta(kind, key)
+            for name, (size, _) in meta[DIGESTS].items():
+                if (folder / name).stat().st_size != size:
+                    raise CorruptEntry(kind, key, name)
+        except FileNotFoundError:
+            self._drop(CorruptEntry(kind, key, "a file"))
+            return False
+        except CorruptEntry as err:
+            self._drop(err)
+            return False
+        return True
 
     def put(self, kind: str, key: str, meta: dict, files: dict[str, bytes] | None = None,
             arrays: dict[str, np.ndarray] | None = None) -> Path:
@@ -109,7 +144,11 @@ class Store:
                 (tmp / name).write_bytes(blob)
             if arrays is not None:
                 np.savez_compressed(tmp / "arrays.npz", **arrays)
-            (tmp / "meta.json").write_text(json.dumps({"format": FORMAT, **meta}, indent=1, sort_keys=True))
+            digests = {p.name: [p.stat().st_size, hashlib.sha256(p.read_bytes()).hexdigest()]
+                       for p in sorted(tmp.iterdir())}
+            text = json.dumps({"format": FORMAT, **meta, DIGESTS: digests}, indent=1, sort_keys=True).encode()
+            (tmp / "meta.json").write_bytes(text)
+            (tmp / SEAL).write_text(hashlib.sha256(text).hexdigest())
             if final.exists():
                 shutil.rmtree(final)
             os.rename(tmp, final)
@@ -119,11 +158,46 @@ class Store:
         return final
 
     def meta(self, kind: str, key: str) -> dict:
-        return json.loads((self.path(kind, key) / "meta.json").read_text())
+        try:
+            return self._meta(kind, key)
+        except CorruptEntry as err:
+            raise self._drop(err)
 
     def arrays(self, kind: str, key: str) -> dict[str, np.ndarray]:
-        with np.load(self.path(kind, key) / "arrays.npz", allow_pickle=False) as z:
+        blob = self.file(kind, key, "arrays.npz")
+        with np.load(io.BytesIO(blob), allow_pickle=False) as z:
             return {k: z[k] for k in z.files}
 
     def file(self, kind: str, key: str, name: str) -> bytes:
-        return (self.path(kind, key) / name).read_bytes()
+        try:
+            blob = (self.path(kind, key) / name).read_bytes()
+            size, sha = self._meta(kind, key)[DIGESTS].get(name, (None, None))
+            if sha is None or len(blob) != size or hashlib.sha256(blob).hexdigest() != sha:
+                raise CorruptEntry(kind, key, name)
+        except FileNotFoundError:
+            raise self._drop(CorruptEntry(kind, key, name)) from None
+        except CorruptEntry as err:
+            raise self._drop(err) from None
+        return blob
+
+    def _meta(self, kind: str, key: str) -> dict:
+        folder = self.path(kind, key)
+        text = (folder / "meta.json").read_bytes()
+        seal = folder / SEAL
+        if not seal.exists() or seal.read_text().strip() != hashlib.sha256(text).hexdigest():
+            raise CorruptEntry(kind, key, "meta.json")  # also an entry written before entries were sealed
+        meta = json.loads(text)
+        if DIGESTS not in meta:
+            raise CorruptEntry(kind, key, "meta.json")
+        return meta
+
+    def _drop(self, err: CorruptEntry) -> CorruptEntry:
+        """Report in one line and remove the entry (atomically: renamed aside first)."""
+        self.warn(str(err))
+        folder = self.path(err.kind, err.key)
+        if folder.exists():
+            aside = folder.with_name(f".tmp-corrupt-{folder.name}")
+            shutil.rmtree(aside, ignore_errors=True)
+            os.rename(folder, aside)
+            shutil.rmtree(aside, ignore_errors=True)
+        return err

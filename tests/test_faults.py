@@ -69,3 +69,19 @@ def test_a_killed_build_leaves_no_worker_and_the_next_build_sweeps_its_staging(t
     path.write_text(path.read_text().replace("steps = 400000", "steps = 20"))
     build(folder, out, profile="full", cache_dir=cache, log=lambda *a: None)
     assert (out / "index.html").exists() and not (tmp_path / ".site-staging-left").exists()
+
+
+def test_a_second_build_told_to_wait_waits_for_the_first(tmp_path):
+    folder = tiny_content(tmp_path, "")
+    cache, said = tmp_path / "cache", []
+    with open(tmp_path / ".cache.lock", "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        held.write("4242")
+        held.flush()
+        started = time.monotonic()
+        with pytest.raises(BuildError):
+            build(folder, tmp_path / "site", profile="full", cache_dir=cache, log=said.append, wait=1.0)
+        assert time.monotonic() - started >= 1.0
+    assert said == [f"waiting for another build (pid 4242) to finish with .cache.lock (up to 1 s)"]
+    build(folder, tmp_path / "site", profile="full", cache_dir=cache, log=said.append, wait=1.0)  # free now
+    assert (tmp_path / "site" / "index.html").exists()
