@@ -10,6 +10,14 @@ import tempfile
 from pathlib import Path
 
 
+def hashed_name(folder: str, name: str, content: bytes | str) -> str:
+    """The site-relative path a file is published under: its name with a hash of its content (cacheable
+    forever), known before anything is written, so the compute stage can point specs at it."""
+    data = content.encode() if isinstance(content, str) else content
+    stem, _, ext = name.rpartition(".")
+    return f"{folder}/{stem}.{hashlib.sha256(data).hexdigest()[:10]}.{ext}"
+
+
 class SiteWriter:
     def __init__(self, out: Path):
         self.out = Path(out).resolve()
@@ -28,9 +36,7 @@ class SiteWriter:
     def hashed(self, folder: str, name: str, content: bytes | str) -> str:
         """Write under a content-hashed name (cacheable forever); return the site-relative path."""
         data = content.encode() if isinstance(content, str) else content
-        stem, dot, ext = name.rpartition(".")
-        digest = hashlib.sha256(data).hexdigest()[:10]
-        relative = f"{folder}/{stem}.{digest}.{ext}"
+        relative = hashed_name(folder, name, data)
         if relative not in self.written:
             self.write(relative, data)
         return relative

@@ -70,7 +70,7 @@ def build(out: Path, cache: Path, profile: str = "full") -> dict:
     if done.returncode != 0:
         raise SystemExit(f"build failed ({' '.join(command)}):\n{log}")
     statuses = dict(re.findall(r"^\s+(\S+)\s+(cached|trained)\b", log, flags=re.M))
-    report = json.loads((out / "build-report.json").read_text())
+    report = json.loads((cache / f"last-build-{profile}.json").read_text())  # the site's copy leaves timings out
     return {"seconds": round(seconds, 3), "build_seconds": report["seconds"], "statuses": statuses,
             "trained": sorted(n for n, s in statuses.items() if s == "trained"),
             "report_statuses": {n: e["status"] for n, e in report["experiments"].items()}, "report": report}

@@ -22,12 +22,13 @@ def step_flops(spec: dict, points: int) -> float:
 def measure(jobs: int = 2) -> dict:
     from generator import config, runs
     from generator.cache import Store
+    from generator.progress import Plain
     from .mnist_training import matmul_peak
     experiments = {name: e for name, e in config.load_experiments(ROOT / "content" / "experiments").items()
                    if e.group == GROUP}
     with tempfile.TemporaryDirectory(prefix="bench-spiralnet-") as tmp:
         started = time.perf_counter()
-        status = runs.ensure_runs(experiments, Store(Path(tmp)), jobs, log=lambda *a: None)
+        status = runs.ensure_runs(experiments, Store(Path(tmp)), jobs, Plain(lambda *a: None))
         wall = time.perf_counter() - started
     flops = sum(step_flops(e.spec, e.spec["data"]["points_per_class"] * e.spec["data"]["classes"])
                 * e.spec["train"]["steps"] * e.spec["train"]["seeds"] for e in experiments.values())
