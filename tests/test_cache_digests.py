@@ -121,3 +121,25 @@ def test_damaged_entries_are_rebuilt_and_never_published(tmp_path):
     assert {line.split()[2].split("/")[0] for line in warned} >= {"stills", "runs", "claims", "vega"}, warned
     assert _site(out) == first
     assert all(store.has(*e.split("/")[::2]) for e in entries)
+
+
+def test_one_figure_option_changed_redraws_only_that_figure(tmp_path):
+    from generator.build import build
+    from tests.test_prose import tiny_content
+    folder = tiny_content(tmp_path, "")
+    section = folder / "01-a.md"
+    block = "\n```figure\nid: {id}\nkind: weight-norms\nexperiment: curves-line\nscale: {scale}\n" \
+            "caption: How long each weight vector grows.\nalt: Lines rising.\n```\n"
+    section.write_text(section.read_text() + block.format(id="first", scale="linear")
+                       + block.format(id="second", scale="linear"))
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build(folder, out, profile="full", cache_dir=cache, log=lambda *a: None)
+    before, first = _entries(cache), _site(out)
+    section.write_text(section.read_text()[::-1].replace("linear"[::-1], "log"[::-1], 1)[::-1])  # the second's
+    build(folder, out, profile="full", cache_dir=cache, log=lambda *a: None)
+    added = _entries(cache) - before
+    assert {e.split("/")[0] for e in added} <= {"figures", "vega", "stills"} and added  # nothing trained or measured
+    assert len([e for e in added if e.startswith("figures/")]) == 1  # that figure alone redrawn
+    changed = {p for p, b in _site(out).items() if first.get(p) != b}
+    assert any(p.startswith("figures/second/") for p in changed)
+    assert not any(p.startswith("figures/first/") for p in changed)
