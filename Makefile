@@ -1,12 +1,15 @@
 # make site  - set everything up and build the site into site/
 # make test  - set everything up (Debian's chromium included) and run the whole test suite
 # make bench - print the performance figures (build times, page weight, frame change, Lighthouse)
+# make preview - live preview: build, serve at http://127.0.0.1:8000/, rebuild and reload on every save
+#                (make preview PROFILE=quick: the short test runs)
 PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 JOBS   ?= 2
+PROFILE ?= full
 
-.PHONY: site test bench setup browser serve clean
+.PHONY: site test bench setup browser serve preview clean
 site: setup
 	$(PY) -m generator build --jobs $(JOBS)
 
@@ -18,6 +21,9 @@ bench: setup browser tests/bench/node_modules/.installed
 
 serve: site
 	$(PY) -m generator serve
+
+preview: setup
+	$(PY) -m generator serve --watch --profile $(PROFILE) --jobs $(JOBS)
 
 setup: $(VENV)/.installed templates/vendor/node_modules/.installed
 

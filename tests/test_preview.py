@@ -3,6 +3,7 @@ time, and in Chromium a real edit-save-reload cycle that keeps the scroll positi
 failed build's errors over the page until a fix."""
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import re
@@ -191,6 +192,16 @@ def test_a_failed_build_keeps_the_last_good_id_and_a_code_change_restarts_first(
         rebuilder.loop(restart)
 
 
+def test_reading_imports_once_keeps_every_cache_key(monkeypatch):
+    from generator import cache
+    entries = ("train", "build", "figures/morph")
+    before = [cache.code_hash(entry) for entry in entries]
+    monkeypatch.setattr(cache, "import_closure", cache.import_closure)  # put back after the test
+    preview.read_imports_once()
+    assert [cache.code_hash(entry) for entry in entries] == before == [cache.code_hash(e) for e in entries]
+    assert cache.import_closure.cache_info().hits >= len(entries)
+
+
 def test_watch_reports_a_saved_file(tmp_path):
     seen, stop = [], threading.Event()
     watcher = threading.Thread(target=preview.watch, args=([tmp_path], seen.append, stop), daemon=True)
@@ -227,17 +238,18 @@ def scratch_content(folder: Path) -> Path:
     return folder
 
 
-@pytest.fixture
-def live_preview(tmp_path):
-    """(url, content folder, site folder, stderr file) of `serve --watch --profile quick` on a free port."""
-    content, out = scratch_content(tmp_path / "content"), tmp_path / "site"
-    stdout, stderr = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
+@contextlib.contextmanager
+def running_preview(content: Path, out: Path, cache: Path, profile: str = "quick", logs: Path | None = None):
+    """`python -m generator serve --watch` on a free port, as a subprocess: yields (url, stderr file) once its
+    first build is served; stopped by SIGTERM at the end, which must end it cleanly."""
+    logs = logs or out.parent
+    stdout, stderr = logs / "preview-stdout.txt", logs / "preview-stderr.txt"
     with open(stdout, "w") as so, open(stderr, "w") as se:
-        process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--watch", "--profile", "quick",
+        process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--watch", "--profile", profile,
                                     "--port", "0", "--dir", str(out), "--content", str(content),
-                                    "--cache", str(tmp_path / "cache")], cwd=ROOT, stdout=so, stderr=se)
+                                    "--cache", str(cache)], cwd=ROOT, stdout=so, stderr=se)
     try:
-        url, deadline = None, time.monotonic() + 600
+        url, deadline = None, time.monotonic() + 900
         while time.monotonic() < deadline and process.poll() is None:
             found = re.search(r"http://127\.0\.0\.1:\d+/", stdout.read_text())
             if found and (url := found.group(0)) and (out / "index.html").exists():
@@ -249,8 +261,8 @@ def live_preview(tmp_path):
                     pass
             time.sleep(0.5)
         else:
-            pytest.fail(f"the preview did not build:\n{stderr.read_text()}")
-        yield url, content, out, stderr
+            raise AssertionError(f"the preview did not build:\n{stderr.read_text()}")
+        yield url, stderr
     finally:
         process.terminate()
         try:
@@ -259,6 +271,14 @@ def live_preview(tmp_path):
             process.kill()
             process.wait()
     assert process.returncode == 0, stderr.read_text()  # SIGTERM stops it as Ctrl-C does
+
+
+@pytest.fixture
+def live_preview(tmp_path):
+    """(url, content folder, site folder, stderr file) of the preview of a scratch content folder, quick profile."""
+    content, out = scratch_content(tmp_path / "content"), tmp_path / "site"
+    with running_preview(content, out, tmp_path / "cache") as (url, stderr):
+        yield url, content, out, stderr
 
 
 def wait_for_new_page(page, test: str, timeout: float = 60) -> float:
@@ -271,7 +291,7 @@ def wait_for_new_page(page, test: str, timeout: float = 60) -> float:
         except Exception:  # the page is between documents
             pass
         time.sleep(0.02)
-    pytest.fail(f"no reloaded page with {test} within {timeout} s")
+    raise AssertionError(f"no reloaded page with {test} within {timeout} s")
 
 
 @pytest.mark.browser
