@@ -5,6 +5,7 @@ Never pickle, never modification times.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -63,11 +64,17 @@ def _source(package: Path, name: str) -> bytes:
 
 def _imports(package: Path, name: str) -> list[str]:
     """Generator modules one module imports: `from . import x`, `from .x import y`, `from ..x import y`,
-    `import generator.x`; a name imported from a package counts as its submodule when one exists."""
+    `import generator.x`; a name imported from a package counts as its submodule when one exists. Parsed
+    once per source text (a build asks for the same closures a few hundred times)."""
+    return _parsed_imports(package, name, _source(package, name))
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_imports(package: Path, name: str, source: bytes) -> list[str]:
     import ast
     here = name.split("/")[:-1] if (package / f"{name}.py").exists() else name.split("/")
     found = []
-    for node in ast.walk(ast.parse(_source(package, name))):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ImportFrom):
             if node.level:
                 base = here[:len(here) - (node.level - 1)] if node.level > 1 else list(here)
@@ -86,8 +93,14 @@ def _imports(package: Path, name: str) -> list[str]:
 
 
 def versions(*packages: str) -> dict:
-    """Installed versions, read without importing the packages (importing torch costs over a second)."""
-    return {p: metadata.version(p) for p in packages}
+    """Installed versions, read without importing the packages (importing torch costs over a second); read
+    once per process (reading package metadata is a quarter of a no-change rebuild otherwise)."""
+    return {p: _version(p) for p in packages}
+
+
+@functools.cache
+def _version(package: str) -> str:
+    return metadata.version(package)
 
 
 class CorruptEntry(Exception):

@@ -7,7 +7,6 @@ during a build gets one more build afterwards. A change under generator/ restart
 code builds (an in-process build would run the old code under the new code's cache keys)."""
 from __future__ import annotations
 
-import functools
 import http.server
 import json
 import logging
@@ -21,7 +20,6 @@ from pathlib import Path
 
 import watchfiles
 
-from . import cache
 from .build import ROOT, build
 from .errors import BuildError, TrainingError
 from .serve import Handler, make_server
@@ -164,14 +162,6 @@ class Rebuilder:
         return False
 
 
-def read_imports_once() -> None:
-    """Cache keys cover the import closure of their code (cache.code_hash), read with ast at every key: about
-    200 times a build of the real site, nine tenths of a rebuild's time. In a preview process the code never
-    changes (a change under generator/ restarts it), so each closure is read once; the sources are still
-    hashed at every key."""
-    cache.import_closure = functools.cache(cache.import_closure)
-
-
 def watch(paths, changed, stop: threading.Event) -> None:
     """Report each debounced batch of changes under `paths` (watchfiles' default filter: no .git, caches, swap
     files) until `stop` is set."""
@@ -183,7 +173,6 @@ def run(content: Path, out: Path, cache: Path, profile: str = "full", jobs: int 
         log=print) -> None:
     content, out, cache = (Path(p).resolve() for p in (content, out, cache))
     logging.getLogger("watchfiles").setLevel(logging.WARNING)  # we say what changed ourselves
-    read_imports_once()
     # `kill` stops the preview as Ctrl-C does: a build in progress is abandoned cleanly
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     status = Status()

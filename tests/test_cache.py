@@ -104,3 +104,14 @@ def test_svg_stills_do_not_depend_on_what_was_rendered_before():
     assert stable_ids(later) == stable_ids(first) == first
     assert stable_ids('<linearGradient id="gradient7"/><clipPath id="clip9"/>') == \
         '<linearGradient id="gradient1"/><clipPath id="clip1"/>'
+
+
+def test_imports_are_parsed_once_per_source_and_an_edit_is_still_seen(tmp_path):
+    package = tmp_path / "pkg"
+    shutil.copytree(cache.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = cache.code_hash("train", package=package)
+    hits = cache._parsed_imports.cache_info().hits
+    assert cache.code_hash("train", package=package) == before
+    assert cache._parsed_imports.cache_info().hits > hits                  # read once, then remembered
+    (package / "models.py").write_text((package / "models.py").read_text() + "\n# edited\n")
+    assert cache.code_hash("train", package=package) != before             # a new source text is parsed anew

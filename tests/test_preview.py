@@ -192,16 +192,6 @@ def test_a_failed_build_keeps_the_last_good_id_and_a_code_change_restarts_first(
         rebuilder.loop(restart)
 
 
-def test_reading_imports_once_keeps_every_cache_key(monkeypatch):
-    from generator import cache
-    entries = ("train", "build", "figures/morph")
-    before = [cache.code_hash(entry) for entry in entries]
-    monkeypatch.setattr(cache, "import_closure", cache.import_closure)  # put back after the test
-    preview.read_imports_once()
-    assert [cache.code_hash(entry) for entry in entries] == before == [cache.code_hash(e) for e in entries]
-    assert cache.import_closure.cache_info().hits >= len(entries)
-
-
 def test_watch_reports_a_saved_file(tmp_path):
     seen, stop = [], threading.Event()
     watcher = threading.Thread(target=preview.watch, args=([tmp_path], seen.append, stop), daemon=True)
