@@ -29,9 +29,10 @@ def test_section_math_citations_footnotes():
     html = render.section_html(section, {}, {}, numbers, problems)
     assert problems == []
     assert numbers == {"b": 1, "a": 2}
-    assert html.count('href="#ref-b">[1]') == 2 and 'href="#ref-a">[2]' in html
+    assert html.count('href="#ref-b" id="cite-b-') == 2 and 'href="#ref-a" id="cite-a-1"' in html
+    assert html.count('aria-describedby="cite-b-1-tip">[1]</a>') == 1 and '>[2]</a>' in html
     assert 'display="block"' in html and "<mi>tanh</mi>" in html or "tanh" in html
-    assert "footnote" in html and "$" not in html
+    assert 'class="tip sidenote" id="fn-1"' in html and "A note." in html and "$" not in html
 
 
 def test_bad_latex_is_reported_with_line():
