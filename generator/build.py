@@ -9,7 +9,8 @@ import os
 import time
 from pathlib import Path
 
-from . import claim_names, claims_table, config, content, derive, figures, lock, pages, prose, render, runs
+from . import (citation, claim_names, claims_table, config, content, derive, figures, lock, pages, prose, render,
+               runs, xref)
 from .analysis.spread import summary
 from .cache import Store
 from .errors import BuildError, Problem
@@ -33,7 +34,7 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
     groups = config.groups(experiments)
     sections, problems = content.load_sections(content_dir, set(experiments) | set(groups), figures.KINDS,
                                                site["references"])
-    problems += gather_checks(sections, experiments, groups)
+    problems += gather_checks(sections, experiments, groups, site, content_dir / "site.toml")
     if problems:
         raise BuildError(problems)
     if not VEGA_RUNTIME.exists():
@@ -86,11 +87,14 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
         return report
 
 
-def gather_checks(sections, experiments, groups) -> list[Problem]:
+def gather_checks(sections, experiments, groups, site=None, site_path=None) -> list[Problem]:
     """Before any training: each figure suits its experiment (one run, or every variant of a sweep), and every
     placeholder, check and pick of the prose, captions and alt text is well formed, names a known scope and a
-    claim that scope's code declares (or a setting), as do the [[compare]] rows of the claims table."""
-    problems: list[Problem] = []
+    claim that scope's code declares (or a setting), as do the [[compare]] rows of the claims table; every
+    cross-reference names a figure, section or labelled equation, and footnotes have their text (xref.check)."""
+    problems: list[Problem] = xref.check(sections)
+    if site is not None:
+        problems += citation.check(site, sections, site_path)
     known = set(experiments) | {fig.id for s in sections for fig in s.figures}
     names = claim_names.body_scopes(sections, experiments)  # scope -> the claim names it can produce
     for section in sections:
@@ -111,7 +115,7 @@ def _write(writer, store, site, sections, experiments, claims, outputs, run_stat
            failed_checks) -> dict:
     env = render.environment()
     assets = pages.write_assets(writer, ROOT / "templates", VEGA_RUNTIME.read_bytes())
-    numbers: dict[str, int] = {}
+    numbers = render.Notes(site["references"], xref.targets(sections))  # citation numbers and the apparatus
     figure_ctx, number = {}, 0
     # placeholders read the measured claims, and each experiment's settings (config.settings) beside them
     every = ({name: config.settings(exp.spec) | claims[name] for name, exp in experiments.items()}
@@ -123,6 +127,7 @@ def _write(writer, store, site, sections, experiments, claims, outputs, run_stat
             scopes = every | {fig.experiment: every.get(fig.experiment, {}) | outputs[fig.id].claims}
             caption = render.caption_html(fig.caption, scopes, fig.experiment, fig.path, fig.line, numbers, problems,
                                           failed_checks)
+            numbers.figure(fig.id, caption)  # what a reference to this figure previews
             # alt text is a sentence about the result too: placeholders, checks and picks, as plain text
             alt = fill(fig.alt, scopes, fig.experiment, fig.path, fig.line, problems, failed_checks)
             figure_ctx[fig.id] = pages.write_figure(writer, store, dataclasses.replace(fig, alt=alt), outputs[fig.id],
@@ -146,15 +151,22 @@ def _write(writer, store, site, sections, experiments, claims, outputs, run_stat
                  "html": render.section_html(s, scopes, figure_html, numbers, problems, failed_checks,
                                              claims_table.markdown(table))}
                 for number, s in enumerate(sections, start=1)]
-    refs = site["references"]
-    ordered = sorted(refs, key=lambda k: (numbers.get(k, len(numbers) + 1), k))
-    references = [{"key": k, "venue": "", "url": "#"} | refs[k] for k in ordered]
-    built_on = datetime.date.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", time.time()))).isoformat()
-    writer.write("index.html", env.get_template("article.html").render(
-        site=site, root="", assets=assets, parts=render.parts(rendered), references=references, built_on=built_on))
+    references = render.reference_list(site["references"], numbers,
+                                       [(f"section {r['number']}, {r['title']}", r["html"]) for r in rendered])
+    # one commit builds one page: the date is the commit's (or SOURCE_DATE_EPOCH's), not the clock's
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    built_on = (datetime.date.fromtimestamp(int(epoch)) if epoch else site["source"]["date"]
+                or datetime.date.fromtimestamp(time.time())).isoformat()
+    image = figure_ctx.get(site.get("image")) or next(iter(figure_ctx.values()), None)
+    cite = {"bibtex": citation.bibtex(site), "plain": citation.plain(site)}
+    writer.write("index.html", render.finish(env.get_template("article.html").render(
+        site=site, root="", assets=assets, parts=render.parts(rendered), references=references, built_on=built_on,
+        meta=citation.head(site, references, image, ""), cite=cite), numbers))
     for fid, ctx in figure_ctx.items():
-        writer.write(f"figures/{fid}/index.html", env.get_template("figure.html").render(
-            site=site, root="../../", assets=assets, fig=ctx))
+        plain = dict(ctx, caption_text=numbers.plain(ctx["caption_text"]))  # for the title and the metadata
+        writer.write(f"figures/{fid}/index.html", render.finish(env.get_template("figure.html").render(
+            site=site, root="../../", assets=assets, fig=ctx, meta=citation.figure_head(site, plain, "../../"),
+            credit=citation.figure_credit(site, plain)), numbers, base="../../"))
     return _report(writer, assets, figure_ctx, experiments, claims, outputs, run_status, profile) | {
         "claims_table": [{k: v for k, v in row.items() if k != "section"} for row in table]}
 

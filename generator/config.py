@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import datasets
+from . import citation, datasets
 from .content import read_utf8
 from .errors import BuildError, Problem, key_line
 
@@ -109,7 +109,8 @@ SWEPT_SECTIONS = ("data", "model", "train")
 
 
 def load_site(path: Path) -> dict:
-    """content/site.toml: title, description, authors, language, base_url, references."""
+    """content/site.toml: title, description, authors, language, base_url, references; what citing the article
+    needs (citation.load: authors as tables, dates, licence, repository, the changelog, the commit)."""
     problems: list[Problem] = []
     site = _read_toml(path, problems)
     for key in ("title", "description", "authors"):
@@ -126,6 +127,8 @@ def load_site(path: Path) -> dict:
                 problems.append(Problem(path, f"reference '{ref_key}' needs '{needed}'",
                                         line=key_line(path.read_text(), f"references.{ref_key}.title"),
                                         key=f"references.{ref_key}"))
+    if "authors" in site:  # authors, dates, licence, repository, the changelog and the commit (generator/citation.py)
+        site |= citation.load(path, site, problems)
     if problems:
         raise BuildError(problems)
     site.setdefault("language", "en")
