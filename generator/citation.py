@@ -155,7 +155,8 @@ def source(folder: Path) -> dict:
     if not commit:
         return {"commit": "unknown", "short": "unknown", "date": None, "modified": False}
     date = git("log", "-1", "--format=%cs", commit)
-    status = git("status", "--porcelain", "--untracked-files=no")
+    # what the page is made of: this content folder (new files too) and the generator's code and templates
+    status = git("status", "--porcelain", "--", ".", ":/generator", ":/templates")
     return {"commit": commit, "short": commit[:7], "date": datetime.date.fromisoformat(date) if date else None,
             "modified": bool(status)}
 
