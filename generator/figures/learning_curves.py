@@ -20,9 +20,9 @@ WIDTH = 320          # px: the plot area; with its axes the figure fits a 375 px
 CHANCE = 0.1         # ten classes
 TRAIN_COLOUR, TEST_COLOUR = "#8a8f98", "#2c6fbb"
 JUMP_COLOUR = "#d1352b"
-# Ten colours for ten digits (Vega's 'tableau10', the scheme of the paper's matplotlib figures).
-DIGIT_COLOURS = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#ff9da6",
-                 "#9d755d", "#bab0ac"]
+# Ten colours for ten digits, distinct under colour-vision deficiency (style.CATEGORICAL; the paper's matplotlib
+# figures used tableau10, whose red and green bands collapse for deuteranopes).
+DIGIT_COLOURS = style.DIGIT_COLOURS
 
 
 def accuracy_curve(options, run, spec, claims) -> FigureOutput:

@@ -21,7 +21,7 @@ from . import encode, style
 from .output import FigureOutput
 
 EDGE_COLOUR = "#9aa0a8"
-LAYER_COLOURS = ["#2c6fbb", "#e08a1e", "#d1352b"]
+LAYER_COLOURS = style.LAYER_COLOURS  # distinct under colour-vision deficiency (tests/test_palettes.py)
 
 
 def mapper_figure(options, run, spec, claims) -> FigureOutput:
@@ -90,8 +90,9 @@ def _graph_chart(title: str, subtitle: list[str], labelled: bool, last_step: int
     x, y = alt.X("x:Q", scale=scale, axis=None), alt.Y("y:Q", scale=scale, axis=None)
     edges = alt.Chart(alt.Data(url=encode.url("edges.json"))).mark_rule(
         color=EDGE_COLOUR, strokeWidth=1.2).encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
+    # a dark outline: the latest nodes are viridis's yellow, which alone nearly vanishes on white
     nodes = alt.Chart(alt.Data(url=encode.url("nodes.json"))).mark_circle(
-        opacity=0.95, stroke="#ffffff", strokeWidth=0.5).encode(
+        opacity=0.95, stroke="#333333", strokeWidth=0.7).encode(
         x=x, y=y,
         color=alt.Color("step:Q", scale=alt.Scale(scheme="viridis", domain=[0, last_step]),
                         legend=alt.Legend(title="mean step", orient="bottom", gradientLength=180,
@@ -135,7 +136,7 @@ def branch_count(options, run, spec, claims) -> FigureOutput:
         x=alt.X("step:Q", title=None, scale=alt.Scale(domain=[0, int(steps[-1])], nice=False),
                 axis=alt.Axis(labels=False, ticks=False)),
         y=alt.Y("branches:Q", title="branches", scale=alt.Scale(type="log", domainMin=1)),
-        color=alt.Color("layer:N", scale=alt.Scale(domain=names, range=LAYER_COLOURS[-len(names):]),
+        color=alt.Color("layer:N", scale=alt.Scale(domain=names, range=LAYER_COLOURS[:len(names)]),
                         legend=alt.Legend(title=None, orient="top")),
         tooltip=["layer:N", "step:Q", "branches:Q"])).properties(width=style.SIZE, height=150)
     bottom = alt.layer(marks, alt.Chart(alt.Data(url=encode.url("accuracy.json"))).mark_line(strokeWidth=1.6).encode(

@@ -1,4 +1,6 @@
-"""The look shared by every figure: the original's colours (class A red, class B blue, pale regions)."""
+"""The look shared by every figure: the original's colours (class A red, class B blue, pale regions), and every
+categorical palette the builders use, each chosen to stay distinct under deuteranopia, protanopia and tritanopia
+(tests/test_palettes.py simulates them and measures the smallest CIELAB distance; PALETTES lists what it checks)."""
 from __future__ import annotations
 
 CLASS_COLOURS = ["#d1352b", "#2c6fbb"]          # A red, B blue
@@ -25,14 +27,43 @@ def viridis(levels: int = 256) -> list[tuple[int, int, int]]:
     rgb = np.stack([np.interp(at, np.arange(len(stops)), stops[:, k]) for k in range(3)], 1)
     return [tuple(int(round(v)) for v in row) for row in rgb]
 
-# spiralNet's class colours, in the original's order (gold, blue, dark red, green, purple, dark orange, grey),
-# and its region colours (yellow, cyan, tomato, lime, fuchsia, orange, light grey), blended halfway to white
-# so the points stay visible on them.
-SPIRAL_COLOURS = ["#ffd700", "#0000ff", "#8b0000", "#008000", "#800080", "#ff8c00", "#808080"]
-SPIRAL_REGIONS = ["#ffff00", "#00ffff", "#ff6347", "#00ff00", "#ff00ff", "#ffa500", "#d3d3d3"]
+# spiralNet's classes keep the original's colour names, in its order (gold, blue, dark red, green, purple, dark
+# orange, grey; the article names the first five), moved apart in lightness so that they stay distinct under
+# colour-vision deficiency (the original's dark red and green were 13 apart under deuteranopia; these, at least 29).
+SPIRAL_COLOURS = ["#f8d000", "#1870f0", "#880000", "#38c878", "#502090", "#d87000", "#808080"]
+# Each class's decision region, pale, in the class's hue (the original's yellow, cyan, tomato, lime, fuchsia,
+# orange, light grey, blended toward white); chosen so that the regions stay apart from one another and every
+# class's points stand out on every region.
+SPIRAL_REGIONS = ["#fff0a8", "#c0e0ff", "#d8a8a8", "#a0f0c8", "#c0b0d8", "#dcc8a0", "#c0d0d0"]
+
+# Ten colours for categories with no colours of their own: the predicted digit (ten), K (six), a network's layers
+# (three) take the first ones. Near Okabe and Ito's palette, moved apart in lightness; no near-white colour
+# (lines and small marks are drawn on white) and none near-black (the dark theme draws on near-black).
+CATEGORICAL = ["#185088", "#e8a000", "#009058", "#a878a0", "#504848", "#00b8ff", "#b04800", "#c8c870", "#a0d0a8",
+               "#5800c0"]
+DIGIT_COLOURS = CATEGORICAL                 # digit-fate: the predicted digit 0..9
+K_COLOURS = CATEGORICAL[:6]                 # spiral-packing: K = 2..7
+LAYER_COLOURS = CATEGORICAL[:3]             # branch-count: one per layer
 
 
-def spiral_backgrounds(blend: float = 0.5) -> list[tuple[int, int, int]]:
-    """The region colours as RGB, blended toward white."""
-    return [tuple(int(round(int(c[i:i + 2], 16) * (1 - blend) + 255 * blend)) for i in (1, 3, 5))
-            for c in SPIRAL_REGIONS]
+def hex_rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def spiral_backgrounds() -> list[tuple[int, int, int]]:
+    """The region colours as RGB (for the region images)."""
+    return [hex_rgb(c) for c in SPIRAL_REGIONS]
+
+
+# Every categorical palette drawn, by where it is drawn; tests/test_palettes.py simulates colour-vision deficiency
+# on each and holds it to a smallest pairwise distance. "marks": small points or thin lines, told apart side by
+# side at a few pixels; "areas": large patches (backgrounds, bands).
+PALETTES = {
+    "olah classes (points, curves)": ("marks", CLASS_COLOURS),
+    "olah regions": ("areas", ["#%02x%02x%02x" % rgb for rgb in REGION_COLOURS]),
+    "spiralNet classes (points, bars, ticks)": ("marks", SPIRAL_COLOURS),
+    "spiralNet regions": ("areas", SPIRAL_REGIONS),
+    "digits (stacked bands, legend)": ("marks", DIGIT_COLOURS),
+    "K (lines)": ("marks", K_COLOURS),
+    "layers (lines)": ("marks", LAYER_COLOURS),
+}
