@@ -13,11 +13,10 @@ import numpy as np
 from . import encode, style
 
 CLASS_A, CLASS_B, GRID, BORDER, BOUNDARY, CURVE_A, CURVE_B = 0, 1, 2, 3, 4, 5, 6
-# Vega-Lite sorts a line's points by x unless its order is {"value": null} (keep the data's order).
-# Altair's schema rejects null there, so charts carry this marker and spec() swaps in the null;
-# numbering the points with a window transform instead would cost a pass over every point per frame.
-_KEEP_ORDER = -7.5e-7
-IN_DATA_ORDER = alt.value(_KEEP_ORDER)
+# Vega-Lite sorts a line's points by x unless the line mark's `order` is null (keep the data's order); numbering
+# the points with a window transform instead would cost a pass over every point per frame. (The mark property is
+# valid Vega-Lite and compiles to the same Vega as the encoding `order: {"value": null}`, which the schema rejects.)
+IN_DATA_ORDER = {"order": None}   # mark properties: mark_line(**IN_DATA_ORDER, ...)
 
 
 def kind_colour(legend: bool = False) -> alt.Color:
@@ -32,13 +31,8 @@ def kind_colour(legend: bool = False) -> alt.Color:
 
 
 def spec(chart) -> dict:
-    """The chart's Vega-Lite spec, with lines kept in data order."""
-    def fix(node):
-        if isinstance(node, dict):
-            return {k: ({"value": None} if k == "order" and v == {"value": _KEEP_ORDER} else fix(v))
-                    for k, v in node.items()}
-        return [fix(v) for v in node] if isinstance(node, list) else node
-    return fix(chart.to_dict())
+    """The chart's Vega-Lite spec."""
+    return chart.to_dict()
 
 
 def pack(parts: list[tuple[np.ndarray, np.ndarray, int]]) -> list[dict]:
@@ -90,20 +84,26 @@ def drawn(url: str, lo: float, hi: float, names=("x₁", "x₂"), prepare=as_dra
     """
     x, y = axes(lo, hi, names)
     c = alt.Chart()
-    line = dict(detail="g:N", order=IN_DATA_ORDER, x=x, y=y)
+    line = dict(detail="g:N", x=x, y=y)
     layers = [
         c.transform_filter(f"datum.k == {GRID}").mark_line(
-            color=style.GRID_COLOUR, strokeWidth=0.6, opacity=0.8, clip=True).encode(**line),
+            **IN_DATA_ORDER, color=style.GRID_COLOUR, strokeWidth=0.6, opacity=0.8, clip=True).encode(**line),
         c.transform_filter(f"datum.k == {BORDER}").mark_line(
-            color=style.BORDER_COLOUR, strokeWidth=1.6, clip=True).encode(**line),
-        c.transform_filter(f"datum.k >= {CURVE_A}").mark_line(strokeWidth=1.4, clip=True).encode(
+            **IN_DATA_ORDER, color=style.BORDER_COLOUR, strokeWidth=1.6, clip=True).encode(**line),
+        # class B's curves, then class A's over them on a white halo: where a layer crushes the disk's circles
+        # into the ring's (the annulus through training), the minority stays visible on top
+        c.transform_filter(f"datum.k == {CURVE_B}").mark_line(**IN_DATA_ORDER, strokeWidth=1.4, clip=True).encode(
+            **line, color=kind_colour(legend=legend)),
+        c.transform_filter(f"datum.k == {CURVE_A}").mark_line(
+            **IN_DATA_ORDER, color="#ffffff", strokeWidth=3.4, opacity=0.9, clip=True).encode(**line),
+        c.transform_filter(f"datum.k == {CURVE_A}").mark_line(**IN_DATA_ORDER, strokeWidth=1.6, clip=True).encode(
             **line, color=kind_colour(legend=legend)),
         c.transform_filter(f"datum.k == {BOUNDARY}").mark_line(
-            color=style.BORDER_COLOUR, strokeDash=[5, 3], strokeWidth=1.5, clip=True).encode(**line),
+            **IN_DATA_ORDER, color=style.BORDER_COLOUR, strokeDash=[5, 3], strokeWidth=1.5, clip=True).encode(**line),
     ]
     if class_lines:
-        layers.append(c.transform_filter(f"datum.k <= {CLASS_B}").mark_line(strokeWidth=1, opacity=0.5, clip=True)
-                      .encode(**line, color=kind_colour(legend=legend)))
+        layers.append(c.transform_filter(f"datum.k <= {CLASS_B}").mark_line(
+            **IN_DATA_ORDER, strokeWidth=1, opacity=0.5, clip=True).encode(**line, color=kind_colour(legend=legend)))
     layers.append(c.transform_filter(f"datum.k <= {CLASS_B}").mark_circle(size=14, opacity=0.9, clip=True).encode(
         x=x, y=y, color=kind_colour(legend=legend)))
     return prepare(alt.layer(*layers, data=alt.Data(url=url, format=alt.DataFormat(type="json"))))

@@ -82,9 +82,9 @@ def _chart(half: float):
     scale = alt.Scale(domain=[-half * 1.45, half * 1.45], nice=False, zero=False)
     x, yy = alt.X("px:Q", scale=scale, axis=None), alt.Y("py:Q", scale=scale, axis=None)
     sep = base.transform_filter(f"datum.k == {plane.BOUNDARY}").mark_line(
-        color="#222", strokeWidth=0.8, opacity=0.7).encode(x=x, y=yy, detail="g:N", order=plane.IN_DATA_ORDER)
+        **plane.IN_DATA_ORDER, color="#222", strokeWidth=0.8, opacity=0.7).encode(x=x, y=yy, detail="g:N")
     curves = base.transform_filter(f"datum.k >= {plane.CURVE_A} || datum.k == {plane.GRID}").mark_line(
-        strokeWidth=1.2).encode(x=x, y=yy, detail="g:N", order=plane.IN_DATA_ORDER, color=plane.kind_colour())
+        **plane.IN_DATA_ORDER, strokeWidth=1.2).encode(x=x, y=yy, detail="g:N", color=plane.kind_colour())
     points = base.transform_filter(f"datum.k <= {plane.CLASS_B}").mark_circle(size=12, opacity=0.8).encode(
         x=x, y=yy, color=plane.kind_colour())
     shown = (alt.layer(sep, curves, points, data=alt.Data(url=encode.url("points.json"), format=alt.DataFormat(type="json")))

@@ -49,7 +49,7 @@ def spiral_training(options, variants) -> FigureOutput:
     for act in acts:
         for stem, ext in (("frames", "json"), ("points", "json")):
             templates[f"{stem}-{choice_key(default_k, act)}.{ext}"] = f"'{stem}-' + K + '-{act}.{ext}'"
-    spec = choices.spec(chart.configure(**style.CONFIG), files, templates)
+    spec = choices.spec(chart.configure(**style.CONFIG), files, templates, pickers=("K",))
     claims |= {"snapshots": frames, "choices": len(runs)}
     return FigureOutput(spec, files, claims, frames=frames)
 
@@ -177,7 +177,8 @@ def spiral_directions(options, variants) -> FigureOutput:
                         _histogram_panel(data["hist"], data["angles"], originals),
                         spacing=14).add_params(k_param, act_param)
     templates = {f"{stem}-{tag}.json": f"'{stem}-' + K + '-' + act + '.json'" for stem in data}
-    return FigureOutput(choices.spec(chart.configure(**style.CONFIG), files, templates), files, claims)
+    return FigureOutput(choices.spec(chart.configure(**style.CONFIG), files, templates, pickers=("K", "act")),
+                        files, claims)
 
 
 def _final_panel(final):
