@@ -119,8 +119,14 @@ def test_keyframes_redraw_every_snapshot_within_tolerance(variants):
             t, j = row["t"], row["j"]
             u = np.array([((1 - t) * p["x"][j] + t * p["x"][j + 1]) / spiral_data.QUANT for p in points])
             v_ = np.array([((1 - t) * p["y"][j] + t * p["y"][j + 1]) / spiral_data.QUANT for p in points])
+            drawn = np.stack([u, v_], 1)
             true = (H[row["i"]] - [row["x0"], row["y0"]]) / row["z"]
-            error = np.abs(np.stack([u, v_], 1) - true).max()
+            # every point inside the panel at every snapshot; the few beyond the window drawn on its edge
+            assert drawn.min() >= 0 and drawn.max() <= 1, f"{K}-{act} snapshot {row['i']}: a point outside its panel"
+            outside = np.any((true < 0) | (true > 1), axis=1)
+            # ReLU's window covers 99.5% of the coordinates: at most 1% of the points (one, for a few dozen) lie beyond
+            assert outside.sum() <= np.ceil(0.01 * len(outside)), f"{K}-{act} snapshot {row['i']}: {outside.sum()} on the edge"
+            error = np.abs(drawn - np.clip(true, 0, 1)).max()
             assert error <= spiral_data.TOLERANCE + 1.0 / spiral_data.QUANT + 1e-3
         assert built.claims["keyframes"] <= len(rows)
         assert built.claims["drawn_error"] <= spiral_data.TOLERANCE + 1.0 / spiral_data.QUANT
@@ -141,6 +147,28 @@ def test_the_training_figure_names_every_choice_and_follows_k(variants):
     assert patched["data"][0]["url"] == {"signal": "files['frames-' + K + '-tanh.json']"}
     assert patched["data"][1]["url"] == "@data/other.json"
     assert {p["name"] for p in out.spec["params"]} >= {"K", "frame", "files"}
+
+
+def test_a_sweep_figure_spec_shows_one_run_and_its_vega_switches(variants):
+    """Vega-Lite cannot load another run's files when K changes, so its spec has no K picker (it shows the default
+    run whole); the compiled Vega binds the picker again and fetches the picked run's files."""
+    import vl_convert
+    for out, pickers in ((spiralnet.spiral_training(figures.resolve_options("spiral-training", {}), variants), {"K"}),
+                         (spiralnet.spiral_directions(figures.resolve_options("spiral-directions", {"angle_grid": 20,
+                                                                                                   "arrows": 4}),
+                                                      variants), {"K", "act"})):
+        params = {p["name"]: p for p in out.spec["params"]}
+        assert all("bind" not in params[name] for name in pickers), "a picker is bound in the Vega-Lite spec"
+        assert set(out.spec["usermeta"]["bind"]) == pickers
+        default = f"-{params['K']['value']}-" + (params["act"]["value"] if "act" in params else "")
+        named = [url for url, _ in out.spec["usermeta"]["choices"]]
+        assert named and all(default in url for url in named), named
+        vega = choices.patch(vl_convert.vegalite_to_vega(out.spec), out.spec)
+        signals = {s["name"]: s for s in vega["signals"]}
+        assert all(signals[name]["bind"]["input"] == "radio" for name in pickers)
+        assert all(isinstance(d["url"], dict) for d in vega["data"] if d.get("url") in named or
+                   isinstance(d.get("url"), dict))
+        assert sum(isinstance(d.get("url"), dict) for d in vega["data"]) == len(named)
 
 
 def test_the_directions_figure_histograms_count_every_grid_point(variants):

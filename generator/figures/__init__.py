@@ -110,7 +110,12 @@ KINDS = {
     "stretch-map": Kind(
         "stretch:stretch_map", "How much the network stretches the input plane: the largest singular value of the "
         "last hidden layer's Jacobian, as a heat map.",
-        claims=Claims(("stretch_max", "stretch_median_data", "stretch_max_data"))),
+        # maps meant to be compared give the same scale, so one colour means one stretch in all of them
+        {"scale_min": Option(float, None, "the stretch at the bottom of the log colour scale (lower: its first "
+                             "colour)", otherwise="the map's 1st percentile"),
+         "scale_max": Option(float, None, "the stretch at the top of the log colour scale (higher: its last colour)",
+                             otherwise="the map's largest stretch")},
+        Claims(("stretch_max", "stretch_median_data", "stretch_max_data"))),
     "field-arrows": Kind(
         "field:field_arrows", "One vector-field layer x → x + F(x) as arrows over the grid it deforms: a trained "
         "layer, or fixed bumps.",
@@ -142,7 +147,7 @@ KINDS = {
         {"k": Option(int, None, "the K shown first", otherwise="4 if the sweep has it, else the smallest"),
          "activation": Option(str, "tanh", "the activation shown first", ("tanh", "relu")),
          "angle_grid": Option(int, 500, "points per side of the input grid the angle histograms count"),
-         "arrows": Option(int, 20, "arrows per side of the direction field")},
+         "arrows": Option(int, 12, "arrows per side of the direction field")},
         # a class that no grid point is predicted as has no angle; the original published K = 2 and 4 only
         Claims(("angle_grid_points", "arrows", "angle_mean_*_*_k*", "angle_std_*_*_k*"),
                ("original_angle_mean_*_*_k*",)),

@@ -56,7 +56,7 @@ def layer_morph(options, run, spec, claims) -> FigureOutput:
 
 def _frame_row(i, f, layers, zoom):
     (a, b), (c, d) = f["M"]
-    label = (f"layer {f['layer'] + 1} of {layers} · stage {f['stage']}: {STAGES[f['stage']]}, "
+    label = (f"layer {f['layer'] + 1} of {layers} · stage {f['stage']} of 3: {STAGES[f['stage']]}, "
              f"t = {f['t']:.2f} · window ±{zoom:.2f}")
     return {"i": i, "L": f["layer"], "a": round(a, 5), "b": round(b, 5), "c": round(c, 5), "d": round(d, 5),
             "e": round(float(f["c"][0]), 5), "f": round(float(f["c"][1]), 5), "s": round(f["s"], 5), "z": round(float(zoom), 4),

@@ -1,7 +1,9 @@
 """The files and numbers of one spiralNet run (one choice of K and activation), computed from its snapshots.
 
 Positions in the 2-unit last hidden layer travel as integers 0..QUANT across each snapshot's window
-(x0, y0, z): h = (x0, y0) + z * n / QUANT. Only keyframes are shipped: snapshot i is drawn as the blend
+(x0, y0, z): h = (x0, y0) + z * n / QUANT. A point outside the window (ReLU's window covers 99.5% of the
+coordinates, so a few stragglers of an early snapshot do not shrink the rest to a dot) is drawn on its edge:
+every point stays inside its panel at every snapshot. Only keyframes are shipped: snapshot i is drawn as the blend
 (1 - t) * key[j] + t * key[j + 1], and keyframes are chosen (greedily, forward) so that every point of every
 snapshot is drawn within TOLERANCE of the window (under 1 px) of where the network really put it. Slow
 stretches of training thus cost almost nothing.
@@ -89,8 +91,13 @@ def blend_weights(keys: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.n
     return slot, np.where(b > a, (times - times[a]) / np.maximum(times[b] - times[a], 1e-12), 0.0)
 
 
+def clamped(U: np.ndarray) -> np.ndarray:
+    """Window shares held inside the window, 0..1: a point beyond it is drawn on its edge."""
+    return np.clip(U, 0.0, 1.0)
+
+
 def quantised(U: np.ndarray) -> np.ndarray:
-    return np.clip(np.round(U * QUANT), -QUANT, 2 * QUANT).astype(np.int32)
+    return np.clip(np.round(U * QUANT), 0, QUANT).astype(np.int32)
 
 
 def choice_files(choice: Choice) -> Built:
@@ -101,7 +108,7 @@ def choice_files(choice: Choice) -> Built:
     loss = run["loss"][:, 0]
     H = hidden_through_training(run, act)
     win = windows(H, act)
-    U = normalised(H, win)
+    U = clamped(normalised(H, win))
     times = np.log1p(steps.astype(np.float64))                # snapshots are log-spaced: blend in log time
     keys = keyframes(U, times)
     slot, weight = blend_weights(keys, times)
@@ -124,7 +131,7 @@ def choice_files(choice: Choice) -> Built:
         if act == "tanh":
             dists.append(packing.distance_ratio(H[t], y, K))
             row["dist"] = round(dists[-1], 3)
-        row["label"] = f"step {int(step):,} · loss {row['loss']:.3g}"
+        row["label"] = f"step {int(step):,} of {int(spec['train']['steps']):,} · loss {row['loss']:.3g}"
         rows.append(row)
 
     final = frames.layers(run, 0, -1)
@@ -162,7 +169,7 @@ def direction_files(choice: Choice, grid: int, arrows: int) -> Built:
     lo, hi = plane.square_extent(X)
     H = frames.forward(final, X, act)[-2]
     win = windows(H[None], act)[0] if act == "tanh" else _final_window(H)
-    U = quantised(normalised(H[None], win[None]))[0]
+    U = quantised(clamped(normalised(H[None], win[None])))[0]
     W_out, b_out = final[-1]
     hidden = {"i": 0, "x0": round(float(win[0]), 4), "y0": round(float(win[1]), 4), "z": round(float(win[2]), 4),
               "w": [float(f"{v:.4g}") for v in np.column_stack([W_out, b_out]).ravel()]}

@@ -12,6 +12,7 @@ from .output import FigureOutput
 from .spiral_data import ACTIVATIONS, QUANT, Choice, choice_files, choice_key, direction_files
 
 PANEL = 165   # px: two columns fit a 375 px phone
+ARROW_SIZE = 130  # px², the direction field's arrows: about 11 px long
 CELLS = 32    # the hidden layer's decision regions: CELLS x CELLS rectangles, recoloured every snapshot
 NAMES = {"tanh": "tanh", "relu": "ReLU"}
 
@@ -77,7 +78,9 @@ def _training_column(act: str, K: int):
                                  colour=_colour_expression(style.SPIRAL_COLOURS))
             .mark_circle(size=6, opacity=0.9).encode(x=alt.X("u:Q", scale=centred, axis=None),
                                                      y=alt.Y("v:Q", scale=centred, axis=None), color=colour))
-    inputs = alt.layer(image, data).properties(width=PANEL, height=PANEL, title=title(f"{NAMES[act]}: input plane"))
+    # the trained network's regions whatever the scrubbed step: the title says so
+    inputs = alt.layer(image, data).properties(width=PANEL, height=PANEL,
+                                               title=title(f"{NAMES[act]}: input plane, trained network"))
 
     # (3) the last hidden layer at the scrubbed snapshot, over that layer's own decision regions
     cells = _region_cells(frames_data, "frame")
@@ -88,13 +91,14 @@ def _training_column(act: str, K: int):
               .transform_calculate(u=f"((1 - datum.t) * datum.x[datum.j] + datum.t * datum.x[datum.j + 1]) / {QUANT}",
                                    v=f"((1 - datum.t) * datum.y[datum.j] + datum.t * datum.y[datum.j + 1]) / {QUANT}",
                                    colour=_colour_expression(style.SPIRAL_COLOURS))
-              .mark_circle(size=6, opacity=0.9).encode(x=alt.X("u:Q", scale=unit, axis=None),
-                                                       y=alt.Y("v:Q", scale=unit, axis=None), color=colour))
+              # positions are clamped to the window (see spiral_data), and the mark clips: never outside the panel
+              .mark_circle(size=6, opacity=0.9, clip=True).encode(x=alt.X("u:Q", scale=unit, axis=None),
+                                                                  y=alt.Y("v:Q", scale=unit, axis=None), color=colour))
     label = (alt.Chart(frames_data).transform_filter("datum.i == frame")
              .mark_text(align="left", baseline="top", fontSize=10, color="#222")
              .encode(text="label:N", x=alt.value(0), y=alt.value(PANEL + 3)))
     hidden = alt.layer(cells, moving, label).properties(
-        width=PANEL, height=PANEL, title=title(f"{NAMES[act]}: last hidden layer"))
+        width=PANEL, height=PANEL, title=title(f"{NAMES[act]}: last hidden layer, at the step below"))
 
     # (4) the loss at every snapshot, with the scrubbed one marked
     loss = alt.Chart(frames_data).transform_filter("datum.step > 0")
@@ -186,11 +190,12 @@ def _final_panel(final):
     points = (alt.Chart(final).transform_flatten(["points"])
               .transform_calculate(u=f"datum.points.u / {QUANT}", v=f"datum.points.v / {QUANT}", c="datum.points.c")
               .transform_calculate(colour=_colour_expression(style.SPIRAL_COLOURS))
-              .mark_circle(size=6, opacity=0.9).encode(x=alt.X("u:Q", scale=unit, axis=None),
+              .mark_circle(size=6, opacity=0.9, clip=True).encode(x=alt.X("u:Q", scale=unit, axis=None),
                                                        y=alt.Y("v:Q", scale=unit, axis=None),
                                                        color=alt.Color("colour:N", scale=None)))
     return alt.layer(_region_cells(final, "0"), points).properties(
-        width=PANEL, height=PANEL, title=alt.TitleParams("last hidden layer, trained", fontSize=12, anchor="start"))
+        width=PANEL, height=PANEL, title=alt.TitleParams("last hidden layer, trained network", fontSize=12,
+                                                         anchor="start"))
 
 
 def _arrow_panel(arrows):
@@ -201,18 +206,20 @@ def _arrow_panel(arrows):
              .mark_image(aspect=False).encode(url="src:N", x=alt.X("lo:Q", scale=centred, axis=None), x2="hi:Q",
                                               y=alt.Y("lo:Q", scale=centred, axis=None), y2="hi:Q"))
     field = (alt.Chart(arrows).transform_calculate(turn="90 - datum.deg")
-             .mark_point(shape="arrow", filled=True, size=45, color="#222", opacity=0.85)
+             .mark_point(shape="arrow", filled=True, size=ARROW_SIZE, color="#222", opacity=0.85)
              .encode(x=alt.X("ax:Q", scale=centred, axis=None), y=alt.Y("ay:Q", scale=centred, axis=None),
                      angle=alt.Angle("turn:Q", scale=None)))
     return alt.layer(image, field).properties(width=PANEL, height=PANEL, title=alt.TitleParams(
-        "direction of h(x)", fontSize=12, anchor="start"))
+        "direction of h(x), trained network", fontSize=12, anchor="start"))
 
 
 def _histogram_panel(hist, angles, originals):
     """8-bin histograms of the direction's angle by predicted class, stacked; ticks at circular means
     (ours, coloured; the original's, black, where published)."""
-    x = alt.X("b0:Q", title="angle of h(x) (degrees)", scale=alt.Scale(nice=False, zero=True),
-              axis=alt.Axis(tickCount=8))
+    # ReLU's directions lie in its quadrant, 0-90 degrees: its axis spans that, tanh's the full turn
+    x = alt.X("b0:Q", title="angle of h(x) (degrees)",
+              scale=alt.Scale(domain={"expr": "act == 'relu' ? [0, 90] : [0, 360]"}, nice=False, zero=True),
+              axis=alt.Axis(values={"expr": "act == 'relu' ? sequence(0, 91, 15) : sequence(0, 361, 45)"}))
     colour = alt.Color("colour:N", scale=None)
     bars = (alt.Chart(hist).transform_calculate(colour=_colour_expression(style.SPIRAL_COLOURS))
             .mark_bar(stroke="#fff", strokeWidth=0.5).encode(x=x, x2="b1:Q", y=alt.Y("sum(n):Q", title="grid points"),
@@ -222,10 +229,12 @@ def _histogram_panel(hist, angles, originals):
                  x=alt.X("mean:Q"), y=alt.value(-12), color=colour,
                  tooltip=[alt.Tooltip("c:N", title="class"), alt.Tooltip("mean:Q", title="circular mean"),
                           alt.Tooltip("std:Q", title="circular std")]))
-    # mean ± one circular std as a bar through the tick; a bar crossing 0° or 360° wraps to the other end
+    # mean ± one circular std as a bar through the tick; for tanh a bar crossing 0° or 360° wraps to the other
+    # end, for ReLU it stops at the quadrant's edges
     spread = (alt.Chart(angles).transform_calculate(colour=_colour_expression(style.SPIRAL_COLOURS),
                                                     lo="datum.mean - datum.std", hi="datum.mean + datum.std")
-              .transform_calculate(pieces="datum.lo < 0 ? [[0, datum.hi], [360 + datum.lo, 360]] : "
+              .transform_calculate(pieces="act == 'relu' ? [[max(0, datum.lo), min(90, datum.hi)]] : "
+                                          "datum.lo < 0 ? [[0, datum.hi], [360 + datum.lo, 360]] : "
                                           "datum.hi > 360 ? [[datum.lo, 360], [0, datum.hi - 360]] : [[datum.lo, datum.hi]]")
               .transform_flatten(["pieces"])
               .transform_calculate(from_="datum.pieces[0]", to="datum.pieces[1]")
@@ -265,10 +274,13 @@ def spiral_packing(options, variants) -> FigureOutput:
     data = alt.Data(url=encode.url("packing.json"), format=alt.DataFormat(type="json"))
     x = alt.X("step:Q", scale=alt.Scale(type="log"), title="training step",
               axis=alt.Axis(values=[1, 10, 100, 1000, 10000], format="~s"))
-    colour = alt.Color("K:O", scale=alt.Scale(scheme="viridis"), legend=alt.Legend(orient="right", title="K"))
+    ks = sorted({row["K"] for row in rows})
+    # one colour per K, distinct under colour-vision deficiency (a sequential scheme made six near-identical lines)
+    colour = alt.Color("K:O", scale=alt.Scale(domain=ks, range=style.CATEGORICAL[:len(ks)]),
+                       legend=alt.Legend(orient="right", title="K", symbolStrokeWidth=3))
 
     def panel(filter_, field, title):
-        return (alt.Chart(data).transform_filter(filter_).mark_line(strokeWidth=1.5).encode(
+        return (alt.Chart(data).transform_filter(filter_).mark_line(strokeWidth=1.6).encode(
             x=x, y=alt.Y(f"{field}:Q", scale=alt.Scale(domain=[0, 1.05]), title="share of the best"), color=colour)
             .properties(width=2 * PANEL - 40, height=110, title=alt.TitleParams(title, fontSize=12, anchor="start")))
     chart = alt.vconcat(panel("datum.act == 'tanh'", "angle", "tanh: smallest angle between class directions"),

@@ -1,7 +1,8 @@
 """O13, the easy way out: how much the network stretches the input plane, as a heat map.
 
 Stretch at a point is the largest singular value of the Jacobian of the last hidden layer with respect
-to the input: how far apart two nearby inputs end up, per unit of distance. Drawn on a log scale.
+to the input: how far apart two nearby inputs end up, per unit of distance. Drawn on a log scale, from the map's
+own range, or from `scale_min` to `scale_max` where several maps share one scale to be compared.
 """
 from __future__ import annotations
 
@@ -22,9 +23,12 @@ def stretch_map(options, run, spec, claims) -> FigureOutput:
     lo, hi = plane.square_extent(X)
     field = frames.class_image(lambda p: frames.stretch(params, p, activation), lo, hi, resolution=160)
     at_data = frames.stretch(params, X, activation)
-    low, high = float(np.percentile(field, 1)), float(field.max())
+    low = float(options["scale_min"] if options["scale_min"] is not None else np.percentile(field, 1))
+    high = float(options["scale_max"] if options["scale_max"] is not None else field.max())
+    if not 0 < low < high:
+        raise ValueError(f"stretch-map needs 0 < scale_min < scale_max, got {low:g} and {high:g}")
     levels = np.clip((np.log(field) - np.log(low)) / (np.log(high) - np.log(low)), 0, 1) * 255
-    legend_rows = [{"s": round(low, 3)}, {"s": round(high, 3)}]
+    legend_rows = [{"s": float(f"{low:.3g}")}, {"s": float(f"{high:.3g}")}]
     key = alt.Chart(alt.Data(values=legend_rows)).mark_point(opacity=0).encode(
         color=alt.Color("s:Q", scale=alt.Scale(type="log", domain=[low, high], scheme="viridis"),
                         legend=alt.Legend(title="stretch (largest singular value)", orient="bottom",

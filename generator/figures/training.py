@@ -32,7 +32,7 @@ def training_motion(options, run, spec, claims) -> FigureOutput:
         zoom = 1.05
         accuracy.append(float((frames.forward(frames.layers(run, seed, i), X, activation)[-1].argmax(1) == y).mean()))
         row = {"i": i, "L": 0, "a": M[0, 0], "b": M[0, 1], "c": M[1, 0], "d": M[1, 1], "e": b[0], "f": b[1], "s": 1,
-               "z": zoom, "label": f"step {int(step)} of {int(snapshots[-1])} · accuracy {accuracy[-1]:.1%}"}
+               "z": zoom, "label": f"step {int(step):,} of {int(snapshots[-1]):,} · accuracy {accuracy[-1]:.1%}"}
         row = {k: round(float(v), 5) if not isinstance(v, str) else v for k, v in row.items()}
         ends = frames.linear_boundary(W_out, b_out, -zoom, zoom)
         if ends:

@@ -53,7 +53,8 @@ def weight_trajectories(options, run, spec, claims) -> FigureOutput:
         pad = np.maximum(hi - lo, 1e-12) * 0.04
         titles.append((layer, learning_cloud.layer_name(layer, count), N, ratio,
                        [(float(f"{a:.4g}"), float(f"{b:.4g}")) for a, b in zip(lo - pad, hi + pad)]))
-    frame_rows = [{"i": i, "s": int(steps[t]), "label": f"step {int(steps[t]):,}"} for i, t in enumerate(kept)]
+    frame_rows = [{"i": i, "s": int(steps[t]), "label": f"step {int(steps[t]):,} of {int(steps[-1]):,}"}
+                  for i, t in enumerate(kept)]
     # opens on the last snapshot, the whole story; play starts again from the first
     frame = alt.param(name="frame", value=len(kept) - 1, bind=alt.binding_range(min=0, max=len(kept) - 1, step=1,
                                                                      name="snapshot "))

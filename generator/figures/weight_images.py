@@ -96,7 +96,8 @@ def weight_images(options, run, spec, claims) -> FigureOutput:
     across = int(np.ceil(np.sqrt(len(kept))))                             # tiles per row of the sheet
     down = int(np.ceil(len(kept) / across))
     sheet = sprite_png(tiles, across, levels)
-    frame_rows = [{"i": i, "label": f"step {int(steps[t]):,} · largest |w| {largest[i]:.2g}"} for i, t in enumerate(kept)]
+    frame_rows = [{"i": i, "label": f"step {int(steps[t]):,} of {int(steps[-1]):,} · largest |w| {largest[i]:.2g}"}
+                  for i, t in enumerate(kept)]
     # opens on the last snapshot, the whole story; play starts again from the first
     frame = alt.param(name="frame", value=len(kept) - 1, bind=alt.binding_range(min=0, max=len(kept) - 1, step=1,
                                                                      name="snapshot "))
