@@ -29,8 +29,8 @@ def weight_playground(options, run, spec, claims) -> FigureOutput:
         py=tanh.replace("U", "(w21 * datum.x + w22 * datum.y + b2)"))
     det = alt.Chart(alt.Data(url=encode.url("points.json"), format=alt.DataFormat(type="json"))).transform_aggregate(
         n="count()").transform_calculate(
-        label="'det W = ' + format(w11 * w22 - w12 * w21, '.2f')").mark_text(
-        align="left", baseline="top", fontSize=12, dx=4, dy=4).encode(text="label:N", x=alt.value(0), y=alt.value(0))
+        label="'det W = ' + format(w11 * w22 - w12 * w21, '.2f')").mark_text(  # above the plot, never under the data
+        align="left", baseline="bottom", fontSize=12, dy=-6).encode(text="label:N", x=alt.value(0), y=alt.value(0))
     points = plane.drawn(encode.url("points.json"), -1.05, 1.05, names=("h₁", "h₂"), prepare=moved)
     chart = plane.sized(alt.layer(points, det).add_params(*sliders))
     files = {"points.json": encode.json_file(plane.pack(parts))}

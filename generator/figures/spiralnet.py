@@ -55,6 +55,13 @@ def spiral_training(options, variants) -> FigureOutput:
     return FigureOutput(spec, files, claims, frames=frames)
 
 
+def panel_title(text: str, state: str):
+    """A panel's title, and under it which state of the network it shows (the trained one, or the scrubbed step),
+    short enough to stay within the 165 px panel."""
+    return alt.TitleParams(text, subtitle=state, fontSize=12, subtitleFontSize=11, subtitleColor="#555",
+                           anchor="start")
+
+
 def _colour_expression(palette: list[str]) -> str:
     return "[" + ", ".join(f"'{c}'" for c in palette) + "][datum.c]"
 
@@ -66,7 +73,6 @@ def _training_column(act: str, K: int):
     colour = alt.Color("colour:N", scale=None)
     unit = alt.Scale(domain=[0, 1], nice=False, zero=False)
     centred = alt.Scale(domain=[-1, 1], nice=False, zero=False)
-    title = lambda text: alt.TitleParams(text, fontSize=12, anchor="start")  # noqa: E731
 
     # (1) the input plane: the trained network's decision regions (an image per choice) and the data
     image = (alt.Chart(alt.Data(values=[{"lo": -1, "hi": 1}]))
@@ -80,7 +86,7 @@ def _training_column(act: str, K: int):
                                                      y=alt.Y("v:Q", scale=centred, axis=None), color=colour))
     # the trained network's regions whatever the scrubbed step: the title says so
     inputs = alt.layer(image, data).properties(width=PANEL, height=PANEL,
-                                               title=title(f"{NAMES[act]}: input plane, trained network"))
+                                               title=panel_title(f"{NAMES[act]}: input plane", "the trained network"))
 
     # (3) the last hidden layer at the scrubbed snapshot, over that layer's own decision regions
     cells = _region_cells(frames_data, "frame")
@@ -98,7 +104,7 @@ def _training_column(act: str, K: int):
              .mark_text(align="left", baseline="top", fontSize=10, color="#222")
              .encode(text="label:N", x=alt.value(0), y=alt.value(PANEL + 3)))
     hidden = alt.layer(cells, moving, label).properties(
-        width=PANEL, height=PANEL, title=title(f"{NAMES[act]}: last hidden layer, at the step below"))
+        width=PANEL, height=PANEL, title=panel_title(f"{NAMES[act]}: last hidden layer", "at the step below"))
 
     # (4) the loss at every snapshot, with the scrubbed one marked
     loss = alt.Chart(frames_data).transform_filter("datum.step > 0")
@@ -194,8 +200,7 @@ def _final_panel(final):
                                                        y=alt.Y("v:Q", scale=unit, axis=None),
                                                        color=alt.Color("colour:N", scale=None)))
     return alt.layer(_region_cells(final, "0"), points).properties(
-        width=PANEL, height=PANEL, title=alt.TitleParams("last hidden layer, trained network", fontSize=12,
-                                                         anchor="start"))
+        width=PANEL, height=PANEL, title=panel_title("last hidden layer", "the trained network"))
 
 
 def _arrow_panel(arrows):
@@ -209,8 +214,8 @@ def _arrow_panel(arrows):
              .mark_point(shape="arrow", filled=True, size=ARROW_SIZE, color="#222", opacity=0.85)
              .encode(x=alt.X("ax:Q", scale=centred, axis=None), y=alt.Y("ay:Q", scale=centred, axis=None),
                      angle=alt.Angle("turn:Q", scale=None)))
-    return alt.layer(image, field).properties(width=PANEL, height=PANEL, title=alt.TitleParams(
-        "direction of h(x), trained network", fontSize=12, anchor="start"))
+    return alt.layer(image, field).properties(width=PANEL, height=PANEL,
+                                              title=panel_title("direction of h(x)", "the trained network"))
 
 
 def _histogram_panel(hist, angles, originals):
