@@ -16,9 +16,23 @@ def write_assets(writer: SiteWriter, templates, vega_runtime: bytes) -> dict[str
     assets = {"vega": writer.hashed("assets", "vega.js", vega_runtime)}
     for name in STATIC:
         assets[name.split(".")[0] if name != "player.js" else "player"] = writer.hashed(
-            "assets", name, (templates / "static" / name).read_bytes())
+            "assets", name, slim(name, (templates / "static" / name).read_bytes()))
     assets["css"] = assets.pop("style")
     return assets
+
+
+def slim(name: str, source: bytes) -> bytes:
+    """The stylesheet and the player as shipped: comments and indentation out (the first view's weight counts
+    every byte); the sources in templates/static keep them. The player's whole-line comments and indentation only,
+    and not at all if a template literal spans lines."""
+    text = source.decode()
+    if name.endswith(".css"):
+        text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+        text = re.sub(r"\s*([{};])\s*", r"\1", re.sub(r"\s+", " ", text)).strip() + "\n"
+    elif name.endswith(".js") and not any(line.count("`") % 2 for line in text.splitlines()):
+        text = re.sub(r"(?m)^[ \t]*//.*\n", "", text)
+        text = re.sub(r"(?m)^[ \t]+", "", text)
+    return text.encode()
 
 
 def write_figure(writer: SiteWriter, store, fig, output, number: int, caption_html: str, base_url: str) -> dict:
@@ -43,4 +57,17 @@ def write_figure(writer: SiteWriter, store, fig, output, number: int, caption_ht
             "caption_text": caption_text, "alt": fig.alt, "number": number, "number_label": f"Figure {number}",
             "title": f"Figure {number}: {fig.id}", "embed_snippet": snippet,
             "data_links": [(name, url) for name, url in urls.items()],
-            "data_bytes": sum(len(b) for b in output.files.values())}
+            "data_bytes": sum(len(b) for b in output.files.values()),
+            "still_size": png_size(writer.staging / folder / "still.png")}
+
+
+def png_size(path) -> tuple[int, int] | None:
+    """The CSS size of a still (PNGs are drawn at scale 2): the width and height its <img> declares."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(24)
+    except OSError:
+        return None
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return int.from_bytes(head[16:20], "big") // 2, int.from_bytes(head[20:24], "big") // 2

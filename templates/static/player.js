@@ -1,28 +1,127 @@
-// The figure player: starts each figure when it nears the viewport, adds play/pause, and exposes every
-// view in window.figures[id] so tests and embedders can drive it. Vega is loaded once, before this module.
-const vega = globalThis.vega;
-const root = document.documentElement.dataset.root || "./";
+// The figure player: loads Vega when the first figure nears the viewport (never in the first view), starts each
+// figure then, adds play/pause, follows the colour theme (the toggle, or the system's preference), and exposes
+// every view in window.figures[id] so tests and embedders can drive it.
+const html = document.documentElement;
+const root = html.dataset.root || "./";
 const figures = (window.figures = window.figures || {});
 const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 const FRAME_MS = 60;
 
-async function start(el) {
-  const id = el.dataset.figure;
-  const spec = await (await fetch(el.dataset.spec)).json();
-  const container = el.querySelector(".fig-view");
-  const view = new vega.View(vega.parse(spec), {
+// Vega's runtime (a UMD build: importing it defines globalThis.vega), fetched once, on first need.
+let vegaLoaded = null;
+function loadVega() {
+  if (globalThis.vega) return Promise.resolve(globalThis.vega);
+  vegaLoaded ??= import(new URL(html.dataset.vega, document.baseURI).href).then(() => {
+    if (!globalThis.vega) throw new Error("Vega's runtime did not load");
+    return globalThis.vega;
+  });
+  return vegaLoaded;
+}
+
+// ---- Theme: html[data-theme] holds the reader's choice (set before first paint by base.html's head script);
+// without one, the system's preference decides.
+const darkScheme = window.matchMedia("(prefers-color-scheme: dark)");
+const theme = () => html.dataset.theme || (darkScheme.matches ? "dark" : "light");
+const INK = "#e4e6ea", MUTED = "#a7adb7", BG = "#16181d", GRID = "#30343c", FRAME = "#3d424b", DOMAIN = "#7b828d";
+// Vega config for dark pages: only chrome changes (background, text, axes, grids, legends, titles);
+// the data's palettes keep their colours, and so their meaning.
+const DARK_CONFIG = {
+  background: BG,
+  title: { color: INK, subtitleColor: MUTED },
+  axis: { domainColor: DOMAIN, tickColor: DOMAIN, gridColor: GRID, labelColor: MUTED, titleColor: INK },
+  legend: { labelColor: MUTED, titleColor: INK, gradientStrokeColor: FRAME },
+  header: { labelColor: MUTED, titleColor: INK },
+  text: { fill: INK },
+  style: { "guide-label": { fill: MUTED }, "guide-title": { fill: INK }, "group-title": { fill: INK },
+           "group-subtitle": { fill: MUTED }, cell: { stroke: FRAME } },
+};
+// Neutral colours the figures write into their marks (borders, labels, the playhead): ink turns light, white
+// separators turn to the background. Chromatic colours, and colours chosen per datum, stay as they are.
+const DARK_SWAP = { "#000": INK, "#000000": INK, black: INK, "#111": INK, "#111111": INK, "#222": INK,
+  "#222222": INK, "#333": "#cfd3d9", "#333333": "#cfd3d9", "#555": MUTED, "#555555": MUTED,
+  "#fff": BG, "#ffffff": BG, white: BG, "#ddd": FRAME, "#dddddd": FRAME, "#e3e3e3": GRID, "#eee": GRID, "#eeeeee": GRID,
+  "#999": DOMAIN };
+
+function swapColours(node) {
+  if (Array.isArray(node)) return node.map(swapColours);
+  if (!node || typeof node !== "object") return node;
+  const out = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "encode") out[key] = swapEncode(value);
+    else if (key === "range" && Array.isArray(value)) out[key] = value.map((c) => (typeof c === "string" && DARK_SWAP[c.toLowerCase()]) || c);
+    else out[key] = swapColours(value);
+  }
+  return out;
+}
+function swapEncode(encode) {
+  const out = {};
+  for (const [set, channels] of Object.entries(encode || {})) {
+    out[set] = {};
+    for (const [channel, rule] of Object.entries(channels || {})) {
+      // a constant colour ({value}); a conditional list picks per datum (text on a cell) and is left alone
+      const swap = rule && !Array.isArray(rule) && typeof rule.value === "string" && DARK_SWAP[rule.value.toLowerCase()];
+      out[set][channel] = swap ? { ...rule, value: swap } : rule;
+    }
+  }
+  return out;
+}
+function merge(base, over) {
+  const out = { ...(base || {}) };
+  for (const [k, v] of Object.entries(over)) {
+    out[k] = v && typeof v === "object" && !Array.isArray(v) ? merge(out[k], v) : v;
+  }
+  return out;
+}
+// The spec as the current theme draws it. A spec's own config outranks the one given to vega.parse, so the dark
+// config is merged into it as well.
+function themed(spec) {
+  if (theme() !== "dark") return [spec, {}];
+  const dark = swapColours(spec);
+  dark.background = BG;
+  dark.config = merge(merge(dark.config, DARK_CONFIG), { axis: { domainColor: DOMAIN, gridColor: GRID } });
+  return [dark, DARK_CONFIG];
+}
+
+// ---- Figures
+async function createView(figure) {
+  const vega = await loadVega();
+  const [spec, config] = themed(figure.spec);
+  // Vega empties the container and the bindings' element before drawing into them
+  const view = new vega.View(vega.parse(spec, config), {
     renderer: "canvas",
-    container,
-    bind: el.querySelector(".fig-bind"),
+    container: figure.container,
+    bind: figure.el.querySelector(".fig-bind"),
     hover: true,
     loader: vega.loader({ baseURL: new URL(root, document.baseURI).href }),
   });
+  for (const [name, value] of Object.entries(figure.state || {})) {
+    try { view.signal(name, value); } catch { /* a signal this spec lacks */ }
+  }
   await view.runAsync();
-  container.querySelector(".fig-still")?.remove();
-  el.classList.add("is-live");
+  figure.view = view;
+  figure.theme = theme();
+  return view;
+}
+
+// The values a reader can change (bound signals and the frame), kept across a re-theme.
+function readerState(figure) {
+  const names = (figure.spec.signals || []).filter((s) => s.bind || s.name === "frame").map((s) => s.name);
+  const state = {};
+  for (const name of names) {
+    try { state[name] = figure.view.signal(name); } catch { /* not a top-level signal */ }
+  }
+  return state;
+}
+
+async function start(el) {
+  const id = el.dataset.figure;
+  const [spec] = await Promise.all([fetch(el.dataset.spec).then((r) => r.json()), loadVega()]);
+  const container = el.querySelector(".fig-view");
   const frames = Number(el.dataset.frames || 0);
-  const figure = { id, view, frames, playing: false, timer: null };
-  figure.setFrame = (i) => view.signal("frame", Math.max(0, Math.min(frames - 1, i))).runAsync();
+  const figure = { id, el, spec, container, frames, playing: false, timer: null, view: null };
+  await createView(figure);
+  el.classList.add("is-live");
+  figure.setFrame = (i) => figure.view.signal("frame", Math.max(0, Math.min(frames - 1, i))).runAsync();
   const button = el.querySelector("button.play");
   const show = (playing) => {
     figure.playing = playing;
@@ -34,18 +133,31 @@ async function start(el) {
   figure.pause = () => { clearTimeout(figure.timer); show(false); };
   figure.play = () => {
     if (!frames || figure.playing) return;
-    if (view.signal("frame") >= frames - 1) view.signal("frame", -1);
+    if (figure.view.signal("frame") >= frames - 1) figure.view.signal("frame", -1);
     show(true);
     const tick = async () => {
       if (!figure.playing) return;
       // read the clock from the view each tick, so a reader who scrubs while it plays moves the playhead
-      const next = view.signal("frame") + 1;
+      const next = figure.view.signal("frame") + 1;
       await figure.setFrame(next);
       if (next >= frames - 1) return show(false);
       figure.timer = setTimeout(tick, FRAME_MS);
     };
     tick();
   };
+  // a new theme draws the figure again, from a fresh view, at the state the reader left it in
+  // (one at a time: a reader who flips the toggle twice quickly gets the last theme)
+  let queue = Promise.resolve();
+  figure.retheme = () => (queue = queue.then(async () => {
+    if (figure.theme === theme()) return;
+    const playing = figure.playing;
+    figure.pause();
+    figure.state = readerState(figure);
+    const old = figure.view;
+    await createView(figure);
+    old.finalize();
+    if (playing) figure.play();
+  }));
   if (button) button.addEventListener("click", () => (figure.playing ? figure.pause() : figure.play()));
   reduceMotion.addEventListener?.("change", (e) => e.matches && figure.pause());
   figures[id] = figure;
@@ -62,7 +174,11 @@ function failed(el, err) {
 }
 
 const pending = [...document.querySelectorAll("figure.fig[data-spec]")];
-const launch = (el) => { if (!el.dataset.started) { el.dataset.started = "1"; start(el).catch((err) => failed(el, err)); } };
+const launched = new Map();
+const launch = (el) => {
+  if (!launched.has(el)) { el.dataset.started = "1"; launched.set(el, start(el).catch((err) => failed(el, err))); }
+  return launched.get(el);
+};
 if ("IntersectionObserver" in window) {
   const watcher = new IntersectionObserver((entries) => {
     for (const entry of entries) if (entry.isIntersecting) { watcher.unobserve(entry.target); launch(entry.target); }
@@ -71,10 +187,63 @@ if ("IntersectionObserver" in window) {
 } else {
   pending.forEach(launch);
 }
-window.startAllFigures = () => Promise.all(pending.map(async (el) => launch(el)));
+window.startAllFigures = () => Promise.all(pending.map(launch));
 
-// Embed snippets written without a configured base_url name this site's real address once it is served.
-const siteURL = new URL(root, document.baseURI).href;
-document.querySelectorAll(".fig-embed code").forEach((code) => {
-  code.textContent = code.textContent.replaceAll("SITE_URL/", siteURL);
+// ---- The theme toggle (a button in the page's header): flips the theme and remembers the choice.
+const toggles = [...document.querySelectorAll("button.theme-toggle")];
+async function applyTheme() {
+  const dark = theme() === "dark";
+  toggles.forEach((b) => b.setAttribute("aria-pressed", String(dark)));
+  await Promise.all(Object.values(figures).map((f) => f.retheme()));
+}
+toggles.forEach((b) => b.addEventListener("click", () => {
+  const next = theme() === "dark" ? "light" : "dark";
+  html.dataset.theme = next;
+  try { localStorage.setItem("theme", next); } catch { /* storage refused: the choice lasts this page */ }
+  applyTheme();
+}));
+darkScheme.addEventListener?.("change", () => applyTheme());
+window.applyTheme = applyTheme;
+applyTheme();
+
+// ---- Print: every figure prints as its still (img.fig-still, loading="lazy" and hidden on a screen with
+// scripts, so never fetched there); when the page goes to print, fetch them all at once.
+const printStills = () => document.querySelectorAll("img.fig-still[loading=lazy]").forEach((img) => { img.loading = "eager"; });
+window.addEventListener("beforeprint", printStills);
+window.matchMedia("print").addEventListener?.("change", (e) => e.matches && printStills());
+
+// ---- Embed panels: the snippet and the data files' links are written when a reader first opens one, so the
+// article does not carry them. The snippet names site.toml's base_url, else the address the site is served from.
+const siteURL = new URL(html.dataset.site || root, document.baseURI).href.replace(/\/?$/, "/");
+async function fillEmbed(panel) {
+  const id = panel.dataset.embed;
+  const el = document.getElementById("fig-" + id);
+  const title = (el.querySelector(".fig-view").getAttribute("aria-label") || id).slice(0, 120);
+  const attr = (text) => text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const intro = document.createElement("p");
+  intro.textContent = "Paste into any page:";
+  const code = document.createElement("code");
+  code.textContent = `<iframe src="${siteURL}figures/${id}/" title="${attr(title)}" width="100%" height="600" ` +
+    'style="border:0" loading="lazy"></iframe>';
+  const pre = document.createElement("pre");
+  pre.append(code);
+  const links = panel.querySelector(".fig-links");
+  links.before(intro, pre);
+  const text = JSON.stringify(figures[id]?.spec || (await (await fetch(el.dataset.spec)).json()));
+  const prefix = `data/${id}-`;
+  const urls = [...new Set(text.match(new RegExp(prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + '[^"\\\\]+', "g")) || [])].sort();
+  for (const url of urls) {
+    const a = document.createElement("a");
+    a.href = root + url;
+    a.textContent = url.slice(prefix.length).replace(/\.[0-9a-f]{10}(\.\w+)$/, "$1");
+    links.append(" · ", a);
+  }
+}
+document.querySelectorAll("details.fig-embed[data-embed]").forEach((panel) => {
+  panel.addEventListener("toggle", () => {
+    if (panel.open && !panel.dataset.filled) {
+      panel.dataset.filled = "1";
+      fillEmbed(panel).catch((err) => console.error(err));
+    }
+  });
 });

@@ -103,7 +103,13 @@ def test_embed_snippet_works_in_a_page_on_another_origin(page, site_url, embed_h
     folder, host_url = embed_host
     fid = "curves-layer-morph" if "curves-layer-morph" in report["figures"] else next(iter(report["figures"]))
     page.goto(site_url, wait_until="load")
-    snippet = page.locator(f'figure[data-figure="{fid}"] .fig-embed pre code').text_content()
+    # the embed panel follows its figure (a figcaption must be the figure's last child); opened, it shows the snippet
+    panel = page.locator(f'figure[data-figure="{fid}"] + details.fig-embed[data-embed="{fid}"]')
+    panel.locator("summary").click()
+    snippet = panel.locator("pre code").text_content()
+    # and links to the figure's data files, named as the figure names them
+    page.wait_for_function("(id) => document.querySelectorAll(`details[data-embed='${id}'] a[href*='data/']`).length > 0",
+                           arg=fid)
     assert snippet.startswith("<iframe") and f"figures/{fid}/" in snippet
     # pasted as is, with no editing: the snippet names the site's real address
     assert f'src="{site_url}figures/{fid}/"' in snippet, snippet
