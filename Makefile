@@ -1,6 +1,7 @@
 # make site  - set everything up and build the site into site/
 # make test  - set everything up (Debian's chromium included) and run the whole test suite
 # make bench - print the performance figures (build times, page weight, frame change, Lighthouse)
+# make pdf   - build, then print the article to site/article.pdf (or OUT=path.pdf) through headless Chromium
 # make preview - live preview: build, serve at http://127.0.0.1:8000/, rebuild and reload on every save
 #                (make preview PROFILE=quick: the short test runs)
 PYTHON ?= python3.11
@@ -13,11 +14,15 @@ PROFILE ?= full
 site: setup
 	$(PY) -m generator build --jobs $(JOBS)
 
-test: setup browser
+test: setup browser checker
 	$(PY) -m pytest -q
 
 bench: setup browser tests/bench/node_modules/.installed
 	$(PY) -m tests.bench.bench
+
+.PHONY: pdf checker
+pdf: site browser
+	$(PY) -m generator.pdf --site site --out $(or $(OUT),site/article.pdf)
 
 serve: site
 	$(PY) -m generator serve
@@ -44,6 +49,15 @@ tests/bench/node_modules/.installed: tests/bench/package.json tests/bench/packag
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 	@chromium --version
+
+# The Nu HTML checker (tests/browser/test_html_valid.py): vnu.jar from npm, Java from Debian
+checker: tests/vnu/node_modules/.installed
+	@command -v java >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq default-jre-headless >/dev/null)
+	@java -version 2>&1 | head -1
+
+tests/vnu/node_modules/.installed: tests/vnu/package.json tests/vnu/package-lock.json
+	cd tests/vnu && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 clean:
 	rm -rf site .cache
