@@ -97,6 +97,7 @@ async function createView(figure) {
   for (const [name, value] of Object.entries(figure.state || {})) {
     try { view.signal(name, value); } catch { /* a signal this spec lacks */ }
   }
+  view.description(figure.label); // Vega names the container after the spec ("Vega visualization"): keep our alt
   await view.runAsync();
   figure.view = view;
   figure.theme = theme();
@@ -118,7 +119,8 @@ async function start(el) {
   const [spec] = await Promise.all([fetch(el.dataset.spec).then((r) => r.json()), loadVega()]);
   const container = el.querySelector(".fig-view");
   const frames = Number(el.dataset.frames || 0);
-  const figure = { id, el, spec, container, frames, playing: false, timer: null, view: null };
+  const label = container.getAttribute("aria-label");
+  const figure = { id, el, spec, container, label, frames, playing: false, timer: null, view: null };
   await createView(figure);
   el.classList.add("is-live");
   figure.setFrame = (i) => figure.view.signal("frame", Math.max(0, Math.min(frames - 1, i))).runAsync();

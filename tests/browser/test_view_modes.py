@@ -88,6 +88,9 @@ def test_the_first_view_fetches_no_vega_until_a_figure_nears(browser, site_url, 
     assert len(runtime) == 1, runtime
     assert_draws(page.locator(f'figure[data-figure="{fid}"]').evaluate(CANVAS_STATS), fid)
     assert not any("/still.png" in url for url in requests), "a print still was fetched on screen"
+    # the running figure keeps its description (Vega would name it after the spec)
+    label = page.locator(f'figure[data-figure="{fid}"] .fig-view').get_attribute("aria-label")
+    assert label and label != "Vega visualization", label
     context.close()
 
 
