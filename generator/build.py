@@ -9,24 +9,30 @@ import os
 import time
 from pathlib import Path
 
-from . import (citation, claim_names, claims_table, config, content, derive, figures, lock, pages, prose, render,
-               runs, xref)
+from . import (citation, claim_names, claims_table, config, content, derive, figures, lock, pages, prose, publish,
+               render, runs, xref)
+from .progress import Plain
 from .analysis.spread import summary
-from .cache import Store
+from .cache import CorruptEntry, Store
 from .errors import BuildError, Problem
 from .prose import fill
 from .site import SiteWriter
 
 ROOT = Path(__file__).resolve().parent.parent
+LAST_BUILD = "last-build-{profile}.json"  # in the cache folder: the report with this build's own timings and statuses
 MEASURED = "measured-{profile}.json"  # in the cache folder: the claims of the last build that got as far as measuring
 VEGA_RUNTIME = ROOT / "templates" / "vendor" / "node_modules" / "vega" / "build" / "vega.min.js"
 
 
 def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", cache_dir: Path | None = None,
-          log=print) -> dict:
+          log=print, progress: Plain | None = None, wait: float = 0) -> dict:
+    """Gather, compute, write. `progress` shows the compute stage as it goes (default: plain lines to `log`);
+    `wait`: seconds to wait for another build using the same cache or output folder (0: refuse at once)."""
+    progress = progress or Plain(log)
+    log = progress.log
     started = time.perf_counter()
     content_dir = Path(content_dir)
-    store = Store(cache_dir or ROOT / ".cache")
+    store = Store(cache_dir or ROOT / ".cache", warn=log)
 
     # gather: every problem in the content is found and reported before anything runs
     site = config.load_site(content_dir / "site.toml")
@@ -40,51 +46,99 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
     if not VEGA_RUNTIME.exists():
         raise BuildError([Problem(VEGA_RUNTIME, "Vega's runtime is missing: run `make setup` (npm ci in templates/vendor)")])
 
-    with lock.exclusive(store.root, out):  # one build at a time; what a killed build left is swept first
-        # compute: train what the cache lacks, then measure and draw
-        log(f"experiments ({len(experiments)}, profile '{profile}'):")
-        run_status = runs.ensure_runs(experiments, store, jobs, log)
-        claims = {name: derive.experiment_claims(store, run_status[name]["key"], exp.spec)
-                  for name, exp in experiments.items()}
-        outputs = {}
-        for section in sections:
-            for fig in section.figures:
-                try:
-                    if fig.experiment in groups:
-                        variants = [derive.Variant(name, experiments[name].variant, experiments[name].spec,
-                                                   claims[name], run_status[name]["key"]) for name in groups[fig.experiment]]
-                        outputs[fig.id] = derive.sweep_figure_output(store, fig, variants)
-                    else:
-                        outputs[fig.id] = derive.figure_output(store, fig, run_status[fig.experiment]["key"],
-                                                               experiments[fig.experiment].spec, claims[fig.experiment])
-                except ValueError as err:
-                    problems.append(Problem(fig.path, f"figure '{fig.id}' ({fig.kind}): {err}", line=fig.line))
-        if problems:
-            raise BuildError(problems)
-        log(f"figures ({len(outputs)}) drawn")
+    with lock.exclusive(store.root, out, wait, log), progress:  # one build at a time; a killed build's leftovers are swept
+        # compute: train what the cache lacks, then measure and draw; a cache entry found damaged when read
+        # has been removed by then (cache.CorruptEntry), so computing again rebuilds just that entry
+        clock = {"gather": time.perf_counter() - started}
+        for attempt in range(1, 4):
+            try:
+                run_status, claims, outputs, published = _compute(store, site, sections, experiments, groups, jobs,
+                                                                  profile, progress, problems, clock)
+                break
+            except CorruptEntry:
+                if attempt == 3:
+                    raise
         # the measurements, written even if the prose then fails its checks: `recheck` reads them (no training)
         (store.root / MEASURED.format(profile=profile)).write_text(json.dumps(
             {"experiments": {name: {"claims": summary(c)} for name, c in claims.items()},
              "figures": {fid: {"claims": summary(o.claims)} for fid, o in outputs.items()}}, sort_keys=True))
 
         # write: everything into a staging folder, swapped into place at the end
+        written = time.perf_counter()
         writer = SiteWriter(out)
         try:
             # a false check stops a full build; the quick profile (too short to reach the results) reports them
             failed_checks = None if profile == "full" else []
-            report = _write(writer, store, site, sections, experiments, claims, outputs, run_status, profile, problems,
-                            failed_checks)
+            report = _write(writer, site, sections, experiments, claims, outputs, published, run_status, profile,
+                            problems, failed_checks)
             report["checks_failed"] = [str(p) for p in failed_checks or []]
             if problems:
                 raise BuildError(problems)
             report["seconds"] = round(time.perf_counter() - started, 3)
-            writer.json("build-report.json", report)
+            report["stages"] = {stage: round(t, 3) for stage, t in (clock | {"write": time.perf_counter() - written}).items()}
+            writer.json("build-report.json", published_report(report))
+            (store.root / LAST_BUILD.format(profile=profile)).write_text(json.dumps(report, indent=1, sort_keys=True))
             writer.finish()
         except BaseException:
             writer.abandon()
             raise
-        log(f"built {out} in {report['seconds']:.1f} s; first view {report['page_weight']['first_view_gzip'] / 1024:.0f} KB gzipped")
+        shares = ", ".join(f"{stage} {100 * t / max(report['seconds'], 1e-9):.0f}%" for stage, t in report["stages"].items())
+        log(f"built {out} in {report['seconds']:.1f} s ({shares}); first view {report['page_weight']['first_view_gzip'] / 1024:.0f} KB gzipped")
         return report
+
+
+def published_report(report: dict) -> dict:
+    """The report the site publishes: what was built and measured, never how this one build went (its time,
+    its stages, each run trained or cached and in how many seconds), so one commit gives a byte-identical
+    site however the build went, resumed or not, on any checkout."""
+    kept = {k: v for k, v in report.items() if k not in ("seconds", "stages")}
+    return kept | {"experiments": {name: {k: v for k, v in e.items() if k not in ("status", "seconds")}
+                                   for name, e in report["experiments"].items()}}
+
+
+def _compute(store, site, sections, experiments, groups, jobs, profile, progress, problems, clock):
+    """Runs, claims, figure outputs and the files each figure publishes, all from the cache where it has them;
+    each stage's seconds into `clock`."""
+    log = progress.log
+    log(f"experiments ({len(experiments)}, profile '{profile}'):")
+    mark = time.perf_counter()
+    run_status = runs.ensure_runs(experiments, store, jobs, progress)
+    clock["train"], mark = time.perf_counter() - mark, time.perf_counter()
+    progress.track("claims", len(experiments), "experiments")
+    claims = {}
+    for name, exp in experiments.items():
+        progress.update("claims", len(claims))
+        claims[name] = derive.experiment_claims(store, run_status[name]["key"], exp.spec)
+    progress.finish("claims", f"measured for {len(claims)} experiments")
+    clock["claims"], mark = time.perf_counter() - mark, time.perf_counter()
+    outputs = {}
+    every_figure = [fig for section in sections for fig in section.figures]
+    progress.track("figures", len(every_figure), "figures")
+    for fig in every_figure:
+        progress.update("figures", len(outputs))
+        try:
+            if fig.experiment in groups:
+                variants = [derive.Variant(name, experiments[name].variant, experiments[name].spec,
+                                           claims[name], run_status[name]["key"]) for name in groups[fig.experiment]]
+                outputs[fig.id] = derive.sweep_figure_output(store, fig, variants)
+            else:
+                outputs[fig.id] = derive.figure_output(store, fig, run_status[fig.experiment]["key"],
+                                                       experiments[fig.experiment].spec, claims[fig.experiment])
+        except ValueError as err:
+            problems.append(Problem(fig.path, f"figure '{fig.id}' ({fig.kind}): {err}", line=fig.line))
+    if problems:
+        raise BuildError(problems)
+    progress.finish("figures", f"{len(outputs)} drawn")
+    clock["figures"], mark = time.perf_counter() - mark, time.perf_counter()
+    # the files each figure publishes (data under hashed names, compiled specs, stills), before writing
+    progress.track("specs and stills", len(outputs), "figures")
+    published = {}
+    for fid, output in outputs.items():
+        progress.update("specs and stills", len(published))
+        published[fid] = publish.figure_files(store, fid, output, site["base_url"])
+    progress.finish("specs and stills", f"{len(published)} figures compiled and rendered")
+    clock["specs_and_stills"] = time.perf_counter() - mark
+    return run_status, claims, outputs, published
 
 
 def gather_checks(sections, experiments, groups, site=None, site_path=None) -> list[Problem]:
@@ -111,7 +165,7 @@ def gather_checks(sections, experiments, groups, site=None, site_path=None) -> l
     return problems + claim_names.compare_problems(experiments, names)
 
 
-def _write(writer, store, site, sections, experiments, claims, outputs, run_status, profile, problems,
+def _write(writer, site, sections, experiments, claims, outputs, published, run_status, profile, problems,
            failed_checks) -> dict:
     env = render.environment()
     assets = pages.write_assets(writer, ROOT / "templates", VEGA_RUNTIME.read_bytes())
@@ -130,8 +184,8 @@ def _write(writer, store, site, sections, experiments, claims, outputs, run_stat
             numbers.figure(fig.id, caption)  # what a reference to this figure previews
             # alt text is a sentence about the result too: placeholders, checks and picks, as plain text
             alt = fill(fig.alt, scopes, fig.experiment, fig.path, fig.line, problems, failed_checks)
-            figure_ctx[fig.id] = pages.write_figure(writer, store, dataclasses.replace(fig, alt=alt), outputs[fig.id],
-                                                    number, caption, site["base_url"])
+            figure_ctx[fig.id] = pages.write_figure(writer, dataclasses.replace(fig, alt=alt), outputs[fig.id],
+                                                    published[fig.id], number, caption, site["base_url"])
     scopes = every
     placed = {fig.id: (s.slug, s.title, figure_ctx[fig.id]["number"]) for s in sections for fig in s.figures}
     # rows without a figure sit after the figures of the section that first names their experiment

@@ -21,6 +21,8 @@ def main(argv=None) -> int:
     b.add_argument("--profile", choices=("full", "quick"), default="full",
                    help="quick: fewer steps and seeds, from each experiment's [quick] table (tests use it)")
     b.add_argument("--cache", type=Path, default=ROOT / ".cache", help="cache folder (default: .cache/)")
+    b.add_argument("--wait", type=float, default=600, metavar="SECONDS",
+                   help="wait this long for another build using the same cache or site (default: 600; 0: refuse)")
     s = commands.add_parser("serve", help="serve the built site on 127.0.0.1 (gzip, like a real host)")
     s.add_argument("--dir", type=Path, default=ROOT / "site", help="the site folder (default: site/)")
     s.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free port)")
@@ -45,7 +47,9 @@ def main(argv=None) -> int:
 
     if args.command == "build":
         try:
-            build(args.content, args.out, jobs=args.jobs, profile=args.profile, cache_dir=args.cache, log=log)
+            from .progress import for_terminal
+            build(args.content, args.out, jobs=args.jobs, profile=args.profile, cache_dir=args.cache,
+                  progress=for_terminal(log), wait=args.wait)
         except BuildError as err:
             print(f"build failed; {args.out} and the cache are unchanged:\n{err}", file=sys.stderr)
             return 1

@@ -107,7 +107,8 @@ def dependencies_first(vega: dict) -> dict:
 
 
 def stills(store: Store, vegalite: dict, files: dict[str, bytes]) -> dict[str, bytes]:
-    """PNG and SVG of the figure's first state, rendered by vl-convert with its data inlined."""
+    """PNG and SVG of the state the spec opens in (publish.at_frame picks the frame), rendered by vl-convert with
+    its data inlined."""
     key = digest("stills", vegalite, {n: digest(b.hex()) for n, b in files.items()}, code_hash("derive"),
                  versions("vl-convert-python"))
     if not store.has("stills", key):

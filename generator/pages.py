@@ -2,11 +2,8 @@
 from __future__ import annotations
 
 import html
-import json
 import re
 
-from . import derive
-from .figures import choices
 from .site import SiteWriter
 
 STATIC = ("style.css", "player.js", "icon.svg")
@@ -35,18 +32,15 @@ def slim(name: str, source: bytes) -> bytes:
     return text.encode()
 
 
-def write_figure(writer: SiteWriter, store, fig, output, number: int, caption_html: str, base_url: str) -> dict:
-    """Data files, compiled spec, exported specs and stills of one figure; returns its template context."""
-    urls = {name: writer.hashed("data", f"{fig.id}-{name}", blob) for name, blob in sorted(output.files.items())}
-    site_spec = derive.resolve_urls(output.spec, urls, "")
-    vega = choices.patch(derive.vega_spec(store, site_spec), site_spec)
-    vega_url = writer.hashed("specs", f"{fig.id}.vg.json", json.dumps(vega, separators=(",", ":")))
-    exported = derive.resolve_urls(output.spec, urls, base_url.rstrip("/") + "/" if base_url else "../../")
+def write_figure(writer: SiteWriter, fig, output, published, number: int, caption_html: str, base_url: str) -> dict:
+    """Writes what the compute stage made for one figure (publish.figure_files); returns its template context."""
+    for path, blob in published.data.values():
+        writer.write(path, blob)
+    vega_url = writer.write(*published.vega)
     folder = f"figures/{fig.id}"
-    writer.json(f"{folder}/spec.vl.json", exported)
-    writer.json(f"{folder}/spec.vg.json", choices.patch(derive.vega_spec(store, exported), exported))
-    for name, blob in derive.stills(store, output.spec, output.files).items():
+    for name, blob in published.files.items():
         writer.write(f"{folder}/{name}", blob)
+    urls = {name: path for name, (path, _) in published.data.items()}
     caption_text = html.unescape(re.sub(r"<[^>]+>", "", caption_html))
     site = base_url.rstrip("/") + "/" if base_url else "SITE_URL/"
     title = fig.alt or caption_text
@@ -58,16 +52,11 @@ def write_figure(writer: SiteWriter, store, fig, output, number: int, caption_ht
             "title": f"Figure {number}: {fig.id}", "embed_snippet": snippet,
             "data_links": [(name, url) for name, url in urls.items()],
             "data_bytes": sum(len(b) for b in output.files.values()),
-            "still_size": png_size(writer.staging / folder / "still.png")}
+            "still_size": png_size(published.files.get("still.png", b""))}
 
 
-def png_size(path) -> tuple[int, int] | None:
+def png_size(png: bytes) -> tuple[int, int] | None:
     """The CSS size of a still (PNGs are drawn at scale 2): the width and height its <img> declares."""
-    try:
-        with open(path, "rb") as file:
-            head = file.read(24)
-    except OSError:
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
         return None
-    if head[:8] != b"\x89PNG\r\n\x1a\n":
-        return None
-    return int.from_bytes(head[16:20], "big") // 2, int.from_bytes(head[20:24], "big") // 2
+    return int.from_bytes(png[16:20], "big") // 2, int.from_bytes(png[20:24], "big") // 2

@@ -17,7 +17,8 @@ def built_site(tmp_path_factory):
     """(site folder, build report) of the real content under the quick profile."""
     from generator.build import build
     out = tmp_path_factory.mktemp("built") / "site"
-    report = build(ROOT / "content", out, jobs=2, profile="quick", cache_dir=ROOT / ".cache", log=lambda *a: None)
+    report = build(ROOT / "content", out, jobs=2, profile="quick", cache_dir=ROOT / ".cache", log=lambda *a: None,
+                   wait=1800)  # a build beside the tests (make site) may hold the shared cache
     return out, report
 
 
