@@ -45,7 +45,8 @@ def knn_scores(query, keys, key_labels, k: int, classes: int = 10, exclude_self:
     return votes / votes.sum(1, keepdim=True)
 
 
-def train_knn(name: str, spec: dict) -> dict[str, np.ndarray]:
+def train_knn(name: str, spec: dict, tick) -> dict[str, np.ndarray]:
+    """Two networks per seed (softmax, then trained for k-NN); tick(done, total) counts the steps of all."""
     torch.set_num_threads(1)
     X_train, y_train = map(torch.from_numpy, datasets.make(spec["data"] | {"split": "train"}))
     X_test, y_test = map(torch.from_numpy, datasets.make(spec["data"] | {"split": "test"}))
@@ -54,9 +55,12 @@ def train_knn(name: str, spec: dict) -> dict[str, np.ndarray]:
     seeds = np.arange(opts["first_seed"], opts["first_seed"] + opts["seeds"])
     out = {k: [] for k in ("softmax_error", "knn_error", "knn_trained_error")}
     losses = np.zeros((opts["steps"], len(seeds)), np.float32)
+    steps, total = opts["steps"], 2 * opts["steps"] * len(seeds)
     for s, seed in enumerate(seeds):
-        softmax_net = _fit(name, SmallConvNet(c1, c2, rep), X_train, y_train, opts, int(seed), "softmax", losses[:, s])
-        knn_net = _fit(name, SmallConvNet(c1, c2, rep), X_train, y_train, opts, int(seed), "knn", None)
+        softmax_net = _fit(name, SmallConvNet(c1, c2, rep), X_train, y_train, opts, int(seed), "softmax", losses[:, s],
+                           lambda done, before=2 * s * steps: tick(before + done, total))
+        knn_net = _fit(name, SmallConvNet(c1, c2, rep), X_train, y_train, opts, int(seed), "knn", None,
+                       lambda done, before=(2 * s + 1) * steps: tick(before + done, total))
         with torch.no_grad():
             out["softmax_error"].append(float((softmax_net(X_test).argmax(1) != y_test).float().mean()))
             out["knn_error"].append(_knn_error(softmax_net, X_train, y_train, X_test, y_test, opts["knn_k"]))
@@ -66,7 +70,7 @@ def train_knn(name: str, spec: dict) -> dict[str, np.ndarray]:
                      "train_count": np.array(len(y_train)), "test_count": np.array(len(y_test))}
 
 
-def _fit(name, net, X, y, opts, seed, objective, loss_log):
+def _fit(name, net, X, y, opts, seed, objective, loss_log, tick):
     torch.manual_seed(seed)
     net.apply(lambda m: m.reset_parameters() if hasattr(m, "reset_parameters") else None)
     optimiser = torch.optim.Adam(net.parameters(), lr=opts["learning_rate"])
@@ -89,6 +93,7 @@ def _fit(name, net, X, y, opts, seed, objective, loss_log):
             raise TrainingError(f"experiment '{name}': {objective} loss became NaN at step {step + 1}")
         if loss_log is not None:
             loss_log[step] = float(loss.detach())
+        tick(step + 1)
     return net.eval()
 
 

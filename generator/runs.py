@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import multiprocessing
+import queue
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.managers import SyncManager
 
 from .cache import FORMAT, Store, code_hash, digest, versions
 from .config import Experiment
@@ -28,11 +31,30 @@ def _die_with_parent() -> None:
         pass  # not Linux: workers finish their current run and exit when they find the pool gone
 
 
-def _train_one(name: str, spec: dict):
+def _train_one(name: str, spec: dict, heard=None):
     from .train import train  # torch is imported here, in the worker, only when something trains
-    start = time.perf_counter()
-    arrays = train(name, spec)
+    start = last = time.perf_counter()
+
+    def tick(done: int, total: int) -> None:  # to the build's display, at most four times a second
+        nonlocal last
+        if heard is not None and (time.perf_counter() - last > 0.25 or done == total):
+            last = time.perf_counter()
+            heard.put((name, done, total))
+
+    arrays = train(name, spec, tick)
     return arrays, time.perf_counter() - start
+
+
+def _relay(heard, progress, stop: threading.Event) -> None:
+    """In the build process: the workers' step counts to the display, until stop is set."""
+    while not stop.is_set():
+        try:
+            name, done, total = heard.get(timeout=0.2)
+        except queue.Empty:
+            continue
+        except (EOFError, OSError):
+            return
+        progress.update(name, done, total)
 
 
 def _cost(spec: dict) -> float:
@@ -42,8 +64,10 @@ def _cost(spec: dict) -> float:
     return train["steps"] * train["seeds"] * points * (1 + sum(spec["model"].get("hidden", [])))
 
 
-def ensure_runs(experiments: dict[str, Experiment], store: Store, jobs: int, log) -> dict[str, dict]:
-    """Every experiment's run key, status and training seconds; trains what the cache lacks."""
+def ensure_runs(experiments: dict[str, Experiment], store: Store, jobs: int, progress) -> dict[str, dict]:
+    """Every experiment's run key, status and training seconds; trains what the cache lacks, each run's steps
+    shown by `progress` (generator.progress) as they happen."""
+    log = progress.log
     status = {}
     missing = []
     for name, experiment in experiments.items():
@@ -57,19 +81,33 @@ def ensure_runs(experiments: dict[str, Experiment], store: Store, jobs: int, log
         return status
     missing.sort(key=lambda item: -_cost(experiments[item[0]].spec))  # longest first: the pool ends together
     context = multiprocessing.get_context("spawn")  # fresh workers: no torch state inherited
-    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(missing))), mp_context=context,
-                             initializer=_die_with_parent) as pool:
-        futures = {name: (key, pool.submit(_train_one, name, experiments[name].spec)) for name, key in missing}
-        for name, (key, future) in futures.items():
-            try:
-                arrays, seconds = future.result()
-            except TrainingError as err:  # name the file and the key an author would change
-                path = experiments[name].path
-                raise BuildError([Problem(path, f"{err}; try a smaller learning rate",
-                                          line=key_line(experiments[name].source, "train.learning_rate"),
-                                          key="train.learning_rate")]) from None
-            store.put(KIND, key, {"experiment": name, "spec": experiments[name].spec, "seconds": seconds,
-                                  "code": code_hash(ENTRY), "versions": versions("torch", "numpy")}, arrays=arrays)
-            status[name] = {"key": key, "status": "trained", "seconds": seconds}
-            log(f"  {name:<28} trained  in {seconds:.1f} s")
+    manager = SyncManager(ctx=context)  # carries the workers' step counts; it too ends with the build
+    manager.start(_die_with_parent)
+    with manager, ProcessPoolExecutor(max_workers=max(1, min(jobs, len(missing))), mp_context=context,
+                                      initializer=_die_with_parent) as pool:
+        heard, stop = manager.Queue(), threading.Event()
+        relay = threading.Thread(target=_relay, args=(heard, progress, stop), daemon=True)
+        relay.start()
+        futures = {name: (key, pool.submit(_train_one, name, experiments[name].spec, heard)) for name, key in missing}
+        try:
+            _collect(futures, experiments, store, status, progress)
+        finally:
+            stop.set()
+            relay.join()
     return status
+
+
+def _collect(futures, experiments, store, status, progress) -> None:
+    """Each finished run into the cache, in submission order (the longest first)."""
+    for name, (key, future) in futures.items():
+        try:
+            arrays, seconds = future.result()
+        except TrainingError as err:  # name the file and the key an author would change
+            path = experiments[name].path
+            raise BuildError([Problem(path, f"{err}; try a smaller learning rate",
+                                      line=key_line(experiments[name].source, "train.learning_rate"),
+                                      key="train.learning_rate")]) from None
+        store.put(KIND, key, {"experiment": name, "spec": experiments[name].spec, "seconds": seconds,
+                              "code": code_hash(ENTRY), "versions": versions("torch", "numpy")}, arrays=arrays)
+        status[name] = {"key": key, "status": "trained", "seconds": seconds}
+        progress.finish(name, f"trained  in {seconds:.1f} s")

@@ -23,15 +23,17 @@ def snapshot_steps(steps: int, count: int, spacing: str = "linear") -> np.ndarra
     return np.unique(np.linspace(0, steps, max(count, 2)).round().astype(np.int64))
 
 
-def train(name: str, spec: dict) -> dict[str, np.ndarray]:
+def train(name: str, spec: dict, tick=None) -> dict[str, np.ndarray]:
+    """The run of one experiment; `tick(done, total)`, if given, hears of every step (the progress display)."""
+    tick = tick or _quiet
     torch.set_num_threads(1)  # deterministic sums; parallelism comes from one process per experiment
     torch.set_flush_denormal(True)  # subnormal floats made ReLU runs 5-10x slower on Intel CPUs
     if spec["model"]["kind"] == "convnet-knn":
         from .knn import train_knn
-        return train_knn(name, spec)
+        return train_knn(name, spec, tick)
     data, model_spec, opts = spec["data"], spec["model"], spec["train"]
     if not opts["batch_seeds"] and opts["seeds"] > 1:
-        return _one_by_one(name, spec)
+        return _one_by_one(name, spec, tick)
     X_np, y_np = datasets.make(data)
     X, y = torch.from_numpy(X_np), torch.from_numpy(y_np)
     classes = int(y_np.max()) + 1
@@ -84,6 +86,7 @@ def train(name: str, spec: dict) -> dict[str, np.ndarray]:
             raise TrainingError(f"experiment '{name}': loss became NaN or infinite at step {step}")
         if step in schedule:
             record()
+        tick(step, opts["steps"])
 
     with torch.no_grad():
         accuracy = (model(X).argmax(-1) == y).float().mean(1).numpy()
@@ -98,13 +101,19 @@ SHARED = ("X", "y", "snapshot_steps", "anchors")   # the same for every seed
 SEED_FIRST = ("seeds", "accuracy")                  # seed axis first; every other array has it second
 
 
-def _one_by_one(name: str, spec: dict) -> dict[str, np.ndarray]:
+def _quiet(done: int, total: int) -> None:
+    pass
+
+
+def _one_by_one(name: str, spec: dict, tick) -> dict[str, np.ndarray]:
     """Each seed trained alone (its own model, so its own matrix products), stacked on the seed axis as if
     batched. Batched products sum every unit in the same order; alone, a leftover block of units may round
     differently, and where rounding is the subject (zero initialisation) that difference is the result."""
     opts = spec["train"]
-    runs = [train(name, spec | {"train": opts | {"seeds": 1, "first_seed": opts["first_seed"] + i}})
-            for i in range(opts["seeds"])]
+    steps, seeds = opts["steps"], opts["seeds"]
+    runs = [train(name, spec | {"train": opts | {"seeds": 1, "first_seed": opts["first_seed"] + i}},
+                  lambda done, _, before=i * steps: tick(before + done, seeds * steps))
+            for i in range(seeds)]
     return {k: runs[0][k] if k in SHARED else np.concatenate([r[k] for r in runs], axis=0 if k in SEED_FIRST else 1)
             for k in runs[0]}
 
