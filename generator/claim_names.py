@@ -73,23 +73,17 @@ def caption_scopes(fig, scopes: dict[str, Names | None]) -> dict[str, Names | No
 
 def compare_problems(experiments, scopes: dict[str, Names]) -> list[Problem]:
     """Each [[compare]] row's claim (the claims table) names a claim its scope can produce."""
-    problems, seen = [], set()
-    for name, experiment in experiments.items():
-        for row in experiment.compare:
-            if (experiment.path, row["index"]) in seen:
-                continue
-            seen.add((experiment.path, row["index"]))
-            scope, _, claim = row["claim"].rpartition(".")
-            scope = scope or name
-            if scope not in scopes:
-                near = difflib.get_close_matches(scope, sorted(scopes), 3, 0.6)
-                message = f"claim '{row['claim']}': '{scope}' names no experiment or figure" + _mean(near)
-            elif scopes[scope] is not None and claim not in scopes[scope]:
-                message = f"claim '{row['claim']}': '{scope}' has no claim or setting '{claim}'" + _mean(
-                    scopes[scope].near(claim))
-            else:
-                continue
-            problems.append(Problem(experiment.path, message, line=row["line"], key="compare.claim"))
+    problems = []
+    for experiment, row, scope, claim in config.compare_rows(experiments):
+        if scope not in scopes:
+            near = difflib.get_close_matches(scope, sorted(scopes), 3, 0.6)
+            message = f"claim '{row['claim']}': '{scope}' names no experiment or figure" + _mean(near)
+        elif scopes[scope] is not None and claim not in scopes[scope]:
+            message = f"claim '{row['claim']}': '{scope}' has no claim or setting '{claim}'" + _mean(
+                scopes[scope].near(claim))
+        else:
+            continue
+        problems.append(Problem(experiment.path, message, line=row["line"], key="compare.claim"))
     return problems
 
 

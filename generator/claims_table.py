@@ -2,6 +2,7 @@
 verdict the build computes from the row's tolerance. Written into the section that holds `{{claims-table}}`."""
 from __future__ import annotations
 
+from . import config
 from .errors import Problem
 
 MARKER = "{{claims-table}}"
@@ -38,43 +39,36 @@ def rows(experiments: dict, scopes: dict[str, dict], figure_sections: dict[str, 
          references: dict, problems: list[Problem], mentioned: dict[str, int] | None = None) -> list[dict]:
     """Every experiment's [[compare]] rows (a sweep file's once), measured and judged, in the article's order:
     by the number of the row's figure, else by where the article first names the experiment (`mentioned`)."""
-    out, seen = [], set()
+    out = []
     mentioned = mentioned or {}
-    for name, experiment in experiments.items():
-        for row in experiment.compare:
-            if (experiment.path, row["index"]) in seen:
-                continue
-            seen.add((experiment.path, row["index"]))
-            scope, _, claim = row["claim"].rpartition(".")
-            scope = scope or name
-
-            def problem(message, key):
-                problems.append(Problem(experiment.path, message, line=row["line"], key=f"compare.{key}"))
-            if row["source"] not in references:
-                problem(f"unknown reference '{row['source']}'; known: {', '.join(sorted(references))}", "source")
-            if "figure" in row and row["figure"] not in figure_sections:
-                problem(f"no figure '{row['figure']}' in the sections", "figure")
-            placed = figure_sections.get(row.get("figure"))
-            fmt = row.get("format", ".3g")
-            common = {"statement": row["statement"], "original": row["original"], "source": row["source"],
-                      "figure": row.get("figure"), "section": placed, "rule": rule_text(row, fmt),
-                      "order": placed[2] if placed else mentioned.get(experiment.group or name, 10 ** 6),
-                      "claim": f"{scope}.{claim}"}
-            if claim not in scopes.get(scope, {}):
-                if "absent" in row and scope in scopes:  # a claim this build may legitimately not produce
-                    out.append(common | {"ours": None, "shown": row["absent"], "spread": "not produced by this build",
-                                         "verdict": "differs" if "value" in row else "not comparable"})
-                else:
-                    problem(f"'{scope}' has no claim '{claim}'", "claim")
-                continue
-            ours = scopes[scope][claim]
-            try:
-                shown = format(ours, fmt)
-            except (ValueError, TypeError) as err:
-                problem(f"bad format '{fmt}' for {ours!r} ({err})", "format")
-                continue
-            out.append(common | {"ours": ours, "shown": shown, "spread": spread_text(scopes[scope], claim, fmt),
-                                 "verdict": verdict(ours, row)})
+    for experiment, row, scope, claim in config.compare_rows(experiments):
+        def problem(message, key):
+            problems.append(Problem(experiment.path, message, line=row["line"], key=f"compare.{key}"))
+        if row["source"] not in references:
+            problem(f"unknown reference '{row['source']}'; known: {', '.join(sorted(references))}", "source")
+        if "figure" in row and row["figure"] not in figure_sections:
+            problem(f"no figure '{row['figure']}' in the sections", "figure")
+        placed = figure_sections.get(row.get("figure"))
+        fmt = row.get("format", ".3g")
+        common = {"statement": row["statement"], "original": row["original"], "source": row["source"],
+                  "figure": row.get("figure"), "section": placed, "rule": rule_text(row, fmt),
+                  "order": placed[2] if placed else mentioned.get(experiment.group or experiment.id, 10 ** 6),
+                  "claim": f"{scope}.{claim}"}
+        if claim not in scopes.get(scope, {}):
+            if "absent" in row and scope in scopes:  # a claim this build may legitimately not produce
+                out.append(common | {"ours": None, "shown": row["absent"], "spread": "not produced by this build",
+                                     "verdict": "differs" if "value" in row else "not comparable"})
+            else:
+                problem(f"'{scope}' has no claim '{claim}'", "claim")
+            continue
+        ours = scopes[scope][claim]
+        try:
+            shown = format(ours, fmt)
+        except (ValueError, TypeError) as err:
+            problem(f"bad format '{fmt}' for {ours!r} ({err})", "format")
+            continue
+        out.append(common | {"ours": ours, "shown": shown, "spread": spread_text(scopes[scope], claim, fmt),
+                             "verdict": verdict(ours, row)})
     return sorted(out, key=lambda r: r["order"])
 
 

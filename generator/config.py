@@ -210,6 +210,19 @@ def load_variants(path: Path, profile: str, problems: list[Problem]) -> list[Exp
     return variants
 
 
+def compare_rows(experiments: dict) -> list[tuple]:
+    """Every experiment's [[compare]] rows, a sweep file's once (its variants share them), as (experiment,
+    row, scope, claim): the row's claim 'scope.name' split, a bare name's scope the experiment's own."""
+    found, seen = [], set()
+    for name, experiment in experiments.items():
+        for row in experiment.compare:
+            if (experiment.path, row["index"]) not in seen:
+                seen.add((experiment.path, row["index"]))
+                scope, _, claim = row["claim"].rpartition(".")
+                found.append((experiment, row, scope or name, claim))
+    return found
+
+
 def _check_compare(rows, path: Path, text: str, problems: list[Problem], sweeping: bool) -> tuple:
     """[[compare]] rows checked; each kept with the line of its header, for later errors."""
     headers = [n for n, raw in enumerate(text.splitlines(), start=1) if raw.strip() == "[[compare]]"]
