@@ -46,10 +46,11 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
     if not VEGA_RUNTIME.exists():
         raise BuildError([Problem(VEGA_RUNTIME, "Vega's runtime is missing: run `make setup` (npm ci in templates/vendor)")])
 
+    gathered = time.perf_counter()
     with lock.exclusive(store.root, out, wait, log), progress:  # one build at a time; a killed build's leftovers are swept
         # compute: train what the cache lacks, then measure and draw; a cache entry found damaged when read
         # has been removed by then (cache.CorruptEntry), so computing again rebuilds just that entry
-        clock = {"gather": time.perf_counter() - started}
+        clock = {"gather": gathered - started, "lock_wait": time.perf_counter() - gathered}
         for attempt in range(1, 4):
             try:
                 run_status, claims, outputs, published = _compute(store, site, sections, experiments, groups, jobs,
