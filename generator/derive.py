@@ -106,17 +106,72 @@ def dependencies_first(vega: dict) -> dict:
     return vega | {"data": ordered} if data else vega
 
 
+PNG_BUDGET = 200_000      # bytes a PNG still may take; fewer colours where the figure allows
+SVG_BUDGET = 1_000_000    # an SVG still larger than this is left out (the PNG stands alone)
+
+
 def stills(store: Store, vegalite: dict, files: dict[str, bytes]) -> dict[str, bytes]:
     """PNG and SVG of the state the spec opens in (publish.at_frame picks the frame), rendered by vl-convert with
-    its data inlined."""
+    its data inlined. The PNG (scale 2) is reduced to a palette (small_png); the SVG is kept only under
+    SVG_BUDGET, so a figure drawn with many thousands of marks publishes its PNG alone."""
     key = digest("stills", vegalite, {n: digest(b.hex()) for n, b in files.items()}, code_hash("derive"),
-                 versions("vl-convert-python"))
+                 versions("vl-convert-python", "pillow"))
     if not store.has("stills", key):
         import vl_convert
         compiled = dependencies_first(vl_convert.vegalite_to_vega(inline_data(vegalite, files)))
-        store.put("stills", key, {}, files={"still.png": vl_convert.vega_to_png(compiled, scale=2),
-                                            "still.svg": stable_ids(vl_convert.vega_to_svg(compiled)).encode()})
-    return {name: store.file("stills", key, name) for name in ("still.png", "still.svg")}
+        made = {"still.png": small_png(vl_convert.vega_to_png(compiled, scale=2))}
+        svg = stable_ids(vl_convert.vega_to_svg(compiled)).encode()
+        if len(svg) <= SVG_BUDGET:
+            made["still.svg"] = svg
+        store.put("stills", key, {"files": sorted(made)}, files=made)
+    return {name: store.file("stills", key, name) for name in store.meta("stills", key)["files"]}
+
+
+def small_png(png: bytes) -> bytes:
+    """The PNG with an adaptive palette of at most 256 colours, fewer while it stays over PNG_BUDGET; the original
+    if that is not smaller. The most common colours (the background, panel fills, axes' grey) keep their exact
+    values, the rest is a median-cut palette, and Floyd-Steinberg dithering keeps colour ramps from banding.
+    Deterministic: the same pixels give the same bytes (Pillow writes no time or text chunks)."""
+    import io
+
+    from PIL import Image
+    image = Image.open(io.BytesIO(png))
+    image.load()
+    best = png
+    for colours in (256, 128, 64):
+        if image.mode == "RGBA" and image.getextrema()[3][0] < 255:  # see-through pixels: keep alpha, no dither
+            reduced = image.quantize(colours, method=Image.Quantize.FASTOCTREE)
+        else:
+            reduced = _dithered(image.convert("RGB"), colours)
+        out = io.BytesIO()
+        reduced.save(out, "PNG", optimize=True)
+        if len(out.getvalue()) < len(best):
+            best = out.getvalue()
+        if len(best) <= PNG_BUDGET:
+            break
+    return best
+
+
+def _dithered(rgb, colours: int):
+    from PIL import Image
+    counts = rgb.getcolors(rgb.width * rgb.height)
+    common = [c for n, c in sorted(counts, key=lambda nc: (-nc[0], nc[1]))[:colours // 8]
+              if n >= rgb.width * rgb.height // 500]       # a colour covering at least 0.2% of the picture
+    rest = rgb.quantize(colours - len(common), method=Image.Quantize.MEDIANCUT).getpalette()[:3 * (colours - len(common))]
+    palette = [v for c in common for v in c] + rest
+    palette += palette[-3:] * (256 - len(palette) // 3)
+    holder = Image.new("P", (1, 1))
+    holder.putpalette(palette)
+    reduced = rgb.quantize(palette=holder, dither=Image.Dither.FLOYDSTEINBERG)
+    # Pillow matches colours to the palette through a coarse (5-6-5 bit) cache, so white may come out as a pale
+    # tint: put every pixel of a common colour back to its exact entry
+    import numpy as np
+    pixels, indices = np.asarray(rgb), np.array(reduced)
+    for i, colour in enumerate(common):
+        indices[(pixels == colour).all(axis=-1)] = i
+    exact = Image.fromarray(indices, "P")
+    exact.putpalette(palette)
+    return exact
 
 
 def stable_ids(svg: str) -> str:

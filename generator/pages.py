@@ -42,17 +42,15 @@ def write_figure(writer: SiteWriter, fig, output, published, number: int, captio
         writer.write(f"{folder}/{name}", blob)
     urls = {name: path for name, (path, _) in published.data.items()}
     caption_text = html.unescape(re.sub(r"<[^>]+>", "", caption_html))
-    site = base_url.rstrip("/") + "/" if base_url else "SITE_URL/"
-    title = fig.alt or caption_text
-    snippet = (f'<iframe src="{site}figures/{fig.id}/" title="{html.escape(title[:120], quote=True)}" '
-               f'width="100%" height="600" style="border:0" loading="lazy"></iframe>')
     return {"id": fig.id, "kind": fig.kind, "experiment": fig.experiment, "frames": output.frames,
             "vega_url": vega_url, "still_url": f"{folder}/still.png", "caption_html": caption_html,
             "caption_text": caption_text, "alt": fig.alt, "number": number, "number_label": f"Figure {number}",
-            "title": f"Figure {number}: {fig.id}", "embed_snippet": snippet,
+            "title": f"Figure {number}: {fig.id}",
             "data_links": [(name, url) for name, url in urls.items()],
             "data_bytes": sum(len(b) for b in output.files.values()),
-            "still_size": png_size(published.files.get("still.png", b""))}
+            "still_size": png_size(published.files.get("still.png", b"")),
+            # an SVG still over derive.SVG_BUDGET is not published, so nothing may link it
+            "still_svg": f"{folder}/still.svg" if "still.svg" in published.files else None}
 
 
 def png_size(png: bytes) -> tuple[int, int] | None:

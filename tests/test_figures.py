@@ -35,8 +35,10 @@ def test_every_figure_folder_is_complete(built_site):
         assert urls, f"{fid} references no data file"
         for url in urls:
             assert (folder / url).resolve().is_file(), f"{fid}: {url} does not resolve from its folder"
-        assert (folder / "still.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-        assert b"<svg" in (folder / "still.svg").read_bytes()[:400]
+        png = (folder / "still.png").read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) <= 200_000, f"{fid}: still.png of {len(png):,} bytes"
+        svg = folder / "still.svg"  # published only under 1 MB
+        assert not svg.exists() or (b"<svg" in svg.read_bytes()[:400] and svg.stat().st_size <= 1_000_000), fid
         assert json.loads((folder / "spec.vg.json").read_text())["$schema"].startswith("https://vega.github.io/schema/vega/")
 
 
@@ -95,3 +97,12 @@ def test_field_morph_frames_match_the_field_network(built_site):
         expected = x + frames.field(x, frames.field_layers(run, seed)[layer], run["anchors"], exp.spec["model"]["bump_width"])
         assert np.allclose(end, expected, atol=5e-3), f"layer {layer + 1}: drawn push differs from the field"
     assert len(files["frames"]) == report["figures"]["spirals-field-morph"]["frames"]
+
+
+def test_no_page_links_a_still_that_is_not_published(built_site):
+    """An SVG still over 1 MB is left out, and then neither the article's panel nor any page may link it."""
+    out, _ = built_site
+    for page in [out / "index.html", *sorted((out / "figures").glob("*/index.html"))]:
+        for href in re.findall(r'(?:href|src|content)="([^"]*still\.(?:svg|png))"', page.read_text()):
+            target = (page.parent / href).resolve() if not href.startswith("http") else None
+            assert target is None or target.is_file(), f"{page.relative_to(out)} links {href}, which is not published"

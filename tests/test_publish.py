@@ -20,3 +20,27 @@ def test_the_published_name_is_known_before_writing_and_is_the_one_written(tmp_p
         assert hashed_name("data", "fig-points.json", blob) != hashed_name("data", "fig-points.json", blob + b" ")
     finally:
         writer.abandon()
+
+
+def test_a_png_still_is_reduced_to_a_palette_deterministically():
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from generator import derive
+    x, y = np.meshgrid(np.linspace(0, 1, 600), np.linspace(0, 1, 500))
+    noise = np.random.default_rng(0).normal(0, 3, x.shape)  # a rendered ramp's fine texture: many colours
+    pixels = np.stack([x * 250 + noise, y * 250, (x * y) * 250 - noise, np.full_like(x, 255)], axis=-1).clip(0, 255)
+    pixels = pixels.astype(np.uint8)
+    out = io.BytesIO()
+    Image.fromarray(pixels, "RGBA").save(out, "PNG")
+    original = out.getvalue()
+    small = derive.small_png(original)
+    assert small == derive.small_png(original)            # same pixels, same bytes
+    assert len(small) < len(original) and len(small) <= derive.PNG_BUDGET
+    reduced = Image.open(io.BytesIO(small))
+    assert reduced.mode == "P" and reduced.size == (600, 500)
+    # the colours stay close to the original's (dithering spreads the error; no band of a wrong colour)
+    error = np.abs(np.asarray(reduced.convert("RGBA"), dtype=float) - pixels).mean()
+    assert error < 6, error

@@ -12,6 +12,7 @@ bench-results/bench.json. Benchmarks measure and print; they never assert.
 (d) frame change after a scrubber move: median ms of `await figures[id].setFrame(i)` in headless Chromium
 (e) Lighthouse 12 (tests/bench/package.json), mobile, median of 3 runs against the gzip server
 (f) the article printed to PDF (make pdf's generator.pdf, headless Chromium): pages and size
+(g) the stills of the built site (figures/<id>/still.png, still.svg): total and largest bytes of each
 """
 from __future__ import annotations
 
@@ -60,6 +61,10 @@ TARGETS = {  # name: (label, unit, target text, passes(value))
     "lighthouse_accessibility": ("Lighthouse accessibility", "", "100", lambda v: v >= 100),
     "pdf_pages": ("article as PDF (A4): pages", "", "report", lambda v: True),
     "pdf_mb": ("article as PDF: size", "MB", "report", lambda v: True),
+    "stills_png_total_kb": ("PNG stills: total", "KB", "report", lambda v: True),
+    "stills_png_max_kb": ("PNG stills: largest", "KB", "<= 200 KB", lambda v: v <= 200_000 / 1024),
+    "stills_svg_total_kb": ("SVG stills: total", "KB", "report", lambda v: True),
+    "stills_svg_max_kb": ("SVG stills: largest", "KB", "< 1 MB", lambda v: v < 1_000_000 / 1024),
 }
 
 
@@ -107,6 +112,20 @@ def rebuilds(out: Path, runs: int = 3) -> tuple[dict, dict]:
             "in_build_s": [r["build_seconds"] for r in timed], "warmup_trained": warm["trained"],
             "statuses": timed[-1]["statuses"], "trained_during_timed_runs": trained,
             "nothing_trained": not trained and bool(timed[-1]["statuses"])}, report
+
+
+def stills(site: Path) -> dict:
+    """(g) Bytes of the stills a built site publishes: per kind, the count, total and largest (with its figure),
+    and the figures without an SVG still (left out over 1 MB)."""
+    figures = sorted(p for p in (site / "figures").iterdir() if p.is_dir())
+    result = {}
+    for kind in ("png", "svg"):
+        sizes = {p.name: (p / f"still.{kind}").stat().st_size for p in figures if (p / f"still.{kind}").exists()}
+        largest = max(sizes, key=sizes.get) if sizes else None
+        result[kind] = {"count": len(sizes), "total": sum(sizes.values()), "largest": sizes.get(largest, 0),
+                        "largest_figure": largest}
+    result["without_svg"] = [p.name for p in figures if not (p / "still.svg").exists()]
+    return result
 
 
 def serve(folder: Path):
@@ -285,6 +304,11 @@ def main(argv=None) -> int:
         values["first_view_gzip_kb"] = weight["first_view_gzip"] / 1024
         if "first_figure_gzip" in weight:
             values["first_figure_gzip_kb"] = weight["first_figure_gzip"] / 1024
+        say("(g) the stills' bytes ...")
+        results["stills"] = stills(tmp / "site")
+        for kind in ("png", "svg"):
+            values[f"stills_{kind}_total_kb"] = results["stills"][kind]["total"] / 1024
+            values[f"stills_{kind}_max_kb"] = results["stills"][kind]["largest"] / 1024
         say("(f) the article printed to PDF ...")
         from generator.pdf import write_pdf
         pages, size = write_pdf(tmp / "site", RESULTS / "article.pdf")
@@ -371,6 +395,10 @@ def main(argv=None) -> int:
                     print("      " + audit["explanation"].replace("\n", "\n      "))
     elif lh:
         print(f"Lighthouse: {lh['skipped']}")
+    st = results["stills"]
+    print("stills: " + "; ".join(f"{k.upper()} {st[k]['count']} files, total {st[k]['total']:,} bytes, largest "
+                                 f"{st[k]['largest']:,} ({st[k]['largest_figure']})" for k in ("png", "svg"))
+          + (f"; no SVG (over 1 MB) for {', '.join(st['without_svg'])}" if st["without_svg"] else ""))
     print(f"\nwritten {RESULTS / 'bench.json'}")
     return 0
 
