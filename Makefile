@@ -14,13 +14,13 @@ PROFILE ?= full
 site: setup
 	$(PY) -m generator build --jobs $(JOBS)
 
-test: setup browser checker
+test: setup browser checker embed
 	$(PY) -m pytest -q
 
 bench: setup browser tests/bench/node_modules/.installed
 	$(PY) -m tests.bench.bench
 
-.PHONY: pdf checker
+.PHONY: pdf checker embed
 pdf: site browser
 	$(PY) -m generator.pdf --site site --out $(or $(OUT),site/article.pdf)
 
@@ -57,6 +57,14 @@ checker: tests/vnu/node_modules/.installed
 
 tests/vnu/node_modules/.installed: tests/vnu/package.json tests/vnu/package-lock.json
 	cd tests/vnu && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# A stranger's page for the cross-origin embedding test (tests/browser/test_embed.py): vega, vega-lite and
+# vega-embed from npm, pinned; a missing package fails the test
+embed: tests/embed/node_modules/.installed
+
+tests/embed/node_modules/.installed: tests/embed/package.json tests/embed/package-lock.json
+	cd tests/embed && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 clean:

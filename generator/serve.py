@@ -1,5 +1,6 @@
-"""A static server for the built site on 127.0.0.1, gzip-compressing text as real hosts do. JSON (figure specs
-and data) is sent with `Access-Control-Allow-Origin: *`, so a page on another origin can embed a figure's spec."""
+"""A static server for the built site on 127.0.0.1, gzip-compressing text as real hosts do. Specs, data and stills
+(.json, .png, .svg, .csv) are sent with `Access-Control-Allow-Origin: *`, so a page on another origin can load a
+figure's spec and its data with vega-embed (what README's "Embedding a figure" asks of a host)."""
 from __future__ import annotations
 
 import functools
@@ -9,6 +10,7 @@ import io
 from pathlib import Path
 
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg")
+CROSS_ORIGIN = (".json", ".png", ".svg", ".csv")  # files another origin's script may read
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -31,11 +33,14 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Type", self.guess_type(str(path)))
         if gzipped:
             self.send_header("Content-Encoding", "gzip")
-        if path.suffix == ".json":
-            self.send_header("Access-Control-Allow-Origin", "*")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         return io.BytesIO(body)
+
+    def end_headers(self):
+        if Path(self.path.split("?")[0]).suffix in CROSS_ORIGIN:
+            self.send_header("Access-Control-Allow-Origin", "*")
+        super().end_headers()
 
     def body(self, path: Path) -> bytes:
         """The bytes served for a text file: the file as it is (the preview adds its script to HTML here)."""

@@ -216,17 +216,31 @@ window.matchMedia("print").addEventListener?.("change", (e) => e.matches && prin
 
 // ---- Embed panels: the snippet and the data files' links are written when a reader first opens one, so the
 // article does not carry them. The snippet names site.toml's base_url, else the address the site is served from.
+// This is the one place the snippet is written: an iframe plus a few lines that set its height to what the
+// figure page posts (HEIGHT_MESSAGE, below), accepted only from that iframe and the site's origin.
 const siteURL = new URL(html.dataset.site || root, document.baseURI).href.replace(/\/?$/, "/");
+const HEIGHT_MESSAGE = "bending-space:height";
+// a title of at most `max` characters, cut at a word's end (with "…"), never mid-word
+const shorten = (text, max = 120) => text.length <= max ? text
+  : [text.slice(0, max + 1).replace(/\s+\S*$/, "")].map((cut) => cut.length <= max ? cut : text.slice(0, max))[0]
+    .replace(/[\s,;:.]+$/, "") + "…";
+function embedSnippet(id, title) {
+  const attr = (text) => text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const origin = new URL(siteURL).origin;
+  return `<iframe src="${siteURL}figures/${id}/" title="${attr(shorten(title))}" width="100%" height="600" ` +
+    'style="border:0;display:block" loading="lazy"></iframe>\n' +
+    '<script>(function (f) { addEventListener("message", function (e) { var d = e.data; ' +
+    `if (e.source === f.contentWindow && e.origin === "${origin}" && d && d.type === "${HEIGHT_MESSAGE}" && ` +
+    `d.id === "${id}") f.style.height = Math.ceil(d.height) + "px"; }); })(document.currentScript.previousElementSibling);</script>`;
+}
+window.embedSnippet = embedSnippet;
 async function fillEmbed(panel) {
   const id = panel.dataset.embed;
   const el = document.getElementById("fig-" + id);
-  const title = (el.querySelector(".fig-view").getAttribute("aria-label") || id).slice(0, 120);
-  const attr = (text) => text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   const intro = document.createElement("p");
   intro.textContent = "Paste into any page:";
   const code = document.createElement("code");
-  code.textContent = `<iframe src="${siteURL}figures/${id}/" title="${attr(title)}" width="100%" height="600" ` +
-    'style="border:0" loading="lazy"></iframe>';
+  code.textContent = embedSnippet(id, el.querySelector(".fig-view").getAttribute("aria-label") || id);
   const pre = document.createElement("pre");
   pre.append(code);
   const links = panel.querySelector(".fig-links");
@@ -249,3 +263,20 @@ document.querySelectorAll("details.fig-embed[data-embed]").forEach((panel) => {
     }
   });
 });
+
+// ---- A figure page inside an iframe (the embed snippet) posts its height to the page around it, on load and
+// whenever it changes (the view renders, the reader picks a choice, the width changes), so the iframe fits it.
+if (window.parent !== window && document.body.classList.contains("standalone")) {
+  const id = document.querySelector("figure.fig[data-figure]")?.dataset.figure;
+  let sent = -1;
+  const postHeight = () => {
+    const height = Math.ceil(html.getBoundingClientRect().height);
+    if (id && height !== sent) {
+      sent = height;
+      window.parent.postMessage({ type: HEIGHT_MESSAGE, id, height }, "*");
+    }
+  };
+  new ResizeObserver(postHeight).observe(html);
+  window.addEventListener("load", postHeight);
+  postHeight();
+}
