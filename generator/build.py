@@ -186,7 +186,7 @@ def _write(writer, site, sections, experiments, claims, outputs, published, run_
             # alt text is a sentence about the result too: placeholders, checks and picks, as plain text
             alt = fill(fig.alt, scopes, fig.experiment, fig.path, fig.line, problems, failed_checks)
             figure_ctx[fig.id] = pages.write_figure(writer, dataclasses.replace(fig, alt=alt), outputs[fig.id],
-                                                    published[fig.id], number, caption, site["base_url"])
+                                                    published[fig.id], number, caption)
     scopes = every
     placed = {fig.id: (s.slug, s.title, figure_ctx[fig.id]["number"]) for s in sections for fig in s.figures}
     # rows without a figure sit after the figures of the section that first names their experiment

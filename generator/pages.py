@@ -32,7 +32,7 @@ def slim(name: str, source: bytes) -> bytes:
     return text.encode()
 
 
-def write_figure(writer: SiteWriter, fig, output, published, number: int, caption_html: str, base_url: str) -> dict:
+def write_figure(writer: SiteWriter, fig, output, published, number: int, caption_html: str) -> dict:
     """Writes what the compute stage made for one figure (publish.figure_files); returns its template context."""
     for path, blob in published.data.values():
         writer.write(path, blob)
