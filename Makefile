@@ -14,13 +14,13 @@ PROFILE ?= full
 site: setup
 	$(PY) -m generator build --jobs $(JOBS)
 
-test: setup browser checker embed
+test: setup browser checker axe embed
 	$(PY) -m pytest -q
 
 bench: setup browser tests/bench/node_modules/.installed
 	$(PY) -m tests.bench.bench
 
-.PHONY: pdf checker embed
+.PHONY: pdf checker axe embed
 pdf: site browser
 	$(PY) -m generator.pdf --site site --out $(or $(OUT),site/article.pdf)
 
@@ -65,6 +65,13 @@ embed: tests/embed/node_modules/.installed
 
 tests/embed/node_modules/.installed: tests/embed/package.json tests/embed/package-lock.json
 	cd tests/embed && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# axe-core, the accessibility checker tests/browser/test_accessibility.py injects into every page (npm, pinned)
+axe: tests/axe/node_modules/.installed
+
+tests/axe/node_modules/.installed: tests/axe/package.json tests/axe/package-lock.json
+	cd tests/axe && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 clean:

@@ -196,12 +196,21 @@ def section_html(section: Section, scopes: dict, figures_html: dict[str, str], n
     out = converter.convert(text)
     out = sidenotes(notes.unstash(out), notes)
     # a table wider than a phone scrolls inside a region the keyboard can reach, instead of the page scrolling
-    out = out.replace("<table>", '<div class="table-wrap" tabindex="0" role="region" aria-label="Table">\n<table>')
-    out = out.replace("</table>", "</table>\n</div>")
+    # named by its header row, so two tables on the page are two distinct regions
+    out = re.sub(r"<table>.*?</table>", _wrap_table, out, flags=re.S)
     out = _put_math(out, formulas)
     for fig in section.figures:
         out = out.replace(f"<p>{figure_token(fig.id)}</p>", figures_html[fig.id])
     return out
+
+
+def _wrap_table(match: re.Match) -> str:
+    heads = [html.unescape(re.sub(r"<[^>]+>", "", h)).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", match.group(0), re.S)]
+    name = "Table: " + ", ".join(h for h in heads if h) if any(heads) else "Table"
+    if len(name) > 90:
+        name = name[:90].rsplit(",", 1)[0] + ", …"
+    return (f'<div class="table-wrap" tabindex="0" role="region" aria-label="{html.escape(name, quote=True)}">\n'
+            f'{match.group(0)}\n</div>')
 
 
 def caption_html(text: str, scopes: dict, default: str, path: Path, line: int, numbers: dict[str, int],

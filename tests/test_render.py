@@ -58,5 +58,5 @@ def test_a_section_inside_a_part_shifts_its_subheadings_below_its_title():
 
 def test_tables_scroll_inside_a_focusable_region():
     html = render.section_html(Section(Path("s.md"), "T", 1, "t", "| a | b |\n|---|---|\n| 1 | 2 |\n", 1), {}, {}, {}, [])
-    assert '<div class="table-wrap" tabindex="0" role="region" aria-label="Table">' in html
+    assert '<div class="table-wrap" tabindex="0" role="region" aria-label="Table: a, b">' in html
     assert html.index("table-wrap") < html.index("<table>") < html.index("</table>") < html.rindex("</div>")

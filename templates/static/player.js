@@ -94,6 +94,7 @@ async function createView(figure) {
     hover: true,
     loader: vega.loader({ baseURL: new URL(root, document.baseURI).href }),
   });
+  scopeInputs(figure); // at once, before another figure's inputs of the same name can join this one's group
   for (const [name, value] of Object.entries(figure.state || {})) {
     try { view.signal(name, value); } catch { /* a signal this spec lacks */ }
   }
@@ -101,7 +102,84 @@ async function createView(figure) {
   await view.runAsync();
   figure.view = view;
   figure.theme = theme();
+  dress(figure);
   return view;
+}
+
+// ---- Accessibility of a view's controls. Vega names each bound input after its signal, so two figures with a
+// signal K would share one radio group (and their options' ids): each input's name and id gets the figure's id;
+// the controls are a labelled group, each radio set a labelled radiogroup, each slider is named after its figure
+// ("Figure 20: snapshot") and says its value in the figure's own terms (aria-valuetext: the frame's label from the
+// figure's frames data, "step 40 of 300, accuracy 91.2%"; else "frame 5 of 60").
+const spoken = (text) => String(text).replace(/\s*\u00b7\s*/g, ", ")
+  .replace(/(?<![\d.])\d{4,}(?![\d.])/g, (n) => Number(n).toLocaleString("en-US"));
+const shown = (v) => (typeof v === "number" ? String(Math.round(v * 1000) / 1000) : String(v));
+function frameLabel(figure, i) {
+  for (const d of figure.spec.data || []) {
+    if (!d.url || !JSON.stringify(d.url).includes("frames")) continue;
+    let rows;
+    try { rows = figure.view.data(d.name); } catch { continue; }
+    const row = rows && rows.find?.((r) => Number(r.i) === Number(i));
+    if (row && typeof row.label === "string" && row.label) return spoken(row.label);
+  }
+  return `frame ${Number(i) + 1} of ${figure.frames}`;
+}
+const bindName = (s) => String((s.bind && s.bind.name) || s.name).trim();
+function valueText(figure, s, value) {
+  return s.name === "frame" && figure.frames ? frameLabel(figure, value) : `${bindName(s)} ${shown(value)}`;
+}
+// The state of a figure in words: its frame and every other control's value.
+function stateText(figure) {
+  const parts = [];
+  for (const s of figure.spec.signals || []) {
+    if (!s.bind) continue;
+    try { parts.push(valueText(figure, s, figure.view.signal(s.name))); } catch { /* not a top-level signal */ }
+  }
+  if (!parts.length && figure.frames) parts.push(frameLabel(figure, figure.view.signal("frame")));
+  return parts.join("; ");
+}
+function scopeInputs(figure) {
+  const { el, id } = figure;
+  for (const input of el.querySelectorAll(".fig-bind input, .fig-bind select")) {
+    const signal = input.dataset.signal || input.name;
+    input.dataset.signal = signal;
+    input.name = `${id}-${signal}`;
+    if (input.id && !input.id.startsWith(id + "-")) {
+      const old = input.id;
+      input.id = `${id}-${old}`;
+      el.querySelector(`.fig-bind label[for="${CSS.escape(old)}"]`)?.setAttribute("for", input.id);
+    }
+  }
+}
+function dress(figure) {
+  const { el, id, view } = figure;
+  const number = el.dataset.number || id;
+  const bind = el.querySelector(".fig-bind");
+  const controls = el.querySelector(".fig-controls");
+  const signals = new Map((figure.spec.signals || []).filter((s) => s.bind).map((s) => [s.name, s]));
+  scopeInputs(figure);
+  for (const box of bind ? bind.querySelectorAll(".vega-bind") : []) {
+    const radios = box.querySelector(".vega-bind-radio");
+    for (const input of box.querySelectorAll("input, select")) {
+      const signal = input.dataset.signal;
+      const s = signals.get(signal);
+      if (input.type === "radio") input.checked = String(view.signal(signal)) === input.value;
+      const name = `${number}: ${s ? bindName(s) : signal}`;
+      if (radios) radios.setAttribute("aria-label", name);
+      if (input.type !== "range" || !s) continue;
+      input.setAttribute("aria-label", name);
+      const update = (_, value) => input.setAttribute("aria-valuetext", valueText(figure, s, value));
+      update(null, view.signal(signal));
+      view.addSignalListener(signal, update);
+      // a frame's label may come from data that loads after the frame changes (a sweep's other run)
+      if (signal === "frame") view.runAsync().then(() => update(null, view.signal(signal)));
+    }
+    if (radios) radios.setAttribute("role", "radiogroup");
+  }
+  if (controls && controls.querySelector("input, select, button")) {
+    controls.setAttribute("role", "group");
+    controls.setAttribute("aria-label", `Controls for ${number}`);
+  }
 }
 
 // The values a reader can change (bound signals and the frame), kept across a re-theme.
@@ -121,6 +199,19 @@ async function start(el) {
   const frames = Number(el.dataset.frames || 0);
   const label = container.getAttribute("aria-label");
   const figure = { id, el, spec, container, label, frames, playing: false, timer: null, view: null };
+  // a polite live region: the figure's state in words when the reader pauses or scrubs (never on every frame
+  // of play), said once the reader has stopped for half a second
+  const status = document.createElement("p");
+  status.className = "fig-status visually-hidden";
+  status.setAttribute("aria-live", "polite");
+  (el.querySelector(".fig-controls") || container).append(status);
+  let saying = null;
+  figure.announce = (prefix = "") => {
+    clearTimeout(saying);
+    saying = setTimeout(() => {
+      if (!figure.playing && figure.view) status.textContent = `${el.dataset.number || id}: ${prefix}${stateText(figure)}`;
+    }, 500);
+  };
   await createView(figure);
   el.classList.add("is-live");
   figure.setFrame = (i) => figure.view.signal("frame", Math.max(0, Math.min(frames - 1, i))).runAsync();
@@ -142,7 +233,7 @@ async function start(el) {
       // read the clock from the view each tick, so a reader who scrubs while it plays moves the playhead
       const next = figure.view.signal("frame") + 1;
       await figure.setFrame(next);
-      if (next >= frames - 1) return show(false);
+      if (next >= frames - 1) { show(false); return figure.announce("ended at "); }
       figure.timer = setTimeout(tick, FRAME_MS);
     };
     tick();
@@ -160,7 +251,15 @@ async function start(el) {
     old.finalize();
     if (playing) figure.play();
   }));
-  if (button) button.addEventListener("click", () => (figure.playing ? figure.pause() : figure.play()));
+  if (button) button.addEventListener("click", () => {
+    if (!figure.playing) return figure.play();
+    figure.pause();
+    figure.announce("paused at ");
+  });
+  // the reader scrubs or picks (Vega's bound inputs; the bind element stays, its inputs are redrawn on a re-theme)
+  const bindEl = el.querySelector(".fig-bind");
+  bindEl?.addEventListener("input", () => figure.announce());
+  bindEl?.addEventListener("change", () => figure.announce());
   reduceMotion.addEventListener?.("change", (e) => e.matches && figure.pause());
   figures[id] = figure;
   el.dispatchEvent(new CustomEvent("figure-ready", { bubbles: true, detail: { id } }));
@@ -280,3 +379,26 @@ if (window.parent !== window && document.body.classList.contains("standalone")) 
   window.addEventListener("load", postHeight);
   postHeight();
 }
+
+// ---- Display math wider than the column scrolls sideways: such a block takes focus (so a keyboard can scroll it)
+// and is a named region; looked at again when the window's width changes.
+function markWideMath() {
+  let unnumbered = 0;
+  document.querySelectorAll(".math-display").forEach((block) => {
+    const number = block.querySelector(".eq-number")?.textContent.trim();
+    if (!number) unnumbered++;
+    if (block.scrollWidth > block.clientWidth + 1) {
+      block.tabIndex = 0;
+      block.setAttribute("role", "region");
+      block.setAttribute("aria-label", number ? `Equation ${number}` : `Unnumbered equation ${unnumbered}`);
+    } else if (block.hasAttribute("tabindex")) {
+      ["tabindex", "role", "aria-label"].forEach((a) => block.removeAttribute(a));
+    }
+  });
+}
+markWideMath();
+let resized = null;
+window.addEventListener("resize", () => { clearTimeout(resized); resized = setTimeout(markWideMath, 150); });
+window.addEventListener("load", markWideMath);
+document.fonts?.ready.then(markWideMath);
+window.markWideMath = markWideMath;

@@ -53,7 +53,7 @@ def test_moving_the_scrubber_changes_the_picture(article, built_site):
     page, (_, report) = article, built_site
     for fid in animated(report):
         frames = report["figures"][fid]["frames"]
-        slider = page.locator(f'figure[data-figure="{fid}"] .fig-bind input[type=range][name=frame]')
+        slider = page.locator(f'figure[data-figure="{fid}"] .fig-bind input[type=range][data-signal=frame]')
         assert slider.count() == 1, f"{fid}: no frame scrubber"
         assert (slider.get_attribute("min"), slider.get_attribute("max")) == ("0", str(frames - 1))
         # a figure may open on any frame (spiral-training opens on its last); the test starts from the first
@@ -84,7 +84,7 @@ def test_keyboard_moves_the_scrubber(article, built_site):
     page, (_, report) = article, built_site
     for fid in animated(report):
         frames = report["figures"][fid]["frames"]
-        slider = page.locator(f'figure[data-figure="{fid}"] .fig-bind input[type=range][name=frame]')
+        slider = page.locator(f'figure[data-figure="{fid}"] .fig-bind input[type=range][data-signal=frame]')
         page.evaluate("(id) => window.figures[id].setFrame(0).then(() => null)", fid)
         before = pixels(page, fid)
         slider.focus()
@@ -124,7 +124,7 @@ def test_play_advances_and_pause_stops(article, built_site):
         page.wait_for_timeout(400)
         assert frame_of(page, fid) == stopped, f"{fid}: frames still advance after pause"
         assert stopped > start
-        slider = fig.locator(".fig-bind input[type=range][name=frame]")
+        slider = fig.locator(".fig-bind input[type=range][data-signal=frame]")
         assert slider.input_value() == str(stopped), "the scrubber does not follow playback"
         # the keyboard works the button too
         button.focus()
@@ -165,7 +165,7 @@ def test_scrubbing_during_playback_is_not_overridden(article, built_site):
         fig.locator("button.play").click()
         page.wait_for_function("(id) => window.figures[id].view.signal('frame') >= 2", arg=fid, timeout=1_000)
         target = frames - 8
-        fig.locator(".fig-bind input[type=range][name=frame]").evaluate(
+        fig.locator(".fig-bind input[type=range][data-signal=frame]").evaluate(
             "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', {bubbles: true})); }", target)
         seen = []
         for _ in range(5):
@@ -203,7 +203,7 @@ def test_weight_playground_slider_moves_the_plane_and_det_label(article, built_s
     stated = float(caption.split("det W = ")[1].split(")")[0].rstrip("."))
     assert stated == pytest.approx(float(start_label.split("=")[1]), abs=0.05), (caption, start_label)
     before = pixels(page, fid)
-    slider = fig.locator(".fig-bind input[name=w11]")
+    slider = fig.locator(".fig-bind input[data-signal=w11]")
     # drive W to (nearly) singular, as the caption invites: w11 = w12 w21 / w22
     singular = round(w["w12"] * w["w21"] / w["w22"], 2)
     lo, hi = float(slider.get_attribute("min")), float(slider.get_attribute("max"))
@@ -245,7 +245,7 @@ def test_every_standalone_figure_page_works(page, site_url, built_site):
         assert_draws(fig.evaluate(CANVAS_STATS), f"standalone {fid}")
         assert fig.locator("button.play").count() == (1 if info["frames"] else 0)
         if info["frames"]:  # the standalone page is interactive too
-            slider = fig.locator(".fig-bind input[type=range][name=frame]")
+            slider = fig.locator(".fig-bind input[type=range][data-signal=frame]")
             slider.evaluate("(el) => { el.value = '5'; el.dispatchEvent(new Event('input', {bubbles: true})); }")
             assert frame_of(page, fid) == 5
         # the exported Vega-Lite spec's data resolves relative to the spec's own URL
@@ -287,7 +287,7 @@ def test_turning_a_3d_view_changes_the_picture(article, built_site):
         fig.scroll_into_view_if_needed()
         before = pixels(article, fid)
         for name, value in (("az", 150), ("el", 60)):
-            fig.locator(f".fig-bind input[type=range][name={name}]").evaluate(
+            fig.locator(f".fig-bind input[type=range][data-signal={name}]").evaluate(
                 "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', {bubbles: true})); }", value)
             article.wait_for_function("([id, n, v]) => window.figures[id].view.signal(n) === v", arg=[fid, name, value])
         article.wait_for_timeout(100)
