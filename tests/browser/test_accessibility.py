@@ -191,3 +191,17 @@ def test_axe_finds_nothing_on_figure_pages(page, site_url, built_site):
             problems.append(said(found, f"figures/{fid}"))
     print("\n".join(problems) or f"axe: {len(report['figures'])} figure pages, no violations")
     assert not problems, "\n".join(problems)
+
+
+def test_article_embed_panels_list_the_data_files(page, site_url, built_site):
+    """The article's panels are filled when opened: each then links its figure's data files."""
+    page.goto(site_url, wait_until="load")
+    missing = []
+    for fid in built_site[1]["figures"]:
+        panel = page.locator(f'details.fig-embed[data-embed="{fid}"]')
+        panel.evaluate("(d) => { d.open = true; }")
+        try:
+            panel.locator('.fig-links a[href*="data/"]').first.wait_for(timeout=5000)
+        except Exception:
+            missing.append(fid)
+    assert not missing, f"panels without data links: {missing}"

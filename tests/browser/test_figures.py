@@ -88,7 +88,7 @@ def test_keyboard_moves_the_scrubber(article, built_site):
         page.evaluate("(id) => window.figures[id].setFrame(0).then(() => null)", fid)
         before = pixels(page, fid)
         slider.focus()
-        assert page.evaluate("document.activeElement.name") == "frame"
+        assert page.evaluate("document.activeElement.dataset.signal") == "frame"
         page.keyboard.press("ArrowRight")
         assert frame_of(page, fid) == 1, f"{fid}: ArrowRight did not advance the frame"
         after = pixels(page, fid)
@@ -181,7 +181,7 @@ def test_weight_playground_slider_moves_the_plane_and_det_label(article, built_s
     fid = "weight-playground"
     assert fid in report["figures"]
     fig = page.locator(f'figure[data-figure="{fid}"]')
-    names = fig.locator(".fig-bind input[type=range]").evaluate_all("(els) => els.map((e) => e.name)")
+    names = fig.locator(".fig-bind input[type=range]").evaluate_all("(els) => els.map((e) => e.dataset.signal)")
     assert names == ["w11", "w12", "w21", "w22", "b1", "b2"]
 
     def weights():
