@@ -127,6 +127,7 @@ def _compute(store, site, sections, experiments, groups, jobs, profile, progress
                                                        experiments[fig.experiment].spec, claims[fig.experiment])
         except ValueError as err:
             problems.append(Problem(fig.path, f"figure '{fig.id}' ({fig.kind}): {err}", line=fig.line))
+    problems += claim_names.audit_measured(experiments, claims, every_figure, outputs)
     if problems:
         raise BuildError(problems)
     progress.finish("figures", f"{len(outputs)} drawn")

@@ -12,7 +12,7 @@ from fnmatch import fnmatchcase
 
 from . import config, figures
 from .analysis.claims import declared_claims
-from .analysis.declare import is_glob
+from .analysis.declare import audit, is_glob
 from .errors import Problem
 
 
@@ -89,3 +89,29 @@ def compare_problems(experiments, scopes: dict[str, Names]) -> list[Problem]:
 
 def _mean(near: list[str]) -> str:
     return f" (did you mean {', '.join(near)}?)" if near else ""
+
+
+def audit_measured(experiments, claims: dict, figure_list, outputs: dict) -> list[Problem]:
+    """After measuring: every claim the code produced is declared beside it, and every required one was
+    produced. A mismatch is a bug in the measuring code (its declaration fell behind), so the build stops and
+    says which names, rather than let gather-time checks trust a stale declaration."""
+    problems = []
+    for name, experiment in experiments.items():
+        undeclared, missing = audit(claims[name], *declared_claims(experiment.spec))
+        if undeclared or missing:
+            problems.append(Problem(experiment.path, _mismatch(f"experiment '{name}'", "analysis/claims.py "
+                                                               "(declared_claims)", undeclared, missing)))
+    for fig in figure_list:
+        if fig.id in outputs:
+            undeclared, missing = audit(outputs[fig.id].claims, *figures.declared_claims(fig.kind, fig.options))
+            if undeclared or missing:
+                problems.append(Problem(fig.path, _mismatch(f"figure '{fig.id}' ({fig.kind})", "generator/figures/"
+                                                            "__init__.py (KINDS)", undeclared, missing), line=fig.line))
+    return problems
+
+
+def _mismatch(what: str, where: str, undeclared: list[str], missing: list[str]) -> str:
+    said = [f"produced undeclared claims {', '.join(undeclared)}"] if undeclared else []
+    said += [f"did not produce required claims {', '.join(missing)}"] if missing else []
+    return f"{what}: the measuring code {' and '.join(said)}; its declaration in {where} is behind the code"
+

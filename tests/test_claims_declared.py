@@ -19,8 +19,9 @@ from generator.errors import BuildError
 
 ROOT = Path(__file__).resolve().parent.parent
 MEASURED = str(ROOT / ".cache" / "measured-{}.json")
-# the full profile's measurements must be there (a full build leaves them); the quick one's are checked if present
-PROFILES = ["full"] + [p for p in ("quick",) if Path(MEASURED.format(p)).exists()]
+# the quick build of the test session (the built_site fixture) leaves the quick profile's measurements; a full
+# build's are checked too where one has run here (a full build also audits its own claims: build._compute)
+PROFILES = ["quick"] + [p for p in ("full",) if Path(MEASURED.format(p)).exists()]
 
 
 def measured(profile: str) -> dict:
@@ -45,7 +46,7 @@ def unfold(summary: dict) -> tuple[set[str], set[str]]:
 
 
 @pytest.mark.parametrize("profile", PROFILES)
-def test_every_measured_claim_is_declared_and_every_required_one_measured(profile):
+def test_every_measured_claim_is_declared_and_every_required_one_measured(profile, built_site):
     data = measured(profile)
     experiments = config.load_experiments(ROOT / "content" / "experiments", profile)
     assert set(data["experiments"]) == set(experiments), "the measurements are of another content"
@@ -60,7 +61,7 @@ def test_every_measured_claim_is_declared_and_every_required_one_measured(profil
 
 
 @pytest.mark.parametrize("profile", PROFILES)
-def test_every_figure_claim_is_declared_by_its_kind(profile):
+def test_every_figure_claim_is_declared_by_its_kind(profile, built_site):
     data = measured(profile)
     experiments = config.load_experiments(ROOT / "content" / "experiments", profile)
     site = config.load_site(ROOT / "content" / "site.toml")
@@ -233,3 +234,21 @@ def test_a_misspelt_claim_stops_the_build_before_anything_trains(tmp_path):
     assert time.perf_counter() - started < 5 and logged == []
     assert "05-disk-and-ring.md:" in str(err.value) and "(did you mean" in str(err.value)
     assert not (tmp_path / "cache" / "runs").exists() and not (tmp_path / "site").exists()
+
+
+def test_a_build_stops_when_its_measuring_code_produces_what_it_does_not_declare():
+    from types import SimpleNamespace
+    experiments = config.load_experiments(ROOT / "content" / "experiments", "quick")
+    name = "curves-line"
+    required, _ = claims.declared_claims(experiments[name].spec)
+    measured = {n: 1.0 for n in required if not declare.is_glob(n)}
+    assert claim_names.audit_measured({name: experiments[name]}, {name: measured}, [], {}) == []
+    extra = claim_names.audit_measured({name: experiments[name]}, {name: measured | {"surprise": 2.0}}, [], {})
+    assert len(extra) == 1 and "undeclared claims surprise" in str(extra[0]) and "curves-line.toml" in str(extra[0])
+    short = dict(measured)
+    short.pop("accuracy_mean")
+    lacking = claim_names.audit_measured({name: experiments[name]}, {name: short}, [], {})
+    assert "did not produce required claims accuracy_mean" in str(lacking[0])
+    fig = SimpleNamespace(id="f", kind="dataset", options={}, path=Path("01-a.md"), line=7)
+    bad = claim_names.audit_measured({}, {}, [fig], {"f": SimpleNamespace(claims={"invented": 1})})
+    assert "01-a.md:7" in str(bad[0]) and "invented" in str(bad[0])
