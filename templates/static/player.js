@@ -180,6 +180,27 @@ function dress(figure) {
     controls.setAttribute("role", "group");
     controls.setAttribute("aria-label", `Controls for ${number}`);
   }
+  // what the figure shows now, in words, at the top of its data panel (the figure page's Data, the article's
+  // embed panel): a text route to what the chart's tooltips and labels say, kept up to date but never announced
+  if (!signals.size && !figure.frames) return;
+  const panels = [el.querySelector(".fig-data"),
+    document.querySelector(`details.fig-embed[data-embed="${CSS.escape(id)}"]`)].filter(Boolean);
+  const lines = panels.map((panel) => {
+    let line = panel.querySelector(".fig-now");
+    if (!line) {
+      line = document.createElement("p");
+      line.className = "fig-now";
+      panel.querySelector("summary").after(line);
+    }
+    return line;
+  });
+  const showNow = () => { const text = `Now showing: ${stateText(figure)}.`; lines.forEach((l) => { l.textContent = text; }); };
+  // (after the change has run: a choice may load other data, which holds the frame's label)
+  const later = () => { showNow(); view.runAsync().then(showNow); };
+  for (const name of new Set([...signals.keys(), ...(figure.frames ? ["frame"] : [])])) {
+    try { view.addSignalListener(name, name === "frame" ? showNow : later); } catch { /* not a top-level signal */ }
+  }
+  view.runAsync().then(showNow);
 }
 
 // The values a reader can change (bound signals and the frame), kept across a re-theme.

@@ -144,6 +144,15 @@ def test_figure_pages_offer_their_data(page, site_url, built_site):
         assert links.count() >= 1, f"{fid}: its page has no data links"
         href = links.first.get_attribute("href")
         assert page.request.get(page.url.rsplit("/", 1)[0] + "/" + href).ok, f"{fid}: {href} does not load"
+        if report["figures"][fid]["frames"]:  # what it shows now, in words, beside the files
+            wait_ready(page, [fid], page.problems)
+            page.wait_for_function("() => (document.querySelector('.fig-data .fig-now')?.textContent || '')"
+                                   ".startsWith('Now showing: ')", timeout=5000)
+            page.evaluate("(id) => window.figures[id].setFrame(0).then(() => null)", fid)
+            before = page.locator(".fig-data .fig-now").text_content()
+            page.evaluate("(id) => window.figures[id].setFrame(1).then(() => null)", fid)
+            after = page.locator(".fig-data .fig-now").text_content()
+            assert before != after, f"{fid}: {before!r} did not follow the frame"
 
 
 # ---- axe-core
