@@ -298,11 +298,11 @@ def test_saving_reloads_the_page_in_place_and_a_failed_build_shows_its_errors(li
     assert scroll > 1500
     # a reader's state: a frame of the morph, and a moved slider of the playground
     page.evaluate("figures['layer-morph'].setFrame(7).then(() => null)")
-    slider = page.evaluate("""(() => {
+    slider = page.evaluate("""(async () => {
         const input = document.querySelector('#fig-weight-playground .fig-bind input[type=range]');
         const view = figures['weight-playground'].view, value = Number(input.min) + 0.25 * (input.max - input.min);
-        view.signal(input.name, value).run();
-        return {name: input.name, value: view.signal(input.name)};
+        await view.signal(input.dataset.signal, value).runAsync();  // the player's own listeners run too
+        return {name: input.dataset.signal, value: view.signal(input.dataset.signal)};
     })()""")
     page.evaluate("window.__oldPage = true")
 

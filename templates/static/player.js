@@ -196,7 +196,8 @@ function dress(figure) {
   });
   const showNow = () => { const text = `Now showing: ${stateText(figure)}.`; lines.forEach((l) => { l.textContent = text; }); };
   // (after the change has run: a choice may load other data, which holds the frame's label)
-  const later = () => { showNow(); view.runAsync().then(showNow); };
+  // (listeners are called inside a run: the next run is queued after it, never nested in it)
+  const later = () => { showNow(); setTimeout(() => view.runAsync().then(showNow)); };
   for (const name of new Set([...signals.keys(), ...(figure.frames ? ["frame"] : [])])) {
     try { view.addSignalListener(name, name === "frame" ? showNow : later); } catch { /* not a top-level signal */ }
   }

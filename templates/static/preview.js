@@ -11,7 +11,7 @@
     const figures = {};
     for (const [id, figure] of Object.entries(window.figures || {})) {
       const el = document.querySelector(`figure[data-figure="${CSS.escape(id)}"]`);
-      const names = new Set([...(el?.querySelectorAll(".fig-bind [name]") || [])].map((input) => input.name));
+      const names = new Set([...(el?.querySelectorAll(".fig-bind [name]") || [])].map((input) => input.dataset.signal || input.name));
       if (figure.frames) names.add("frame");
       const signals = {};
       for (const name of names) {
