@@ -125,6 +125,7 @@ class Store:
     def __init__(self, root: Path, warn=None):
         self.root = Path(root)
         self.warn = warn or (lambda text: print(text, file=sys.stderr))
+        self._verified: dict[tuple[str, str], tuple[tuple[int, int], dict]] = {}
 
     def path(self, kind: str, key: str) -> Path:
         return self.root / kind / key[:2] / key
@@ -194,7 +195,13 @@ class Store:
         return blob
 
     def _meta(self, kind: str, key: str) -> dict:
+        """meta.json checked against its seal; an entry's files are each checked against it, so it is read and
+        verified once while it stays unchanged (its size and modification time), not once per file."""
         folder = self.path(kind, key)
+        stat = (folder / "meta.json").stat()
+        known = self._verified.get((kind, key))
+        if known and known[0] == (stat.st_mtime_ns, stat.st_size):
+            return known[1]
         text = (folder / "meta.json").read_bytes()
         seal = folder / SEAL
         if not seal.exists() or seal.read_text().strip() != hashlib.sha256(text).hexdigest():
@@ -202,11 +209,13 @@ class Store:
         meta = json.loads(text)
         if DIGESTS not in meta:
             raise CorruptEntry(kind, key, "meta.json")
+        self._verified[(kind, key)] = ((stat.st_mtime_ns, stat.st_size), meta)
         return meta
 
     def _drop(self, err: CorruptEntry) -> CorruptEntry:
         """Report in one line and remove the entry (atomically: renamed aside first)."""
         self.warn(str(err))
+        self._verified.pop((err.kind, err.key), None)
         folder = self.path(err.kind, err.key)
         if folder.exists():
             aside = folder.with_name(f".tmp-corrupt-{folder.name}")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -114,7 +115,7 @@ def stills(store: Store, vegalite: dict, files: dict[str, bytes]) -> dict[str, b
     """PNG and SVG of the state the spec opens in (publish.at_frame picks the frame), rendered by vl-convert with
     its data inlined. The PNG (scale 2) is reduced to a palette (small_png); the SVG is kept only under
     SVG_BUDGET, so a figure drawn with many thousands of marks publishes its PNG alone."""
-    key = digest("stills", vegalite, {n: digest(b.hex()) for n, b in files.items()}, code_hash("derive"),
+    key = digest("stills", vegalite, {n: hashlib.sha256(b).hexdigest() for n, b in files.items()}, code_hash("derive"),
                  versions("vl-convert-python", "pillow"))
     if not store.has("stills", key):
         import vl_convert
