@@ -10,29 +10,32 @@ import time
 from pathlib import Path
 
 from . import (citation, claim_names, claims_table, config, content, derive, figures, lock, pages, prose, publish,
-               render, runs, xref)
+               render, runs, stamp, xref)
 from .progress import Plain
 from .analysis.spread import summary
 from .cache import CorruptEntry, Store
 from .errors import BuildError, Problem
 from .prose import fill
 from .site import SiteWriter
+from .stamp import ROOT, VEGA_RUNTIME
 
-ROOT = Path(__file__).resolve().parent.parent
 LAST_BUILD = "last-build-{profile}.json"  # in the cache folder: the report with this build's own timings and statuses
 MEASURED = "measured-{profile}.json"  # in the cache folder: the claims of the last build that got as far as measuring
-VEGA_RUNTIME = ROOT / "templates" / "vendor" / "node_modules" / "vega" / "build" / "vega.min.js"
 
 
 def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", cache_dir: Path | None = None,
-          log=print, progress: Plain | None = None, wait: float = 0) -> dict:
+          log=print, progress: Plain | None = None, wait: float = 0, force: bool = False) -> dict:
     """Gather, compute, write. `progress` shows the compute stage as it goes (default: plain lines to `log`);
-    `wait`: seconds to wait for another build using the same cache or output folder (0: refuse at once)."""
+    `wait`: seconds to wait for another build using the same cache or output folder (0: refuse at once).
+    Unless `force`d, a build whose inputs and site match the last one's stamp stops there (generator/stamp.py)."""
     progress = progress or Plain(log)
     log = progress.log
     started = time.perf_counter()
     content_dir = Path(content_dir)
     store = Store(cache_dir or ROOT / ".cache", warn=log)
+    inputs, last = stamp.unchanged(store.root, content_dir, out, profile)
+    if last is not None and not force:
+        return current_report(last, out, time.perf_counter() - started, log)
 
     # gather: every problem in the content is found and reported before anything runs
     site = config.load_site(content_dir / "site.toml")
@@ -79,13 +82,21 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
             report["stages"] = {stage: round(t, 3) for stage, t in (clock | {"write": time.perf_counter() - written}).items()}
             writer.json("build-report.json", published_report(report))
             (store.root / LAST_BUILD.format(profile=profile)).write_text(json.dumps(report, indent=1, sort_keys=True))
+            stamp.forget(store.root, out, profile)
             writer.finish()
+            stamp.seal(store.root, out, inputs, profile, report)
         except BaseException:
             writer.abandon()
             raise
         shares = ", ".join(f"{stage} {100 * t / max(report['seconds'], 1e-9):.0f}%" for stage, t in report["stages"].items())
         log(f"built {out} in {report['seconds']:.1f} s ({shares}); first view {report['page_weight']['first_view_gzip'] / 1024:.0f} KB gzipped")
         return report
+
+
+def current_report(last: dict, out: Path, seconds: float, log) -> dict:
+    """A build that found nothing changed: the last build's report, with this check's time."""
+    log(stamp.said(out, seconds))
+    return last | {"unchanged": True, "seconds": round(seconds, 3), "stages": {"unchanged": round(seconds, 3)}}
 
 
 def published_report(report: dict) -> dict:

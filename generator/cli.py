@@ -5,10 +5,11 @@ import argparse
 import logging
 import shutil
 import sys
+import time
 from pathlib import Path
 
-from .build import ROOT, build
 from .errors import BuildError, TrainingError
+from .stamp import ROOT
 
 
 def main(argv=None) -> int:
@@ -23,6 +24,8 @@ def main(argv=None) -> int:
     b.add_argument("--cache", type=Path, default=ROOT / ".cache", help="cache folder (default: .cache/)")
     b.add_argument("--wait", type=float, default=600, metavar="SECONDS",
                    help="wait this long for another build using the same cache or site (default: 600; 0: refuse)")
+    b.add_argument("--force", action="store_true",
+                   help="build even if nothing changed since the last build (re-reads and verifies every cache entry)")
     s = commands.add_parser("serve", help="serve the built site on 127.0.0.1 (gzip, like a real host)")
     s.add_argument("--dir", type=Path, default=ROOT / "site", help="the site folder (default: site/)")
     s.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free port)")
@@ -46,10 +49,17 @@ def main(argv=None) -> int:
     log = logging.getLogger("generator").info
 
     if args.command == "build":
+        started = time.perf_counter()
+        if not args.force:  # asked before importing the build (numpy, jinja2, ...): a no-change rebuild ends here
+            from .stamp import said, unchanged
+            if unchanged(args.cache, args.content, args.out, args.profile)[1] is not None:
+                log(said(args.out, time.perf_counter() - started))
+                return 0
         try:
+            from .build import build
             from .progress import for_terminal
             build(args.content, args.out, jobs=args.jobs, profile=args.profile, cache_dir=args.cache,
-                  progress=for_terminal(log), wait=args.wait)
+                  progress=for_terminal(log), wait=args.wait, force=args.force)
         except BuildError as err:
             print(f"build failed; {args.out} and the cache are unchanged:\n{err}", file=sys.stderr)
             return 1

@@ -116,7 +116,9 @@ def test_damaged_entries_are_rebuilt_and_never_published(tmp_path):
     meta.write_text(meta.read_text().replace('"seeds": 2', '"seeds": 3'))  # an edited claim
     _empty(cache / by_kind["vega"] / "spec.json")
     said.clear()
-    build(folder, out, profile="full", cache_dir=cache, log=said.append)
+    build(folder, out, profile="full", cache_dir=cache, log=said.append)  # nothing changed: the cache is not read
+    assert len(said) == 1 and "is current" in said[0] and _site(out) == first
+    build(folder, out, profile="full", cache_dir=cache, log=said.append, force=True)
     warned = [line for line in said if "does not match the digest" in line]
     assert {line.split()[2].split("/")[0] for line in warned} >= {"stills", "runs", "claims", "vega"}, warned
     assert _site(out) == first
