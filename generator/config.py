@@ -14,7 +14,11 @@ from . import citation, datasets
 from .content import read_utf8
 from .errors import BuildError, Problem, key_line
 
-PROFILES = ("full", "quick")
+PROFILES = ("full", "quick", "large")
+# [large]: what the large profile changes, as [large.data], [large.model] and [large.train] tables of the keys those
+# sections take (more seeds, the full MNIST from idx_dir, longer training); checked in every profile, applied
+# only in the large profile, so the full and quick runs (and their cache keys) are those without it
+LARGE_SECTIONS = ("data", "model", "train")
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,7 @@ MODEL_DEFAULTS = {"kind": "mlp", "activation": "tanh", "init": "glorot-uniform",
                   "anchors_per_side": 5, "anchor_reach": 1.0, "bump_width": 0.4}
 TRAIN_DEFAULTS = {"optimizer": "adam", "batch_size": 0, "first_seed": 0, "batch_seeds": True, "snapshots": 50, "snapshot_spacing": "linear",
                   "weight_decay": 0.0, "identity_pull": 0.0, "contractive": 0.0, "knn_k": 10}
-SECTIONS = {"data", "model", "train", "quick", "meta", "sweep", "compare"}
+SECTIONS = {"data", "model", "train", "quick", "large", "meta", "sweep", "compare"}
 # [[compare]]: one row of the claims table. key: (type, required, meaning)
 COMPARE_KEYS = {
     "claim": (str, True, "our claim: a name of this experiment's claims, or scope.claim (required in a sweep file)"),
@@ -300,6 +304,12 @@ def load_experiment(path: Path, profile: str, problems: list[Problem], raw: dict
         _check_table("quick", {k: v for k, v in quick.items() if k in TRAIN_KEYS},
                      {k: v for k, v in TRAIN_KEYS.items() if k in quick}, {}, problem)
 
+    large = effective.pop("large", {})
+    _check_large(large, effective, swept, problem)
+    if profile == "large" and len(problems) == before:
+        for section in LARGE_SECTIONS:
+            effective[section] = effective[section] | large.get(section, {})
+
     data = _check_data(effective["data"], problem)
     model = _check_table("model", effective["model"], MODEL_KEYS, MODEL_DEFAULTS, problem)
     train = _check_table("train", effective["train"], TRAIN_KEYS, TRAIN_DEFAULTS, problem)
@@ -307,6 +317,37 @@ def load_experiment(path: Path, profile: str, problems: list[Problem], raw: dict
         return None
     spec = {"data": data, "model": model, "train": train}
     return Experiment(id=path.stem, path=path, spec=spec, source=text)
+
+
+def _check_large(large, effective: dict, swept, problem) -> None:
+    """[large.data], [large.model], [large.train]: each key one its section takes, of the right type and range
+    (a data key one the file's dataset has); a key a [sweep] varies cannot be overridden. Errors name large.*."""
+    if not isinstance(large, dict):
+        return problem("large", "[large] holds the tables [large.data], [large.model] and [large.train]")
+    for key, table in large.items():
+        if key not in LARGE_SECTIONS or not isinstance(table, dict):
+            problem(f"large.{key}", f"unknown key '{key}' in [large]; it holds the tables [large.data], "
+                                    f"[large.model] and [large.train] (e.g. [large.train] seeds = 32)")
+    for section in LARGE_SECTIONS:
+        table = large.get(section, {})
+        if not isinstance(table, dict) or not table:
+            continue
+        for key in table:
+            if f"{section}.{key}" in swept:
+                problem(f"large.{section}.{key}", f"'{section}.{key}' is swept in [sweep]; [large] cannot override it")
+
+        def named(key, message, section=section):  # data.x -> large.data.x, so the error points at [large.data]
+            problem(key if key.startswith("large.") else f"large.{key}",
+                    message.replace(f"[{section}]", f"[large.{section}]"))
+
+        if section == "data":
+            if "kind" in table:
+                named("data.kind", "[large.data] cannot change the dataset's kind")
+            _check_data({k: v for k, v in table.items() if k != "kind"} | {"kind": effective["data"].get("kind")},
+                        lambda key, message: named(key, message) if key != "data.kind" else None)
+        else:
+            schema = MODEL_KEYS if section == "model" else TRAIN_KEYS
+            _check_table(section, table, schema, dict.fromkeys(schema), named)  # no key is required here
 
 
 def _check_table(name, table, schema, defaults, problem):
