@@ -24,8 +24,10 @@ MEASURED = "measured-{profile}.json"  # in the cache folder: the claims of the l
 
 
 def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", cache_dir: Path | None = None,
-          log=print, progress: Plain | None = None, wait: float = 0, force: bool = False) -> dict:
+          log=print, progress: Plain | None = None, wait: float = 0, force: bool = False,
+          scheduler: str | None = None) -> dict:
     """Gather, compute, write. `progress` shows the compute stage as it goes (default: plain lines to `log`);
+    `scheduler`: a Dask scheduler's address (tcp://host:port): missing runs train on that cluster (runs.py);
     `wait`: seconds to wait for another build using the same cache or output folder (0: refuse at once).
     Unless `force`d, a build whose inputs and site match the last one's stamp stops there (generator/stamp.py)."""
     progress = progress or Plain(log)
@@ -57,7 +59,7 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
         for attempt in range(1, 4):
             try:
                 run_status, claims, outputs, published = _compute(store, site, sections, experiments, groups, jobs,
-                                                                  profile, progress, problems, clock)
+                                                                  profile, progress, problems, clock, scheduler)
                 break
             except CorruptEntry:
                 if attempt == 3:
@@ -71,8 +73,8 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
         written = time.perf_counter()
         writer = SiteWriter(out)
         try:
-            # a false check stops a full build; the quick profile (too short to reach the results) reports them
-            failed_checks = None if profile == "full" else []
+            # a false check stops a full or large build; the quick profile (too short for the results) reports them
+            failed_checks = None if profile != "quick" else []
             report = _write(writer, site, sections, experiments, claims, outputs, published, run_status, profile,
                             problems, failed_checks)
             report["checks_failed"] = [str(p) for p in failed_checks or []]
@@ -108,13 +110,13 @@ def published_report(report: dict) -> dict:
                                    for name, e in report["experiments"].items()}}
 
 
-def _compute(store, site, sections, experiments, groups, jobs, profile, progress, problems, clock):
+def _compute(store, site, sections, experiments, groups, jobs, profile, progress, problems, clock, scheduler=None):
     """Runs, claims, figure outputs and the files each figure publishes, all from the cache where it has them;
     each stage's seconds into `clock`."""
     log = progress.log
     log(f"experiments ({len(experiments)}, profile '{profile}'):")
     mark = time.perf_counter()
-    run_status = runs.ensure_runs(experiments, store, jobs, progress)
+    run_status = runs.ensure_runs(experiments, store, jobs, progress, scheduler)
     clock["train"], mark = time.perf_counter() - mark, time.perf_counter()
     progress.track("claims", len(experiments), "experiments")
     claims = {}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import shutil
 import sys
 import time
@@ -19,8 +20,11 @@ def main(argv=None) -> int:
     b.add_argument("--content", type=Path, default=ROOT / "content", help="content folder (default: content/)")
     b.add_argument("--out", type=Path, default=ROOT / "site", help="output folder (default: site/)")
     b.add_argument("--jobs", type=int, default=2, help="experiments trained in parallel (default: 2)")
-    b.add_argument("--profile", choices=("full", "quick"), default="full",
-                   help="quick: fewer steps and seeds, from each experiment's [quick] table (tests use it)")
+    b.add_argument("--profile", choices=("full", "quick", "large"), default="full",
+                   help="quick: fewer steps and seeds, from each experiment's [quick] table (tests use it); large: "
+                        "more seeds, data and steps, from each [large] table (for a cluster)")
+    b.add_argument("--scheduler", default=os.environ.get("DASK_SCHEDULER_ADDRESS") or None, metavar="tcp://HOST:PORT",
+                   help="train missing runs on this Dask cluster (default: $DASK_SCHEDULER_ADDRESS; unset: here)")
     b.add_argument("--cache", type=Path, default=ROOT / ".cache", help="cache folder (default: .cache/)")
     b.add_argument("--wait", type=float, default=600, metavar="SECONDS",
                    help="wait this long for another build using the same cache or site (default: 600; 0: refuse)")
@@ -33,7 +37,7 @@ def main(argv=None) -> int:
                    help="live preview: build, rebuild into --dir on every save in content/, templates/ or generator/, "
                         "and reload open pages (a failed build shows its errors over the page)")
     s.add_argument("--content", type=Path, default=ROOT / "content", help="with --watch: content folder")
-    s.add_argument("--profile", choices=("full", "quick"), default="full", help="with --watch: build profile")
+    s.add_argument("--profile", choices=("full", "quick", "large"), default="full", help="with --watch: build profile")
     s.add_argument("--cache", type=Path, default=ROOT / ".cache", help="with --watch: cache folder")
     s.add_argument("--jobs", type=int, default=2, help="with --watch: experiments trained in parallel")
     r = commands.add_parser("recheck", help="check the prose against the last build's claims (no training)")
@@ -59,7 +63,7 @@ def main(argv=None) -> int:
             from .build import build
             from .progress import for_terminal
             build(args.content, args.out, jobs=args.jobs, profile=args.profile, cache_dir=args.cache,
-                  progress=for_terminal(log), wait=args.wait, force=args.force)
+                  progress=for_terminal(log), wait=args.wait, force=args.force, scheduler=args.scheduler)
         except BuildError as err:
             print(f"build failed; {args.out} and the cache are unchanged:\n{err}", file=sys.stderr)
             return 1

@@ -1,4 +1,8 @@
-"""Trained runs: keyed by a hash of spec, code and library versions; trained in a process pool when missing."""
+"""Trained runs: keyed by a hash of spec, code and library versions; trained where the build says when missing.
+
+The local process pool is the default; a Dask scheduler's address sends the runs to that cluster instead
+(generator/cluster.py, imported only then). Both hand back each run's arrays, and this module orders the runs
+(longest first), files them in the cache and names the experiment when one fails."""
 from __future__ import annotations
 
 import multiprocessing
@@ -6,14 +10,18 @@ import queue
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from multiprocessing.managers import SyncManager
+from pathlib import Path
 
 from .cache import FORMAT, Store, code_hash, digest, versions
 from .config import Experiment
 from .errors import BuildError, Problem, TrainingError, key_line
+from .mnist import IDX_FILES, MnistError
 
 KIND = "runs"
 ENTRY = "train"  # the training code: its key covers every generator module it imports (cache.code_hash)
+ROOT = Path(__file__).resolve().parent.parent  # a relative data.idx_dir is read from here, on every machine
 
 
 def run_key(experiment: Experiment) -> str:
@@ -32,6 +40,8 @@ def _die_with_parent() -> None:
 
 
 def _train_one(name: str, spec: dict, heard=None):
+    """One run, in a pool worker or a Dask worker alike: train() sets one thread and flushed denormals itself,
+    so a run's arrays do not depend on where it trained. `heard.put((name, done, total))` hears its steps."""
     from .train import train  # torch is imported here, in the worker, only when something trains
     start = last = time.perf_counter()
 
@@ -41,8 +51,34 @@ def _train_one(name: str, spec: dict, heard=None):
             last = time.perf_counter()
             heard.put((name, done, total))
 
-    arrays = train(name, spec, tick)
+    arrays = train(name, _here(spec), tick)
     return arrays, time.perf_counter() - start
+
+
+def _here(spec: dict) -> dict:
+    """The spec with a relative data.idx_dir read from this machine's checkout (the key keeps it relative)."""
+    idx_dir = spec["data"].get("idx_dir")
+    if not idx_dir or Path(idx_dir).is_absolute():
+        return spec
+    return spec | {"data": spec["data"] | {"idx_dir": str(ROOT / idx_dir)}}
+
+
+def missing_data(spec: dict) -> str | None:
+    """The first data file a run needs that this machine lacks (the full MNIST's IDX files), else None."""
+    idx_dir = _here(spec)["data"].get("idx_dir")
+    for name in (n for pair in IDX_FILES.values() for n in pair) if idx_dir else ():
+        if not any((Path(idx_dir) / f).exists() for f in (name, f"{name}.gz")):
+            return str(Path(idx_dir) / name)
+    return None
+
+
+def data_problem(experiment: Experiment, text: str) -> Problem:
+    """An error naming the experiment file's idx_dir line, the missing path and where the files go."""
+    key = "large.data.idx_dir" if key_line(experiment.source, "large.data.idx_dir") else "data.idx_dir"
+    return Problem(experiment.path, f"{text}; the full MNIST is the four IDX files of its standard distribution "
+                                    f"({', '.join(n for pair in IDX_FILES.values() for n in pair)}, plain or .gz): "
+                                    f"put them in that folder (a relative idx_dir is read from the checkout, {ROOT})",
+                   line=key_line(experiment.source, key), key=key)
 
 
 def _relay(heard, progress, stop: threading.Event) -> None:
@@ -64,9 +100,11 @@ def _cost(spec: dict) -> float:
     return train["steps"] * train["seeds"] * points * (1 + sum(spec["model"].get("hidden", [])))
 
 
-def ensure_runs(experiments: dict[str, Experiment], store: Store, jobs: int, progress) -> dict[str, dict]:
+def ensure_runs(experiments: dict[str, Experiment], store: Store, jobs: int, progress,
+                scheduler: str | None = None) -> dict[str, dict]:
     """Every experiment's run key, status and training seconds; trains what the cache lacks, each run's steps
-    shown by `progress` (generator.progress) as they happen."""
+    shown by `progress` (generator.progress) as they happen: in a local pool of `jobs` processes, or on the
+    Dask cluster whose scheduler is at `scheduler` (tcp://host:port)."""
     log = progress.log
     status = {}
     missing = []
@@ -79,7 +117,25 @@ def ensure_runs(experiments: dict[str, Experiment], store: Store, jobs: int, pro
             missing.append((name, key))
     if not missing:
         return status
-    missing.sort(key=lambda item: -_cost(experiments[item[0]].spec))  # longest first: the pool ends together
+    missing.sort(key=lambda item: -_cost(experiments[item[0]].spec))  # longest first: the workers end together
+    if scheduler:
+        from .cluster import on_cluster  # Dask is imported only here, when a scheduler is given
+        backend = on_cluster(scheduler, missing, experiments, progress)
+    else:
+        problems = [data_problem(experiments[name], f"experiment '{name}': {found}: missing") for name, _ in missing
+                    if (found := missing_data(experiments[name].spec))]
+        if problems:
+            raise BuildError(problems)
+        backend = _local_pool(missing, experiments, jobs, progress)
+    with backend as finished:
+        _collect(finished, experiments, store, status, progress)
+    return status
+
+
+@contextmanager
+def _local_pool(missing, experiments, jobs: int, progress):
+    """The runs in a pool of fresh processes: yields (name, key, result) in submission order, where result()
+    waits for the run's (arrays, seconds)."""
     context = multiprocessing.get_context("spawn")  # fresh workers: no torch state inherited
     manager = SyncManager(ctx=context)  # carries the workers' step counts; it too ends with the build
     manager.start(_die_with_parent)
@@ -88,25 +144,27 @@ def ensure_runs(experiments: dict[str, Experiment], store: Store, jobs: int, pro
         heard, stop = manager.Queue(), threading.Event()
         relay = threading.Thread(target=_relay, args=(heard, progress, stop), daemon=True)
         relay.start()
-        futures = {name: (key, pool.submit(_train_one, name, experiments[name].spec, heard)) for name, key in missing}
+        futures = [(name, key, pool.submit(_train_one, name, experiments[name].spec, heard).result)
+                   for name, key in missing]
         try:
-            _collect(futures, experiments, store, status, progress)
+            yield futures
         finally:
             stop.set()
             relay.join()
-    return status
 
 
-def _collect(futures, experiments, store, status, progress) -> None:
-    """Each finished run into the cache, in submission order (the longest first)."""
-    for name, (key, future) in futures.items():
+def _collect(finished, experiments, store, status, progress) -> None:
+    """Each finished run into the cache, in the order the backend hands them over."""
+    for name, key, result in finished:
         try:
-            arrays, seconds = future.result()
+            arrays, seconds = result()
         except TrainingError as err:  # name the file and the key an author would change
             path = experiments[name].path
             raise BuildError([Problem(path, f"{err}; try a smaller learning rate",
                                       line=key_line(experiments[name].source, "train.learning_rate"),
                                       key="train.learning_rate")]) from None
+        except MnistError as err:  # the full MNIST's files are missing or damaged where the run trained
+            raise BuildError([data_problem(experiments[name], f"experiment '{name}': {err}")]) from None
         store.put(KIND, key, {"experiment": name, "spec": experiments[name].spec, "seconds": seconds,
                               "code": code_hash(ENTRY), "versions": versions("torch", "numpy")}, arrays=arrays)
         status[name] = {"key": key, "status": "trained", "seconds": seconds}
