@@ -13,7 +13,7 @@ from . import (citation, claim_names, claims_table, config, content, derive, fig
                render, runs, stamp, xref)
 from .progress import Plain
 from .analysis.spread import summary
-from .cache import CorruptEntry, Store
+from .cache import CorruptEntry, Store, remembering
 from .errors import BuildError, Problem
 from .prose import fill
 from .site import SiteWriter
@@ -23,6 +23,7 @@ LAST_BUILD = "last-build-{profile}.json"  # in the cache folder: the report with
 MEASURED = "measured-{profile}.json"  # in the cache folder: the claims of the last build that got as far as measuring
 
 
+@remembering()  # each generator source read once and each code hash made once per build
 def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", cache_dir: Path | None = None,
           log=print, progress: Plain | None = None, wait: float = 0, force: bool = False,
           scheduler: str | None = None) -> dict:
@@ -148,9 +149,14 @@ def _compute(store, site, sections, experiments, groups, jobs, profile, progress
     # the files each figure publishes (data under hashed names, compiled specs, stills), before writing
     progress.track("specs and stills", len(outputs), "figures")
     published = {}
-    for fid, output in outputs.items():
+    for fig in every_figure:
         progress.update("specs and stills", len(published))
-        published[fid] = publish.figure_files(store, fid, output, site["base_url"])
+        try:
+            published[fig.id] = publish.figure_files(store, fig.id, outputs[fig.id], site["base_url"], fig.still)
+        except ValueError as err:  # a still frame the figure does not have (its frames are known once drawn)
+            problems.append(Problem(fig.path, f"figure '{fig.id}' ({fig.kind}): {err}", line=fig.line, key="still"))
+    if problems:
+        raise BuildError(problems)
     progress.finish("specs and stills", f"{len(published)} figures compiled and rendered")
     clock["specs_and_stills"] = time.perf_counter() - mark
     return run_status, claims, outputs, published

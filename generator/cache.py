@@ -5,6 +5,7 @@ Never pickle, never modification times.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
@@ -42,7 +43,31 @@ def source_hash(*modules: str, package: Path = PACKAGE) -> str:
 def code_hash(*entries: str, package: Path = PACKAGE) -> str:
     """Hash of every generator module that the entry modules import, directly or not, at top level or inside a
     function: the key of anything they compute follows the code that computes it, found from the code itself."""
-    return source_hash(*sorted(set().union(*(import_closure(e, package) for e in entries))), package=package)
+    return _remembered(("code", entries, package), lambda: source_hash(
+        *sorted(set().union(*(import_closure(e, package) for e in entries))), package=package))
+
+
+_memo: dict | None = None  # while a build runs (`remembering`): each source read once, each code hash made once
+
+
+@contextlib.contextmanager
+def remembering():
+    """Within one build, read each generator source once and compute each code hash once (a build asks for the
+    same few hundred times); nothing is kept between builds, whose sources may differ."""
+    global _memo
+    previous, _memo = _memo, {}
+    try:
+        yield
+    finally:
+        _memo = previous
+
+
+def _remembered(key, compute):
+    if _memo is None:
+        return compute()
+    if key not in _memo:
+        _memo[key] = compute()
+    return _memo[key]
 
 
 def import_closure(entry: str, package: Path = PACKAGE) -> set[str]:
@@ -58,8 +83,10 @@ def import_closure(entry: str, package: Path = PACKAGE) -> set[str]:
 
 
 def _source(package: Path, name: str) -> bytes:
-    path = package / f"{name}.py"
-    return path.read_bytes() if path.exists() else (package / name / "__init__.py").read_bytes()
+    def read():
+        path = package / f"{name}.py"
+        return path.read_bytes() if path.exists() else (package / name / "__init__.py").read_bytes()
+    return _remembered(("source", package, name), read)
 
 
 def _imports(package: Path, name: str) -> list[str]:

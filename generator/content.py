@@ -16,7 +16,7 @@ from .figures import TYPE_NAMES
 
 FENCE = re.compile(r"^```figure[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M)
 CITATION = re.compile(r"\[@([A-Za-z0-9_-]+)\]")
-DIRECTIVE_KEYS = {"id", "kind", "experiment", "caption", "alt"}
+DIRECTIVE_KEYS = {"id", "kind", "experiment", "caption", "alt", "still"}
 FIGURE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -30,6 +30,7 @@ class Directive:
     options: dict
     path: Path
     line: int
+    still: int | None = None  # the frame a moving figure's stills show (print, noscript, og:image); None: the last
 
 
 @dataclass
@@ -172,10 +173,17 @@ def parse_directive(block, path, first_line, experiments, kinds, problems) -> Di
             problems.append(Problem(path, f"figure '{fields['id']}' ({fields['kind']}): option '{key}' {err}",
                                     line=lines[key], key=key))
             ok = False
+    still = fields.get("still", "last").strip()
+    if still != "last" and not (still.isdigit() and str(int(still)) == still):
+        problems.append(Problem(path, f"figure '{fields['id']}': 'still' is the frame its stills show: a frame "
+                                      f"number from 0, or 'last' (the default); got '{still}'", line=lines["still"],
+                                key="still"))
+        ok = False
     if not ok:
         return None
     return Directive(fields["id"], fields["kind"], fields["experiment"], fields["caption"],
-                     fields.get("alt", ""), options, path, first_line - 1)
+                     fields.get("alt", ""), options, path, first_line - 1,
+                     still=None if still == "last" else int(still))
 
 
 def option_value(option, text: str):

@@ -37,7 +37,7 @@ def figure_output(store: Store, directive: Directive, run_key: str, spec: dict, 
                                    "files": sorted(built.files)}, files=built.files)
     meta = store.meta("figures", key)
     files = {name: store.file("figures", key, name) for name in meta["files"]}
-    return FigureOutput(meta["spec"], files, meta["claims"], meta["frames"])
+    return FigureOutput(meta["spec"], files, meta["claims"], meta["frames"], key)
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def sweep_figure_output(store: Store, directive: Directive, variants: list[Varia
                                    "files": sorted(built.files)}, files=built.files)
     meta = store.meta("figures", key)
     files = {name: store.file("figures", key, name) for name in meta["files"]}
-    return FigureOutput(meta["spec"], files, meta["claims"], meta["frames"])
+    return FigureOutput(meta["spec"], files, meta["claims"], meta["frames"], key)
 
 
 def vega_spec(store: Store, vegalite: dict) -> dict:

@@ -44,41 +44,43 @@ class MissingClaim(ProseError):
     may not reach a jump or a split, it is reported with the failed checks instead."""
 
 
+_BRACES = re.compile(r"(?=(\{\{|\}\}))")  # every position where a pair starts, overlapping ones too
+
+
 def spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every outermost {{...}} in text; inner {{...}} (placeholders in a pick) stay inside."""
-    found, depth, start, i = [], 0, 0, 0
-    while i < len(text) - 1:
-        pair = text[i:i + 2]
-        if pair == "{{":
+    """(start, end) of every outermost {{...}} in text; inner {{...}} (placeholders in a pick) stay inside.
+    Read left to right, a pair taking its two characters; a '}}' outside any span takes none."""
+    found, depth, start, free = [], 0, 0, 0
+    for match in _BRACES.finditer(text):
+        i = match.start()
+        if i < free:
+            continue
+        if match.group(1) == "{{":
+            start = i if depth == 0 else start
+            depth, free = depth + 1, i + 2
+        elif depth:
+            depth, free = depth - 1, i + 2
             if depth == 0:
-                start = i
-            depth, i = depth + 1, i + 2
-        elif pair == "}}" and depth:
-            depth, i = depth - 1, i + 2
-            if depth == 0:
-                found.append((start, i))
-        else:
-            i += 1
+                found.append((start, i + 2))
     return found
 
 
 def split_top(body: str, sep: str = "|") -> list[str]:
-    """body split on `sep` outside any {{...}}."""
-    parts, depth, current, i = [], 0, [], 0
-    while i < len(body):
-        if body.startswith("{{", i):
-            depth, chunk = depth + 1, "{{"
-        elif body.startswith("}}", i) and depth:
-            depth, chunk = depth - 1, "}}"
-        elif body[i] == sep and depth == 0:
-            parts.append("".join(current))
-            current, i = [], i + 1
+    """body split on `sep` outside any {{...}} (read like spans: a pair takes its two characters)."""
+    parts, depth, last, free = [], 0, 0, 0
+    for match in re.finditer(r"(?=(\{\{|\}\}|" + re.escape(sep) + "))", body):
+        i, token = match.start(), match.group(1)
+        if i < free:
             continue
-        else:
-            chunk = body[i]
-        current.append(chunk)
-        i += len(chunk)
-    return parts + ["".join(current)]
+        if token == "{{":
+            depth, free = depth + 1, i + 2
+        elif token == "}}":
+            if depth:
+                depth, free = depth - 1, i + 2
+        elif depth == 0:
+            parts.append(body[last:i])
+            last = free = i + 1
+    return parts + [body[last:]]
 
 
 def fill(text: str, scopes: dict[str, dict], default: str | None, path: Path, first_line: int,

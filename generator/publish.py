@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 
 from . import derive
+from .cache import code_hash, digest, versions
 from .figures import choices
 from .figures.output import FigureOutput
 from .site import hashed_name
@@ -19,7 +20,32 @@ class Published:
     files: dict[str, bytes]              # figures/<id>/...: exported specs and stills
 
 
-def figure_files(store, fig_id: str, output: FigureOutput, base_url: str) -> Published:
+KIND = "published"
+
+
+def figure_files(store, fig_id: str, output: FigureOutput, base_url: str, still: int | None = None) -> Published:
+    """Computed once per figure output, id, base URL and still frame (None: the last), then read from the cache
+    (the specs' JSON and the stills' keys are most of a rebuild's time otherwise)."""
+    frame = output.frames - 1 if still is None else still
+    if output.frames and not 0 <= frame < output.frames:
+        raise ValueError(f"'still: {still}' is past its last frame: it has {output.frames} (0 to {output.frames - 1})")
+    if not output.frames and still is not None:
+        raise ValueError(f"'still: {still}' picks a frame, but this figure does not move")
+    key = digest("published", fig_id, output.key, base_url, frame, code_hash("publish"),
+                 versions("vl-convert-python", "pillow"))
+    if not output.key or not store.has(KIND, key):
+        made = _made(store, fig_id, output, base_url, frame)
+        if not output.key:
+            return made
+        store.put(KIND, key, {"data": {name: path for name, (path, _) in made.data.items()}, "vega": made.vega[0],
+                              "files": sorted(made.files)}, files={"page.vg.json": made.vega[1], **made.files})
+    meta = store.meta(KIND, key)
+    return Published({name: (path, output.files[name]) for name, path in meta["data"].items()},
+                     (meta["vega"], store.file(KIND, key, "page.vg.json")),
+                     {name: store.file(KIND, key, name) for name in meta["files"]})
+
+
+def _made(store, fig_id: str, output: FigureOutput, base_url: str, frame: int) -> Published:
     data = {name: (hashed_name("data", f"{fig_id}-{name}", blob), blob) for name, blob in sorted(output.files.items())}
     urls = {name: path for name, (path, _) in data.items()}
     site_spec = derive.resolve_urls(output.spec, urls, "")
@@ -27,7 +53,7 @@ def figure_files(store, fig_id: str, output: FigureOutput, base_url: str) -> Pub
     exported = derive.resolve_urls(output.spec, urls, base_url.rstrip("/") + "/" if base_url else "../../")
     files = {"spec.vl.json": _json(exported),
              "spec.vg.json": _json(choices.patch(derive.vega_spec(store, exported), exported)),
-             **derive.stills(store, at_frame(output.spec, output.frames - 1), output.files)}
+             **derive.stills(store, at_frame(output.spec, frame), output.files)}
     return Published(data, (hashed_name("specs", f"{fig_id}.vg.json", vega), vega), files)
 
 

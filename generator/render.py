@@ -7,6 +7,7 @@ margin on wide screens, a preview elsewhere); @fig:, @sec: and @eq: (generator/x
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 from pathlib import Path
@@ -74,7 +75,10 @@ def _notes(numbers) -> Notes:
     return numbers if isinstance(numbers, Notes) else Notes()
 
 
+@functools.cache
 def environment() -> jinja2.Environment:
+    """One per process: a template is compiled once and again only when its file changes (Jinja's auto_reload
+    looks before each use), so the preview's rebuilds do not compile every template each time."""
     return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
                               autoescape=jinja2.select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
 

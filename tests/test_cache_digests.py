@@ -98,7 +98,7 @@ def test_damaged_entries_are_rebuilt_and_never_published(tmp_path):
     out, cache, said = tmp_path / "site", tmp_path / "cache", []
     build(folder, out, profile="full", cache_dir=cache, log=said.append)
     first, entries = _site(out), _entries(cache)
-    assert {e.split("/")[0] for e in entries} >= {"runs", "claims", "figures", "vega", "stills"}
+    assert {e.split("/")[0] for e in entries} >= {"runs", "claims", "figures", "vega", "stills", "published"}
 
     # a prose-only edit retrains and redraws nothing: no new cache entry, only the article (and its weight in the report) changes
     section.write_text(section.read_text().replace("A line separates", "One line separates"))
@@ -106,6 +106,7 @@ def test_damaged_entries_are_rebuilt_and_never_published(tmp_path):
     assert _entries(cache) == entries
     assert {p for p, b in _site(out).items() if first.get(p) != b} == {"index.html", "build-report.json"}  # its page weight
     section.write_text(section.read_text().replace("One line separates", "A line separates"))
+    build(folder, out, profile="full", cache_dir=cache, log=said.append)
 
     # damage of every kind, then a rebuild: each reported in one line, recomputed, and the site as it was
     store = Store(cache)
@@ -115,12 +116,13 @@ def test_damaged_entries_are_rebuilt_and_never_published(tmp_path):
     meta = cache / by_kind["claims"] / "meta.json"
     meta.write_text(meta.read_text().replace('"seeds": 2', '"seeds": 3'))  # an edited claim
     _empty(cache / by_kind["vega"] / "spec.json")
+    _flip(cache / by_kind["published"] / "page.vg.json")  # so the specs and stills above are read again
     said.clear()
     build(folder, out, profile="full", cache_dir=cache, log=said.append)  # nothing changed: the cache is not read
     assert len(said) == 1 and "is current" in said[0] and _site(out) == first
     build(folder, out, profile="full", cache_dir=cache, log=said.append, force=True)
     warned = [line for line in said if "does not match the digest" in line]
-    assert {line.split()[2].split("/")[0] for line in warned} >= {"stills", "runs", "claims", "vega"}, warned
+    assert {line.split()[2].split("/")[0] for line in warned} >= {"stills", "runs", "claims", "vega", "published"}, warned
     assert _site(out) == first
     assert all(store.has(*e.split("/")[::2]) for e in entries)
 
@@ -140,7 +142,8 @@ def test_one_figure_option_changed_redraws_only_that_figure(tmp_path):
     section.write_text(section.read_text()[::-1].replace("linear"[::-1], "log"[::-1], 1)[::-1])  # the second's
     build(folder, out, profile="full", cache_dir=cache, log=lambda *a: None)
     added = _entries(cache) - before
-    assert {e.split("/")[0] for e in added} <= {"figures", "vega", "stills"} and added  # nothing trained or measured
+    assert {e.split("/")[0] for e in added} <= {"figures", "vega", "stills", "published"} and added  # nothing trained or measured
+    assert len([e for e in added if e.startswith("published/")]) == 1  # its published files alone
     assert len([e for e in added if e.startswith("figures/")]) == 1  # that figure alone redrawn
     changed = {p for p, b in _site(out).items() if first.get(p) != b}
     assert any(p.startswith("figures/second/") for p in changed)

@@ -82,6 +82,7 @@ CORPUS = [
     ("path-like-figure-id", replace(SECTION, "id: regions", "id: ../x"), SECTION),
     ("unknown-figure-kind", replace(SECTION, "kind: decision-regions", "kind: pie"), SECTION),
     ("unknown-figure-key", replace(SECTION, "alt: Regions.", "alt: Regions.\ncolour: red"), SECTION),
+    ("negative-still-frame", replace(SECTION, "alt: Regions.", "alt: Regions.\nstill: -1"), SECTION),
     ("unknown-experiment", replace(SECTION, "experiment: curves-line", "experiment: curves"), SECTION),
     ("unknown-placeholder-scope", replace(SECTION, "A line separates", "{{nobody.seeds:d}} A line separates"), SECTION),
     ("bad-format-spec", replace(SECTION, "A line separates", "{{curves-line.seeds:.2q}} A line separates"), SECTION),

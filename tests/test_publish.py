@@ -44,3 +44,21 @@ def test_a_png_still_is_reduced_to_a_palette_deterministically():
     # the colours stay close to the original's (dithering spreads the error; no band of a wrong colour)
     error = np.abs(np.asarray(reduced.convert("RGBA"), dtype=float) - pixels).mean()
     assert error < 6, error
+
+
+def test_a_figure_declares_the_frame_its_stills_show(monkeypatch):
+    import pytest
+
+    from generator import derive
+    from generator.figures.output import FigureOutput
+    shown = []
+    monkeypatch.setattr(derive, "vega_spec", lambda store, spec: {})
+    monkeypatch.setattr(derive, "stills", lambda store, spec, files: shown.append(spec["params"][0]["value"]) or {})
+    moving = FigureOutput({"params": [{"name": "frame", "value": 0}]}, {}, {}, frames=12)  # no key: not cached
+    publish.figure_files(None, "f", moving, "")
+    publish.figure_files(None, "f", moving, "", still=3)
+    assert shown == [11, 3]  # the last frame unless the figure names one
+    with pytest.raises(ValueError, match=r"past its last frame: it has 12 \(0 to 11\)"):
+        publish.figure_files(None, "f", moving, "", still=12)
+    with pytest.raises(ValueError, match="does not move"):
+        publish.figure_files(None, "f", FigureOutput({}, {}, {}, frames=0), "", still=0)

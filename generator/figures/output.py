@@ -10,3 +10,4 @@ class FigureOutput:
     files: dict[str, bytes]     # name -> content, written once under site/data/ with hashed names
     claims: dict = field(default_factory=dict)
     frames: int = 0             # > 0: the figure moves; the page gives it a play button for 'frame'
+    key: str = ""               # its cache key (derive), which keys the files it publishes (publish)
