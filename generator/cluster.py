@@ -116,7 +116,8 @@ def on_cluster(address: str, missing: list[tuple[str, str]], experiments: dict, 
             from distributed import as_completed
             for future in as_completed([f for f, _, _ in futures], loop=client.loop):
                 name, key = by_future[future.key]
-                yield name, key, lambda future=future, name=name: _result(future, name, address, experiments, done, lock)
+                yield name, key, lambda future=future, name=name: _result(future, name, address, experiments, done,
+                                                                          lock)
 
         yield finished()
     finally:

@@ -201,7 +201,13 @@ def test_an_unreachable_scheduler_is_one_line_within_10_s(tmp_path, how):
 
 PRELOAD = """# a worker whose torch differs: the version it reports is what a worker with another torch would report
 import generator.cache
-generator.cache._version = lambda package, real=generator.cache._version: "0.0.1-other" if package == "torch" else real(package)
+
+
+def other(package, real=generator.cache._version):  # the real one bound now: Dask may run this file twice
+    return "0.0.1-other" if package == "torch" else real(package)
+
+
+generator.cache._version = other
 """
 
 
@@ -229,7 +235,8 @@ def test_a_local_build_never_imports_dask(tmp_path):
             f"r = build(Path({str(folder)!r}), Path({str(tmp_path / 'out')!r}), "
             f"cache_dir=Path({str(tmp_path / 'cache')!r}), log=lambda *a: None); "
             "print(json.dumps([sorted(e['status'] for e in r['experiments'].values()), "
-            "sorted(m for m in sys.modules if m.split('.')[0] in ('distributed', 'dask') or m == 'generator.cluster')]))")
+            "sorted(m for m in sys.modules if m.split('.')[0] in ('distributed', 'dask') "
+            "or m == 'generator.cluster')]))")
     env = {k: v for k, v in os.environ.items() if k != "DASK_SCHEDULER_ADDRESS"}
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     statuses, imported = json.loads(out.stdout.strip().splitlines()[-1])
