@@ -1,9 +1,7 @@
-// The contents list marks the section being read (aria-current="location"), and starts folded on a phone.
+// The contents list marks the section being read (aria-current="location"); article.html folds it on a phone.
 (function () {
   var nav = document.querySelector("nav.toc");
   if (!nav) return;
-  var fold = nav.querySelector("details.toc-fold");
-  if (fold && !window.matchMedia("(min-width: 1100px)").matches) fold.open = false;
   var links = {};
   nav.querySelectorAll('a[href^="#"]').forEach(function (a) { links[a.getAttribute("href").slice(1)] = a; });
   var sections = Array.prototype.filter.call(document.querySelectorAll("main section[id], #references, #appendix"),
