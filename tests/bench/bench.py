@@ -377,7 +377,8 @@ def main(argv=None) -> int:
     print(f"Dask: the {cl['runs']} spiralNet runs of the {cl['profile']} profile ({', '.join(map(str, cl['steps']))} "
           f"steps; the full ones take ~30 min) in {cl['dask_s']} s on a local 2-worker cluster against {cl['pool_s']} s "
           f"in the process pool: {cl['ratio']}x (the runs' own seconds summed: {cl['dask_run_s']} against "
-          f"{cl['pool_run_s']}; load {', '.join(map(str, cl['load_before_pool_after_pool_after_dask']))}); back per run {cl['bytes_back_mean'] / 1024:.0f} KB on average "
+          f"{cl['pool_run_s']}; load {', '.join(map(str, cl['load_before_pool_after_pool_after_dask']))}); "
+          f"back per run {cl['bytes_back_mean'] / 1024:.0f} KB on average "
           f"(largest {cl['bytes_back_max'] / 1024:.0f} KB; {cl['npz_bytes_mean'] / 1024:.0f} KB compressed in the "
           f"cache); arrays {'identical to' if cl['identical_to_pool'] else 'DIFFERENT from'} the pool's")
     mn = results["mnist"]
