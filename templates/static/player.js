@@ -85,7 +85,31 @@ function themed(spec) {
 // ---- Figures
 async function createView(figure) {
   const vega = await loadVega();
-  const [spec, config] = themed(figure.spec);
+  let view = await drawView(vega, figure);
+  // a chart wider than its column is drawn again to fit (fitted, below); a redraw (a new theme) starts fitted
+  for (let tries = 0; tries < 4; tries++) {
+    const natural = naturalWidth(figure), room = columnWidth(figure);
+    if (!room || natural <= room + 0.5) break;
+    const before = figure.sizes;
+    if (!figure.stacked && sideBySide(figure.spec)) figure.stacked = true;
+    else if (!(figure.sizes = fitted(figure, view, natural, room))) { figure.sizes = before; break; }
+    view.finalize();
+    view = await drawView(vega, figure);
+    if (naturalWidth(figure) >= natural) { // what is too wide is not a plot (a long label): keep the plots' size
+      figure.sizes = before;
+      view.finalize();
+      view = await drawView(vega, figure);
+      break;
+    }
+  }
+  figure.view = view;
+  figure.theme = theme();
+  dress(figure);
+  return view;
+}
+
+async function drawView(vega, figure) {
+  const [spec, config] = themed(fittedSpec(figure));
   // Vega empties the container and the bindings' element before drawing into them
   const view = new vega.View(vega.parse(spec, config), {
     renderer: "canvas",
@@ -100,10 +124,43 @@ async function createView(figure) {
   }
   view.description(figure.label); // Vega names the container after the spec ("Vega visualization"): keep our alt
   await view.runAsync();
-  figure.view = view;
-  figure.theme = theme();
-  dress(figure);
   return view;
+}
+
+// ---- Legible on a phone: a chart wider than its column is never shrunk as a picture (its 11 px labels would
+// read at 7 px); it is drawn again to fit. Panels side by side (a concat of one row) are stacked in one column;
+// then every plot's width and height (the spec's width and height, its size signals: childWidth,
+// concat_0_height, ...) shrink together until the chart fits. Text keeps its size; axes thin their ticks for
+// the shorter range. (Sizes go into the spec, not into a running view's signals: marks placed at the group's
+// width are not encoded again when a signal changes.)
+const naturalWidth = (figure) => parseFloat(figure.container.querySelector("canvas")?.style.width) || 0;
+const columnWidth = (figure) => figure.container.clientWidth;
+const groups = (node) => (node.marks || []).filter((m) => m.type === "group");
+const sideBySide = (node) => (!!node.layout && node.layout.columns == null && groups(node).length > 1)
+  || groups(node).some(sideBySide);
+const stacked = (node) => ({ ...node,
+  ...(node.layout && node.layout.columns == null ? { layout: { ...node.layout, columns: 1 } } : {}),
+  ...(node.marks ? { marks: node.marks.map((m) => (m.type === "group" ? stacked(m) : m)) } : {}) });
+const SIZE_SIGNAL = /(^|_)(width|height|childWidth|childHeight)$/;
+function fitted(figure, view, natural, room) {
+  const { spec } = figure;
+  const names = (spec.signals || []).filter((s) => typeof s.value === "number" && SIZE_SIGNAL.test(s.name))
+    .map((s) => s.name).concat(["width", "height"].filter((name) => typeof spec[name] === "number"));
+  if (!names.length) return null;
+  const now = Object.fromEntries(names.map((name) => [name, view.signal(name)]));
+  // one plot: everything else keeps its width, so the plot loses exactly the excess; several: in proportion
+  const ratio = names.filter((n) => /idth$/.test(n)).length === 1 && now.width
+    ? (now.width - (natural - room)) / now.width : room / natural;
+  if (!(ratio > 0.3)) return null;
+  return Object.fromEntries(names.map((name) => [name, Math.floor(now[name] * ratio)]));
+}
+function fittedSpec(figure) {
+  let spec = figure.stacked ? stacked(figure.spec) : figure.spec;
+  const sizes = figure.sizes;
+  if (!sizes) return spec;
+  spec = { ...spec, signals: (spec.signals || []).map((s) => (s.name in sizes ? { ...s, value: sizes[s.name] } : s)) };
+  for (const name of ["width", "height"]) if (typeof spec[name] === "number" && name in sizes) spec[name] = sizes[name];
+  return spec;
 }
 
 // ---- Accessibility of a view's controls. Vega names each bound input after its signal, so two figures with a
