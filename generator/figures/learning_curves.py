@@ -45,7 +45,7 @@ def accuracy_curve(options, run, spec, claims) -> FigureOutput:
         color="#555", strokeDash=[4, 3], strokeWidth=1)
     chance_label = (alt.Chart(alt.Data(values=[{"y": CHANCE, "label": "chance (10%)"}]))
                     .mark_text(align="right", baseline="top", dy=3, dx=-2, fontSize=10, color="#555")
-                    .encode(y=alt.Y("y:Q", scale=alt.Scale(domain=[0, 1])), x=alt.value(WIDTH), text="label:N"))
+                    .encode(y=alt.Y("y:Q", scale=alt.Scale(domain=[0, 1])), x=alt.value("width"), text="label:N"))  # the plot's right edge, however wide
     layers = [chance, chance_label, lines]
     if jumps:
         layers.insert(0, _jump_marks(jumps, x))
@@ -127,7 +127,7 @@ def digit_fate(options, run, spec, claims) -> FigureOutput:
                      y=alt.Y("f:Q", stack="normalize", title=f"share of the test {digit}s", axis=alt.Axis(format="%")),
                      color=alt.Color("p:O", title="classified as", scale=alt.Scale(domain=list(range(10)),
                                                                                    range=DIGIT_COLOURS),
-                                     legend=alt.Legend(orient="bottom", direction="horizontal", columns=10,
+                                     legend=alt.Legend(orient="bottom", direction="horizontal", columns=5,  # fits a phone
                                                        symbolType="square", columnPadding=6)),
                      order=alt.Order("below:Q", sort="ascending"),  # the digit itself at the bottom
                      tooltip=[alt.Tooltip("s:Q", title="step"), alt.Tooltip("p:O", title="classified as"),

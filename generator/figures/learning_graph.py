@@ -63,8 +63,8 @@ def _graph_output(run, layer: int, layers: int, params, lens_text: str) -> Figur
              "labels.json": encode.json_file(labels or [{}])}
     p = graph.params
     cubes = f"{p.n_cubes}³ cubes" if p.lens == "pca3" else f"{p.n_cubes} intervals"
-    subtitle = [f"lens: {lens_text}",
-                f"{cubes}, overlap {p.perc_overlap:g} · DBSCAN eps {p.eps:g} × radius, min_samples {p.min_samples}"]
+    subtitle = [f"lens: {lens_text}", f"{cubes}, overlap {p.perc_overlap:g}",  # short lines: fits a phone
+                f"DBSCAN eps {p.eps:g} × radius, min_samples {p.min_samples}"]
     chart = _graph_chart(f"Learning graph, {layer_name(layer, layers)}", subtitle, bool(labels), int(cl.steps[-1]))
     out_claims = {f"graph_{k}": v for k, v in graph.summary().items() if k != "lens"}
     out_claims |= {"graph_leaves": mapper_graph.leaves(graph), "graph_pieces": mapper_graph.components(graph),
@@ -137,7 +137,7 @@ def branch_count(options, run, spec, claims) -> FigureOutput:
                 axis=alt.Axis(labels=False, ticks=False)),
         y=alt.Y("branches:Q", title="branches", scale=alt.Scale(type="log", domainMin=1)),
         color=alt.Color("layer:N", scale=alt.Scale(domain=names, range=LAYER_COLOURS[:len(names)]),
-                        legend=alt.Legend(title=None, orient="top")),
+                        legend=alt.Legend(title=None, orient="top", columns=2)),  # two columns: fits a phone
         tooltip=["layer:N", "step:Q", "branches:Q"])).properties(width=style.SIZE, height=150)
     bottom = alt.layer(marks, alt.Chart(alt.Data(url=encode.url("accuracy.json"))).mark_line(strokeWidth=1.6).encode(
         x=x, y=alt.Y("accuracy:Q", title="accuracy", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),

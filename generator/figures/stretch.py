@@ -32,7 +32,7 @@ def stretch_map(options, run, spec, claims) -> FigureOutput:
     key = alt.Chart(alt.Data(values=legend_rows)).mark_point(opacity=0).encode(
         color=alt.Color("s:Q", scale=alt.Scale(type="log", domain=[low, high], scheme="viridis"),
                         legend=alt.Legend(title="stretch (largest singular value)", orient="bottom",
-                                          gradientLength=220, titleLimit=300)))
+                                          titleOrient="top", gradientLength=140, titleLimit=300)))
     chart = plane.sized(alt.layer(plane.region_layer(encode.url("stretch.png"), lo, hi),
                                   plane.drawn(encode.url("points.json"), lo, hi), key)
                         .resolve_scale(color="independent"))

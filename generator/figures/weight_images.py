@@ -54,7 +54,8 @@ def learning_surface(options, run, spec, claims) -> FigureOutput:
     labels = [f"step {int(steps[t]):,}" for t in shown]
     label_expr = "[" + ", ".join(f"'{text}'" for text in labels) + "][floor(datum.value)]"
     x = alt.X("x0:Q", scale=alt.Scale(domain=[0, columns], nice=False),
-              axis=alt.Axis(values=[], title=f"sampled neurons, in order along PC1 at step {int(steps[reference]):,} →",
+              axis=alt.Axis(values=[], title=["sampled neurons, in order along",  # two lines: fits a phone
+                                              f"PC1 at step {int(steps[reference]):,} →"],
                             grid=False, domain=False, ticks=False))
     y = alt.Y("y0:Q", scale=alt.Scale(domain=[0, len(shown)], nice=False, reverse=True),
               axis=alt.Axis(values=[r + 0.5 for r in range(len(shown))], labelExpr=label_expr, title=None,
