@@ -225,7 +225,20 @@ function dress(figure) {
       if (radios) radios.setAttribute("aria-label", name);
       if (input.type !== "range" || !s) continue;
       input.setAttribute("aria-label", name);
-      const update = (_, value) => input.setAttribute("aria-valuetext", valueText(figure, s, value));
+      // the frame slider shows its value in the figure's terms ("step 5,307 of 10,000"), not Vega's raw index
+      let visible = null;
+      if (signal === "frame" && figure.frames) {
+        input.nextElementSibling?.tagName === "SPAN" && (input.nextElementSibling.hidden = true);
+        visible = document.createElement("span");
+        visible.className = "fig-frame";
+        visible.setAttribute("aria-hidden", "true"); // the slider says it (aria-valuetext)
+        box.after(visible);
+      }
+      const update = (_, value) => {
+        const text = valueText(figure, s, value);
+        input.setAttribute("aria-valuetext", text);
+        if (visible) visible.textContent = text;
+      };
       update(null, view.signal(signal));
       view.addSignalListener(signal, update);
       // a frame's label may come from data that loads after the frame changes (a sweep's other run)
@@ -239,6 +252,11 @@ function dress(figure) {
   }
   // what the figure shows now, in words, at the top of its data panel (the figure page's Data, the article's
   // embed panel): a text route to what the chart's tooltips and labels say, kept up to date but never announced
+  dataTables(figure);
+  const refresh = () => (figure.refreshTables || []).forEach((f) => f());
+  for (const name of new Set([...signals.keys(), ...(figure.frames ? ["frame"] : [])])) {
+    try { view.addSignalListener(name, refresh); } catch { /* not a top-level signal */ }
+  }
   if (!signals.size && !figure.frames) return;
   const panels = [el.querySelector(".fig-data"),
     document.querySelector(`details.fig-embed[data-embed="${CSS.escape(id)}"]`)].filter(Boolean);
@@ -303,6 +321,8 @@ async function start(el) {
     button.querySelector(".play-text").textContent = playing ? "Pause" : "Play";
   };
   figure.pause = () => { clearTimeout(figure.timer); show(false); };
+  figure.speed = 1;
+  figure.interval = () => FRAME_MS / figure.speed;
   figure.play = () => {
     if (!frames || figure.playing) return;
     if (figure.view.signal("frame") >= frames - 1) figure.view.signal("frame", -1);
@@ -313,7 +333,7 @@ async function start(el) {
       const next = figure.view.signal("frame") + 1;
       await figure.setFrame(next);
       if (next >= frames - 1) { show(false); return figure.announce("ended at "); }
-      figure.timer = setTimeout(tick, FRAME_MS);
+      figure.timer = setTimeout(tick, figure.interval());
     };
     tick();
   };
@@ -335,6 +355,7 @@ async function start(el) {
     figure.pause();
     figure.announce("paused at ");
   });
+  if (button) stepControls(figure, button);
   // the reader scrubs or picks (Vega's bound inputs; the bind element stays, its inputs are redrawn on a re-theme)
   const bindEl = el.querySelector(".fig-bind");
   bindEl?.addEventListener("input", () => figure.announce());
@@ -343,6 +364,135 @@ async function start(el) {
   figures[id] = figure;
   el.dispatchEvent(new CustomEvent("figure-ready", { bubbles: true, detail: { id } }));
 }
+
+// ---- Step buttons (previous and next frame) beside play, and for a long motion a speed choice. A step pauses play
+// and is announced like a scrub.
+const LONG_MOTION = 60;  // frames: at 60 ms a frame, a motion longer than about 4 s gets a speed choice
+const SPEEDS = [0.25, 0.5, 1, 2, 4];
+function stepControls(figure, button) {
+  const { el, id, frames } = figure;
+  const number = el.dataset.number || id;
+  const stepButton = (delta, icon, text) => {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "step";
+    b.dataset.step = String(delta);
+    b.setAttribute("aria-label", `${text} of ${number}`);
+    b.innerHTML = `<span aria-hidden="true">${icon}</span>`;
+    b.title = text;
+    b.addEventListener("click", async () => {
+      figure.pause();
+      await figure.setFrame(figure.view.signal("frame") + delta);
+      figure.announce();
+    });
+    return b;
+  };
+  const steps = [stepButton(-1, "◀︎", "Previous frame"), stepButton(1, "▶︎", "Next frame")];
+  button.after(...steps);
+  if (frames < LONG_MOTION) return;
+  const label = document.createElement("label");
+  label.className = "fig-speed";
+  const select = document.createElement("select");
+  select.id = `${id}-speed`;
+  select.name = `${id}-speed`;
+  for (const speed of SPEEDS) {
+    const option = new Option(`${speed}×`, String(speed), speed === 1, speed === 1);
+    select.append(option);
+  }
+  select.setAttribute("aria-label", `${number}: playing speed`);
+  select.addEventListener("change", () => { figure.speed = Number(select.value) || 1; });
+  label.append("speed ", select);
+  steps[1].after(label);
+}
+
+// ---- The figure's data as text: what its marks draw now (each item's description, which Vega-Lite writes in the
+// figure's own terms: "PC1: 0.12; training step: 5k"), as a small table where it is small, else a CSV download
+// of the current frame; kept up to date while open. Marks that say nothing (aria off: a trail, a background) are
+// left out; the published data files are linked in the same panel.
+const TABLE_ROWS = 40;
+function drawnRows(figure) {
+  const sets = [];
+  const walk = (mark) => {
+    if (!mark || !mark.items) return;
+    if (mark.marktype === "group") { mark.items.forEach((g) => (g.items || []).forEach(walk)); return; }
+    if (mark.role && mark.role !== "mark") return; // axes, legends, titles
+    const rows = [];
+    for (const item of mark.items) {
+      if (typeof item.description !== "string" || !item.description) continue;
+      const row = {};
+      for (const part of item.description.split(/;\s+/)) {
+        const at = part.indexOf(": ");
+        if (at > 0) row[part.slice(0, at)] = part.slice(at + 2);
+      }
+      if (Object.keys(row).length) rows.push(row);
+    }
+    if (rows.length) sets.push(rows);
+  };
+  walk(figure.view.scenegraph().root);
+  return sets;
+}
+const csvCell = (v) => (/[",\n]/.test(v) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+function asCSV(rows) {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  return [columns.map(csvCell).join(","), ...rows.map((r) => columns.map((c) => csvCell(r[c] ?? "")).join(","))].join("\n") + "\n";
+}
+function dataTables(figure) {
+  const { el, id } = figure;
+  const number = el.dataset.number || id;
+  const panels = [el.querySelector(".fig-data"),
+    document.querySelector(`details.fig-embed[data-embed="${CSS.escape(id)}"]`)].filter(Boolean);
+  for (const panel of panels) {
+    let box = panel.querySelector("details.fig-table");
+    if (box) continue;
+    box = document.createElement("details");
+    box.className = "fig-table";
+    box.innerHTML = `<summary>${figure.frames ? "This frame's data as text" : "The data as text"}</summary><div class="fig-table-body"></div>`;
+    (panel.querySelector(".fig-now") || panel.querySelector("summary")).after(box);
+    const body = box.querySelector(".fig-table-body");
+    const fill = () => {
+      if (!box.open || !figure.view) return;
+      const sets = drawnRows(figure);
+      body.replaceChildren();
+      if (!sets.length) { body.textContent = "This figure's marks carry no values; its data files are linked above."; return; }
+      const state = stateText(figure);
+      sets.forEach((rows, n) => {
+        const what = `${number}${sets.length > 1 ? `, marks ${n + 1}` : ""}${state ? ` (${state})` : ""}`;
+        if (rows.length <= TABLE_ROWS) {
+          const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+          const table = document.createElement("table");
+          table.className = "fig-values";
+          table.createCaption().textContent = `${what}: ${rows.length} ${rows.length === 1 ? "row" : "rows"}`;
+          const head = table.createTHead().insertRow();
+          columns.forEach((c) => { const th = document.createElement("th"); th.scope = "col"; th.textContent = c; head.append(th); });
+          const tbody = table.createTBody();
+          rows.forEach((r) => { const tr = tbody.insertRow(); columns.forEach((c) => { tr.insertCell().textContent = r[c] ?? ""; }); });
+          body.append(table);
+        } else {
+          const p = document.createElement("p");
+          const a = document.createElement("a");
+          a.className = "fig-csv";
+          a.download = `${id}${figure.frames ? `-frame-${figure.view.signal("frame")}` : ""}${sets.length > 1 ? `-${n + 1}` : ""}.csv`;
+          a.textContent = `Download ${what} as CSV (${rows.length.toLocaleString("en-US")} rows)`;
+          // made when followed, from what is drawn then
+          a.href = "#";
+          a.addEventListener("click", () => {
+            const now = drawnRows(figure)[n] || rows;
+            if (a.dataset.url) URL.revokeObjectURL(a.dataset.url);
+            a.href = a.dataset.url = URL.createObjectURL(new Blob([asCSV(now)], { type: "text/csv" }));
+          });
+          p.append(a);
+          body.append(p);
+        }
+      });
+    };
+    box.addEventListener("toggle", fill);
+    let queued = null;
+    const later = () => { clearTimeout(queued); queued = setTimeout(() => figure.view.runAsync().then(fill), 150); };
+    figure.refreshTables = (figure.refreshTables || []).concat([later]);
+  }
+}
+window.asCSV = asCSV;
+window.drawnRows = (id) => drawnRows(figures[id]);
 
 function failed(el, err) {
   el.classList.add("has-error");
