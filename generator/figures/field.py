@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import frames
 from . import encode, plane, style
-from .motion import following_zoom, moving_frames
+from .motion import following_zoom, layer_expression, moving_frames
 from .output import FigureOutput
 
 
@@ -94,11 +94,13 @@ def field_morph(options, run, spec, claims) -> FigureOutput:
 
     frame = alt.param(name="frame", value=0, bind=alt.binding_range(min=0, max=len(path) - 1, step=1, name="frame "))
     frames_data = alt.Data(url=encode.url("frames.json"), format=alt.DataFormat(type="json"))
+    playing = layer_expression([layer for layer, _ in path])
 
     def moved(chart):
-        return (plane.unpack(chart, ("dx", "dy")).transform_calculate(fk="frame")
-                .transform_lookup(lookup="fk", from_=alt.LookupData(data=frames_data, key="i", fields=["L", "t", "z"]))
-                .transform_filter("datum.layer == datum.L")
+        # the frame's layer only: the other layers' points are filtered out before any per-frame work
+        return (plane.unpack(chart, ("dx", "dy")).transform_filter(f"datum.layer == {playing}")
+                .transform_calculate(fk="frame")
+                .transform_lookup(lookup="fk", from_=alt.LookupData(data=frames_data, key="i", fields=["t", "z"]))
                 .transform_calculate(px="(datum.x + datum.t * datum.dx) / datum.z",
                                      py="(datum.y + datum.t * datum.dy) / datum.z"))
     chart = moving_frames(frame, frames_data, moved)

@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import frames
 from . import encode, plane
-from .motion import following_zoom, moving_frames
+from .motion import following_zoom, layer_expression, moving_frames
 from .output import FigureOutput
 
 # The activation in Vega's expression language (which has exp but no tanh); U is the pre-activation.
@@ -47,7 +47,7 @@ def layer_morph(options, run, spec, claims) -> FigureOutput:
         (x0, y0), (x1, y1) = np.array(ends) / zoom[-1]
         frame_rows[-1] |= {"bx0": round(x0, 4), "by0": round(y0, 4), "bx1": round(x1, 4), "by1": round(y1, 4)}
 
-    chart = moving_chart(len(path), activation)
+    chart = moving_chart(len(path), activation, [f["layer"] for f in path])
     files = {"points.json": encode.json_file(rows), "frames.json": encode.json_file(frame_rows)}
     figure_claims = {"frames": len(path), "min_det_path": min(dets), "swapped_units": bool(swapped),
                      "layers": len(params) - 1}
@@ -63,21 +63,25 @@ def _frame_row(i, f, layers, zoom):
             "label": label}
 
 
-def moving_chart(count, activation):
+def moving_chart(count, activation, layers=None):
     """Points entering frame i's layer, moved by frame i's M, c, s and drawn in its window z; a slider
-    and, where a frame has one, its decision line (bx0, by0)-(bx1, by1) and its label."""
+    and, where a frame has one, its decision line (bx0, by0)-(bx1, by1) and its label. `layers`: the layer each
+    frame plays (default: all the first)."""
     alt = plane.alt
     frame = alt.param(name="frame", value=0, bind=alt.binding_range(min=0, max=count - 1, step=1, name="frame "))
+    playing = layer_expression(list(layers) if layers else [0] * count)
     frames_data = alt.Data(url=encode.url("frames.json"), format=alt.DataFormat(type="json"))
     squash = VEGA_ACTIVATIONS[activation]
 
     def moved(chart):
         # unpack once; per frame, each point looks up the frame's numbers and is moved in place, so
         # Vega updates existing marks instead of rebuilding them (measured faster than unpacking per frame)
-        return (plane.unpack(chart).transform_calculate(fk="frame")
+        # only the points entering the frame's layer are moved: the other layers' are filtered out first (the
+        # filter's result changes only when the scrubber crosses into another layer)
+        return (plane.unpack(chart).transform_filter(f"datum.layer == {playing}")
+                .transform_calculate(fk="frame")
                 .transform_lookup(lookup="fk", from_=alt.LookupData(
-                    data=frames_data, key="i", fields=["L", "a", "b", "c", "d", "e", "f", "s", "z"]))
-                .transform_filter("datum.layer == datum.L")
+                    data=frames_data, key="i", fields=["a", "b", "c", "d", "e", "f", "s", "z"]))
                 .transform_calculate(u="datum.a * datum.x + datum.b * datum.y + datum.e",
                                      v="datum.c * datum.x + datum.d * datum.y + datum.f")
                 .transform_calculate(px=f"((1 - datum.s) * datum.u + datum.s * {squash.replace('U', 'datum.u')}) / datum.z",

@@ -18,6 +18,17 @@ def following_zoom(drawn: list[np.ndarray]) -> np.ndarray:
     return np.convolve(np.pad(widest, 3, mode="edge"), np.ones(7) / 7, mode="valid")
 
 
+def layer_expression(layers: list[int]) -> str:
+    """The layer frame i plays, as a Vega expression of `frame` (frames play the layers in order)."""
+    starts = [i for i in range(1, len(layers)) if layers[i] != layers[i - 1]]
+    if sorted(layers) != list(layers):
+        raise ValueError("frames must play the layers in order")
+    expression = str(layers[-1])
+    for start in reversed(starts):
+        expression = f"(frame < {start} ? {layers[start - 1]} : {expression})"
+    return expression
+
+
 def moving_frames(frame, frames_data, moved):
     """Points placed by `moved` in the window [-1, 1]^2 (positions already divided by the frame's z),
     the current frame's decision line where it has one, and its label above the plot; the slider `frame` drives

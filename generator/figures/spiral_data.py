@@ -126,8 +126,7 @@ def choice_files(choice: Choice) -> Built:
         row = {"i": t, "j": int(slot[t]), "t": round(float(weight[t]), 4), "step": int(step),
                "loss": float(f"{loss[min(step, len(loss) - 1)]:.4g}"),
                "x0": round(float(win[t, 0]), 4), "y0": round(float(win[t, 1]), 4),
-               "z": round(float(win[t, 2]), 4), "angle": round(ratio, 3),
-               "w": [float(f"{v:.4g}") for v in np.column_stack([W_out, b_out]).ravel()]}
+               "z": round(float(win[t, 2]), 4), "angle": round(ratio, 3)}
         if act == "tanh":
             dists.append(packing.distance_ratio(H[t], y, K))
             row["dist"] = round(dists[-1], 3)
@@ -136,7 +135,8 @@ def choice_files(choice: Choice) -> Built:
 
     final = frames.layers(run, 0, -1)
     files = {f"frames-{tag}.json": encode.json_file(rows), f"points-{tag}.json": encode.json_file(points),
-             f"input-{tag}.png": input_regions_png(run, act)}
+             f"input-{tag}.png": input_regions_png(run, act),
+             f"cells-{tag}.png": hidden_regions_sheet(run, win)}
     predicted = frames.forward(final, X, act)[-1].argmax(1)
     decoded = ints / QUANT
     drawn = (1 - weight[:, None, None]) * decoded[slot] + weight[:, None, None] * decoded[np.minimum(slot + 1, len(keys) - 1)]
@@ -147,6 +147,35 @@ def choice_files(choice: Choice) -> Built:
     if dists:
         claims |= {"packing_distance": dists[-1]}
     return Built(files, claims)
+
+
+CELLS = 32          # the hidden layer's decision regions: CELLS x CELLS cells over each snapshot's window
+
+
+def sheet_layout(count: int) -> tuple[int, int]:
+    """(tiles across, tiles down) of a sprite sheet of `count` tiles: about square."""
+    across = int(np.ceil(np.sqrt(count)))
+    return across, int(np.ceil(count / across))
+
+
+def hidden_regions_sheet(run: dict, win: np.ndarray) -> bytes:
+    """The last hidden layer's decision regions at every snapshot, over that snapshot's window (x0, y0, z): the
+    output layer's argmax at the centre of each of CELLS x CELLS cells, one tile per snapshot (row 0 at the top of
+    the window), tile i at column i % across, row i // across of one palette PNG. The page slides the sheet under
+    the panel, so a frame change moves one image instead of recolouring a thousand cells."""
+    count = len(run["snapshot_steps"])
+    across, down = sheet_layout(count)
+    centres = (np.arange(CELLS) + 0.5) / CELLS
+    cx, cy = np.meshgrid(centres, centres[::-1])                           # image rows run from the top down
+    sheet = np.zeros((down * CELLS, across * CELLS), np.uint8)
+    for t in range(count):
+        W_out, b_out = frames.layers(run, 0, t)[-1]
+        x0, y0, z = win[t]
+        h = np.stack([x0 + cx.ravel() * z, y0 + cy.ravel() * z], 1)
+        classes = (h @ np.asarray(W_out, np.float64).T + np.asarray(b_out, np.float64)).argmax(1).reshape(CELLS, CELLS)
+        r, c = divmod(t, across)
+        sheet[r * CELLS:(r + 1) * CELLS, c * CELLS:(c + 1) * CELLS] = classes
+    return encode.class_png(sheet, style.spiral_backgrounds())
 
 
 def input_regions_png(run: dict, act: str) -> bytes:

@@ -9,7 +9,7 @@ import altair as alt
 
 from . import choices, encode, style
 from .output import FigureOutput
-from .spiral_data import ACTIVATIONS, QUANT, Choice, choice_files, choice_key, direction_files
+from .spiral_data import ACTIVATIONS, QUANT, Choice, choice_files, choice_key, direction_files, sheet_layout
 
 PANEL = 165   # px: two columns fit a 375 px phone
 ARROW_SIZE = 130  # px², the direction field's arrows: about 11 px long
@@ -45,7 +45,7 @@ def spiral_training(options, variants) -> FigureOutput:
     frame = alt.param(name="frame", value=frames - 1,
                       bind=alt.binding_range(min=0, max=frames - 1, step=1, name="snapshot "))
     acts = [act for act in ACTIVATIONS if (default_k, act) in runs]
-    chart = alt.hconcat(*[_training_column(act, default_k) for act in acts], spacing=14).add_params(k_param, frame)
+    chart = alt.hconcat(*[_training_column(act, default_k, frames) for act in acts], spacing=14).add_params(k_param, frame)
     templates = {}
     for act in acts:
         for stem, ext in (("frames", "json"), ("points", "json")):
@@ -66,7 +66,22 @@ def _colour_expression(palette: list[str]) -> str:
     return "[" + ", ".join(f"'{c}'" for c in palette) + "][datum.c]"
 
 
-def _training_column(act: str, K: int):
+def _region_sheet(act: str, frames: int):
+    """The last hidden layer's decision regions at the scrubbed snapshot: the choice's sprite sheet (one
+    CELLS x CELLS tile per snapshot, spiral_data.hidden_regions_sheet), shifted so the scrubbed snapshot's tile
+    fills the panel; the rest is clipped away."""
+    across, down = sheet_layout(frames)
+    unit = alt.Scale(domain=[0, 1], nice=False, zero=False)
+    return (alt.Chart(alt.Data(values=[{}]))
+            .transform_calculate(src=f"files['cells-' + K + '-{act}.png']", c=f"frame % {across}",
+                                 r=f"floor(frame / {across})")
+            .transform_calculate(x0="-datum.c", x1=f"{across} - datum.c", y0=f"datum.r + 1 - {down}", y1="datum.r + 1")
+            .mark_image(aspect=False, smooth=False, clip=True)
+            .encode(url="src:N", x=alt.X("x0:Q", scale=unit, axis=None), x2="x1:Q",
+                    y=alt.Y("y0:Q", scale=unit, axis=None), y2="y1:Q"))
+
+
+def _training_column(act: str, K: int, frames: int):
     tag = choice_key(K, act)
     frames_data = alt.Data(url=encode.url(f"frames-{tag}.json"), format=alt.DataFormat(type="json"))
     points_data = alt.Data(url=encode.url(f"points-{tag}.json"), format=alt.DataFormat(type="json"))
@@ -89,7 +104,7 @@ def _training_column(act: str, K: int):
                                                title=panel_title(f"{NAMES[act]}: input plane", "the trained network"))
 
     # (3) the last hidden layer at the scrubbed snapshot, over that layer's own decision regions
-    cells = _region_cells(frames_data, "frame")
+    cells = _region_sheet(act, frames)
     moving = (alt.Chart(points_data)
               .transform_calculate(fk="frame")
               .transform_lookup(lookup="fk", from_=alt.LookupData(data=frames_data, key="i", fields=["j", "t"]))
@@ -98,7 +113,8 @@ def _training_column(act: str, K: int):
                                    v=f"((1 - datum.t) * datum.y[datum.j] + datum.t * datum.y[datum.j + 1]) / {QUANT}",
                                    colour=_colour_expression(style.SPIRAL_COLOURS))
               # positions are clamped to the window (see spiral_data), and the mark clips: never outside the panel
-              .mark_circle(size=6, opacity=0.9, clip=True).encode(x=alt.X("u:Q", scale=unit, axis=None),
+              # 800 points move at every frame: squares draw faster than circles on a canvas, alike at this size
+              .mark_square(size=6, opacity=0.9, clip=True).encode(x=alt.X("u:Q", scale=unit, axis=None),
                                                                   y=alt.Y("v:Q", scale=unit, axis=None), color=colour))
     label = (alt.Chart(frames_data).transform_filter("datum.i == frame")
              .mark_text(align="left", baseline="top", fontSize=10, color="#222")
@@ -249,7 +265,8 @@ def _histogram_panel(hist, angles, originals):
               .mark_point(shape="triangle-down", filled=True, size=50, color="#000").encode(
                   x=alt.X("mean:Q"), y=alt.value(-26), tooltip=[alt.Tooltip("mean:Q", title="original's mean")]))
     return alt.layer(bars, spread, means, theirs).properties(width=2 * PANEL - 40, height=120, title=alt.TitleParams(
-        "direction by predicted class: circular mean ± std (▼ the original's mean)", fontSize=12, anchor="start"))
+        ["direction by predicted class:", "circular mean ± std (▼ the original's mean)"],  # two lines: fits a phone
+        fontSize=12, anchor="start"))
 
 
 CROWDED = 0.25  # a distance share below this: two class centres sit within a quarter of the best spacing
@@ -282,7 +299,7 @@ def spiral_packing(options, variants) -> FigureOutput:
     ks = sorted({row["K"] for row in rows})
     # one colour per K, distinct under colour-vision deficiency (a sequential scheme made six near-identical lines)
     colour = alt.Color("K:O", scale=alt.Scale(domain=ks, range=style.CATEGORICAL[:len(ks)]),
-                       legend=alt.Legend(orient="right", title="K", symbolStrokeWidth=3))
+                       legend=alt.Legend(orient="top", direction="horizontal", title="K", symbolStrokeWidth=3))
 
     def panel(filter_, field, title):
         return (alt.Chart(data).transform_filter(filter_).mark_line(strokeWidth=1.6).encode(

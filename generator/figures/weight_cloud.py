@@ -17,6 +17,7 @@ from .learning_curves import stride_subsample
 from .output import FigureOutput
 
 PANEL = 250     # px: one square panel per layer, stacked; with its axes it fits a 375 px phone
+TRAIL_SIDE = round(7 ** 0.5, 2)   # px: a trail dot's side (the square symbol of area 7 it replaced)
 QUANT = 500     # a layer's largest |coordinate| becomes 500 units: finer than a pixel of the panel
 
 
@@ -80,11 +81,12 @@ def project(points: np.ndarray, components: int = 2) -> tuple[np.ndarray, np.nda
 
 def _panel(points, frames_data, layer, name, neurons, ratio, extent, colour, last_step, first, output):
     if colour == "step":
-        colour_channel = alt.Color("s:Q", title="training step", scale=alt.Scale(scheme="viridis", domain=[0, last_step]),
+        field, scale = "s", alt.Scale(scheme="viridis", domain=[0, last_step])
+        colour_channel = alt.Color("s:Q", title="training step", scale=scale,
                                    legend=alt.Legend(orient="bottom", gradientLength=200, format="~s") if first else None)
     else:
-        colour_channel = alt.Color("rank:Q", title="neuron, by where it ends on PC1",
-                                   scale=alt.Scale(scheme="turbo", domain=[0, 1]),
+        field, scale = "rank", alt.Scale(scheme="turbo", domain=[0, 1])
+        colour_channel = alt.Color("rank:Q", title="neuron, by where it ends on PC1", scale=scale,
                                    legend=alt.Legend(orient="bottom", gradientLength=200, values=[0, 1],
                                                      labelExpr="datum.value ? 'last' : 'first'") if first else None)
     x = alt.X("px:Q", title=f"PC1 ({ratio[0]:.0%} of variance)", scale=alt.Scale(domain=list(extent[0]), nice=False),
@@ -98,10 +100,25 @@ def _panel(points, frames_data, layer, name, neurons, ratio, extent, colour, las
             .transform_calculate(px="datum.sx * datum.u", py="datum.sy * datum.u", i="datum.t - 1",
                                  rank=f"datum.r / {max(neurons - 1, 1)}")
             .transform_lookup(lookup="i", from_=alt.LookupData(data=frames_data, key="i", fields=["s"])))
-    # tens of thousands of trail dots are redrawn at every frame: squares draw about a third faster than circles
-    # on a canvas and look the same at this size
-    trail = base.transform_filter("datum.i <= frame").mark_square(size=7, opacity=0.55).encode(
-        x=x, y=y, color=colour_channel)
+    # the trail: every neuron's position at every snapshot up to the scrubbed one, coloured by its step. Drawn as
+    # one path per snapshot (all of a layer's neurons at that step, built once when the data loads), so a frame
+    # draws at most a few hundred paths instead of tens of thousands of dots: each dot a tiny segment (a canvas
+    # drops zero-length ones) stroked with square caps, a TRAIL_SIDE px square whatever the panel's width. The path is in the panel's unit
+    # box ([-1, 1] on both axes, y up); a custom symbol at the panel's centre scales it by sqrt(size) / 2 = half
+    # the panel's width (the panel is square, and may be redrawn narrower on a phone).
+    (x0, x1), (y0, y1) = extent
+    cx, hx, cy, hy = (x0 + x1) / 2, (x1 - x0) / 2, (y0 + y1) / 2, (y1 - y0) / 2
+    at = lambda value: f"round({value} * 10000) / 10000"
+    trail = (base.transform_calculate(seg=f"'M' + {at(f'(datum.px - {cx:.6g}) / {hx:.6g}')} + ',' + "
+                                          f"{at(f'({cy:.6g} - datum.py) / {hy:.6g}')} + 'h0.0001'")
+             .transform_aggregate(segs="values(seg)", groupby=["i", "s"] + (["rank"] if colour == "neuron" else []))
+             .transform_calculate(d="join(pluck(datum.segs, 'seg'), '')")
+             .transform_filter("datum.i <= frame")
+             .mark_point(filled=False, opacity=0.55, strokeWidth=TRAIL_SIDE, strokeCap="square", aria=False,
+                         size=alt.ExprRef("width * width"), x=alt.ExprRef("width / 2"), y=alt.ExprRef("width / 2"))
+             .encode(shape=alt.Shape("d:N", scale=None), order=alt.Order("i:Q"),
+                     # its own stroke scale, the colour scale's twin, with no legend: the legend stays a gradient
+                     stroke=alt.Stroke(field, type="quantitative", scale=scale, legend=None)))
     now = base.transform_filter("datum.i == frame").mark_circle(size=36, opacity=1, stroke="#111", strokeWidth=0.8).encode(
         x=x, y=y, color=colour_channel)
     label = (alt.Chart(frames_data).transform_filter("datum.i == frame")
