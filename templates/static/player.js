@@ -411,7 +411,7 @@ function stepControls(figure, button) {
 // left out; the published data files are linked in the same panel.
 const TABLE_ROWS = 40;
 function drawnRows(figure) {
-  const sets = [];
+  const sets = new Map(); // by mark name: a line per group (Vega's facets) is one mark's rows
   const walk = (mark) => {
     if (!mark || !mark.items) return;
     if (mark.marktype === "group") { mark.items.forEach((g) => (g.items || []).forEach(walk)); return; }
@@ -426,10 +426,12 @@ function drawnRows(figure) {
       }
       if (Object.keys(row).length) rows.push(row);
     }
-    if (rows.length) sets.push(rows);
+    if (!rows.length) return;
+    const key = mark.name || `mark ${sets.size}`;
+    sets.set(key, (sets.get(key) || []).concat(rows));
   };
   walk(figure.view.scenegraph().root);
-  return sets;
+  return [...sets.values()];
 }
 const csvCell = (v) => (/[",\n]/.test(v) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
 function asCSV(rows) {
@@ -454,9 +456,8 @@ function dataTables(figure) {
       const sets = drawnRows(figure);
       body.replaceChildren();
       if (!sets.length) { body.textContent = "This figure's marks carry no values; its data files are linked above."; return; }
-      const state = stateText(figure);
       sets.forEach((rows, n) => {
-        const what = `${number}${sets.length > 1 ? `, marks ${n + 1}` : ""}${state ? ` (${state})` : ""}`;
+        const what = `${number}: ${[...new Set(rows.flatMap((r) => Object.keys(r)))].join(", ")}`;
         if (rows.length <= TABLE_ROWS) {
           const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
           const table = document.createElement("table");
