@@ -168,7 +168,7 @@ function fittedSpec(figure) {
 // the controls are a labelled group, each radio set a labelled radiogroup, each slider is named after its figure
 // ("Figure 20: snapshot") and says its value in the figure's own terms (aria-valuetext: the frame's label from the
 // figure's frames data, "step 40 of 300, accuracy 91.2%"; else "frame 5 of 60").
-const spoken = (text) => String(text).replace(/\s+\u00b7\s+/g, ", ")
+const spoken = (text) => String(text).replace(/\s+\u00b7\s+/g, ", ").replace(/\u00b7/g, "\u00d7")
   .replace(/(?<![\d.])\d{4,}(?![\d.])/g, (n) => Number(n).toLocaleString("en-US"));
 const shown = (v) => (typeof v === "number" ? String(Math.round(v * 1000) / 1000) : String(v));
 function frameLabel(figure, i) {
