@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import (citation, claim_names, claims_table, config, content, derive, figures, lock, pages, prose, publish,
                render, runs, stamp, xref)
+from .ahead import Ahead, draw
 from .progress import Plain
 from .analysis.spread import summary
 from .cache import CorruptEntry, Store, remembering
@@ -57,10 +58,12 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
         # compute: train what the cache lacks, then measure and draw; a cache entry found damaged when read
         # has been removed by then (cache.CorruptEntry), so computing again rebuilds just that entry
         clock = {"gather": gathered - started, "lock_wait": time.perf_counter() - gathered}
+        training = {}  # each worker's idle share, the figures drawn while runs trained (the bench reads them)
         for attempt in range(1, 4):
             try:
                 run_status, claims, outputs, published = _compute(store, site, sections, experiments, groups, jobs,
-                                                                  profile, progress, problems, clock, scheduler)
+                                                                  profile, progress, problems, clock, scheduler,
+                                                                  training)
                 break
             except CorruptEntry:
                 if attempt == 3:
@@ -82,6 +85,7 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
             if problems:
                 raise BuildError(problems)
             report["seconds"] = round(time.perf_counter() - started, 3)
+            report["training"] = training
             report["stages"] = {stage: round(t, 3) for stage, t in (clock | {"write": time.perf_counter() - written}).items()}
             writer.json("build-report.json", published_report(report))
             (store.root / LAST_BUILD.format(profile=profile)).write_text(json.dumps(report, indent=1, sort_keys=True))
@@ -106,19 +110,40 @@ def published_report(report: dict) -> dict:
     """The report the site publishes: what was built and measured, never how this one build went (its time,
     its stages, each run trained or cached and in how many seconds), so one commit gives a byte-identical
     site however the build went, resumed or not, on any checkout."""
-    kept = {k: v for k, v in report.items() if k not in ("seconds", "stages")}
-    return kept | {"experiments": {name: {k: v for k, v in e.items() if k not in ("status", "seconds")}
+    kept = {k: v for k, v in report.items() if k not in ("seconds", "stages", "training")}
+    return kept | {"experiments": {name: {k: v for k, v in e.items() if k not in ("status", "seconds", "timing")}
                                    for name, e in report["experiments"].items()}}
 
 
-def _compute(store, site, sections, experiments, groups, jobs, profile, progress, problems, clock, scheduler=None):
+def workers(run_status: dict, span: float) -> dict:
+    """Each worker's busy seconds and idle share over the training stage (`span` seconds), from the runs it
+    trained (runs.py times each); the bench prints them, the build's last line too."""
+    busy: dict[str, float] = {}
+    for status in run_status.values():
+        if "timing" in status:
+            timing = status["timing"]
+            busy[timing["worker"]] = busy.get(timing["worker"], 0.0) + timing["ended"] - timing["began"]
+    return {"workers": {worker: {"busy_seconds": round(seconds, 1), "idle_share": round(max(0.0, 1 - seconds / span), 3)}
+                        for worker, seconds in sorted(busy.items())} if span > 0 else {}}
+
+
+def _compute(store, site, sections, experiments, groups, jobs, profile, progress, problems, clock, scheduler=None,
+             training=None):
     """Runs, claims, figure outputs and the files each figure publishes, all from the cache where it has them;
-    each stage's seconds into `clock`."""
+    each stage's seconds into `clock`; into `training`, each worker's idle share and the work done ahead."""
+    training = {} if training is None else training
     log = progress.log
     log(f"experiments ({len(experiments)}, profile '{profile}'):")
     mark = time.perf_counter()
-    run_status = runs.ensure_runs(experiments, store, jobs, progress, scheduler)
+    every_figure = [fig for section in sections for fig in section.figures]
+    ahead = Ahead(store, experiments, groups, every_figure, site["base_url"])  # measures and draws as runs land
+    run_status = runs.ensure_runs(experiments, store, jobs, progress, scheduler, filed=ahead.filed)
     clock["train"], mark = time.perf_counter() - mark, time.perf_counter()
+    training.update(workers(run_status, clock["train"]), ahead_seconds=round(ahead.seconds, 3),
+                    ahead_figures=len(ahead.done))
+    if ahead.done:
+        log(f"  drawn while training: {len(ahead.done)} of {len(every_figure)} figures ({ahead.seconds:.0f} s); "
+            + ", ".join(f"worker {w} idle {v['idle_share']:.0%}" for w, v in training["workers"].items()))
     progress.track("claims", len(experiments), "experiments")
     claims = {}
     for name, exp in experiments.items():
@@ -127,18 +152,12 @@ def _compute(store, site, sections, experiments, groups, jobs, profile, progress
     progress.finish("claims", f"measured for {len(claims)} experiments")
     clock["claims"], mark = time.perf_counter() - mark, time.perf_counter()
     outputs = {}
-    every_figure = [fig for section in sections for fig in section.figures]
+    keys = {name: status["key"] for name, status in run_status.items()}
     progress.track("figures", len(every_figure), "figures")
     for fig in every_figure:
         progress.update("figures", len(outputs))
         try:
-            if fig.experiment in groups:
-                variants = [derive.Variant(name, experiments[name].variant, experiments[name].spec,
-                                           claims[name], run_status[name]["key"]) for name in groups[fig.experiment]]
-                outputs[fig.id] = derive.sweep_figure_output(store, fig, variants)
-            else:
-                outputs[fig.id] = derive.figure_output(store, fig, run_status[fig.experiment]["key"],
-                                                       experiments[fig.experiment].spec, claims[fig.experiment])
+            outputs[fig.id] = draw(store, fig, experiments, groups, claims, keys)
         except ValueError as err:
             problems.append(Problem(fig.path, f"figure '{fig.id}' ({fig.kind}): {err}", line=fig.line))
     problems += claim_names.audit_measured(experiments, claims, every_figure, outputs)

@@ -58,7 +58,7 @@ class _Steps:
 
 
 def train_task(name: str, spec: dict, expected: dict, topic: str):
-    """One run on a Dask worker: refused if the worker differs from the builder; (arrays, seconds) back."""
+    """One run on a Dask worker: refused if the worker differs from the builder; (arrays, seconds, timing) back."""
     from distributed import get_worker
     worker = get_worker()
     refused = mismatch(worker.address, identity(), expected)
@@ -84,7 +84,8 @@ def connect(address: str):
 
 @contextmanager
 def on_cluster(address: str, missing: list[tuple[str, str]], experiments: dict, progress):
-    """runs.ensure_runs' backend: yields (name, key, result) as runs finish, result() giving (arrays, seconds)."""
+    """runs.ensure_runs' backend: yields (name, key, result) as runs finish, result() giving (arrays, seconds,
+    timing)."""
     client = connect(address)
     futures = []
     try:
@@ -142,7 +143,7 @@ def _refuse_workers(client, address, expected, missing, experiments, progress) -
 
 
 def _result(future, name: str, address: str, experiments: dict, done: set, lock) -> tuple:
-    """A run's (arrays, seconds); a refused worker or one killed run after another become one clear error."""
+    """A run's (arrays, seconds, timing); a refused worker or one killed run after another become one clear error."""
     from distributed import KilledWorker
     try:
         result = future.result()

@@ -6,10 +6,12 @@ The local process pool is the default; a Dask scheduler's address sends the runs
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
+import socket
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from multiprocessing.managers import SyncManager
 from pathlib import Path
@@ -51,8 +53,11 @@ def _train_one(name: str, spec: dict, heard=None):
             last = time.perf_counter()
             heard.put((name, done, total))
 
+    began = time.time()
     arrays = train(name, _here(spec), tick)
-    return arrays, time.perf_counter() - start
+    # where and when it trained: the build reports each worker's idle share (never part of the run or its key)
+    return arrays, time.perf_counter() - start, {"worker": f"{socket.gethostname()}:{os.getpid()}",
+                                                  "began": began, "ended": time.time()}
 
 
 def _here(spec: dict) -> dict:
@@ -101,10 +106,12 @@ def _cost(spec: dict) -> float:
 
 
 def ensure_runs(experiments: dict[str, Experiment], store: Store, jobs: int, progress,
-                scheduler: str | None = None) -> dict[str, dict]:
+                scheduler: str | None = None, filed=None) -> dict[str, dict]:
     """Every experiment's run key, status and training seconds; trains what the cache lacks, each run's steps
     shown by `progress` (generator.progress) as they happen: in a local pool of `jobs` processes, or on the
-    Dask cluster whose scheduler is at `scheduler` (tcp://host:port)."""
+    Dask cluster whose scheduler is at `scheduler` (tcp://host:port). `filed(name, key)`, if given, is called
+    as each trained run reaches the cache, in the order they finish, while the others still train. A trained
+    run's status carries `timing`: the worker it trained on, and when (wall clock) it began and ended."""
     log = progress.log
     status = {}
     missing = []
@@ -128,14 +135,14 @@ def ensure_runs(experiments: dict[str, Experiment], store: Store, jobs: int, pro
             raise BuildError(problems)
         backend = _local_pool(missing, experiments, jobs, progress)
     with backend as finished:
-        _collect(finished, experiments, store, status, progress)
+        _collect(finished, experiments, store, status, progress, filed)
     return status
 
 
 @contextmanager
 def _local_pool(missing, experiments, jobs: int, progress):
-    """The runs in a pool of fresh processes: yields (name, key, result) in submission order, where result()
-    waits for the run's (arrays, seconds)."""
+    """The runs in a pool of fresh processes, submitted longest first: yields (name, key, result) as they
+    finish, where result() gives the run's (arrays, seconds, timing)."""
     context = multiprocessing.get_context("spawn")  # fresh workers: no torch state inherited
     manager = SyncManager(ctx=context)  # carries the workers' step counts; it too ends with the build
     manager.start(_die_with_parent)
@@ -144,20 +151,19 @@ def _local_pool(missing, experiments, jobs: int, progress):
         heard, stop = manager.Queue(), threading.Event()
         relay = threading.Thread(target=_relay, args=(heard, progress, stop), daemon=True)
         relay.start()
-        futures = [(name, key, pool.submit(_train_one, name, experiments[name].spec, heard).result)
-                   for name, key in missing]
+        futures = {pool.submit(_train_one, name, experiments[name].spec, heard): (name, key) for name, key in missing}
         try:
-            yield futures
+            yield ((*futures[future], future.result) for future in as_completed(futures))
         finally:
             stop.set()
             relay.join()
 
 
-def _collect(finished, experiments, store, status, progress) -> None:
-    """Each finished run into the cache, in the order the backend hands them over."""
+def _collect(finished, experiments, store, status, progress, filed=None) -> None:
+    """Each finished run into the cache, in the order the backend hands them over (as they finish)."""
     for name, key, result in finished:
         try:
-            arrays, seconds = result()
+            arrays, seconds, timing = result()
         except TrainingError as err:  # name the file and the key an author would change
             path = experiments[name].path
             raise BuildError([Problem(path, f"{err}; try a smaller learning rate",
@@ -167,5 +173,7 @@ def _collect(finished, experiments, store, status, progress) -> None:
             raise BuildError([data_problem(experiments[name], f"experiment '{name}': {err}")]) from None
         store.put(KIND, key, {"experiment": name, "spec": experiments[name].spec, "seconds": seconds,
                               "code": code_hash(ENTRY), "versions": versions("torch", "numpy")}, arrays=arrays)
-        status[name] = {"key": key, "status": "trained", "seconds": seconds}
+        status[name] = {"key": key, "status": "trained", "seconds": seconds, "timing": timing}
         progress.finish(name, f"trained  in {seconds:.1f} s")
+        if filed is not None:
+            filed(name, key)

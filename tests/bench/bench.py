@@ -104,6 +104,8 @@ def cold_build(tmp: Path) -> dict:
     say("(a) cold build: full profile, empty cache ...")
     result = build(tmp / "cold-site", tmp / "cold-cache")
     result["training_seconds"] = {n: round(e["seconds"], 2) for n, e in result["report"]["experiments"].items()}
+    result["training"] = result["report"].get("training", {})  # each worker's idle share, figures drawn meanwhile
+    result["stages"] = result["report"].get("stages", {})
     del result["report"]
     return result
 
@@ -312,6 +314,12 @@ def main(argv=None) -> int:
         cold = results["cold_build"]
         print(f"cold build: {cold['seconds']:.1f} s wall ({cold['build_seconds']:.1f} s inside build()); "
               f"trained {', '.join(cold['trained']) or 'nothing'}")
+        stages = ", ".join(f"{stage} {seconds:.0f} s" for stage, seconds in cold["stages"].items())
+        tr = cold["training"]
+        print(f"cold build stages: {stages}; while training, {tr.get('ahead_figures', 0)} figures drawn and "
+              f"published ahead ({tr.get('ahead_seconds', 0):.0f} s); workers idle: "
+              + ", ".join(f"{w} {v['idle_share']:.0%} ({v['busy_seconds']:.0f} s busy)"
+                          for w, v in tr.get("workers", {}).items()))
     for name, r in results["batched"].items():
         print(f"batched {name}: {r['batched_ms_per_seed']} ms per seed batched, {r['loop_ms_per_seed']} ms in a "
               f"per-seed loop ({r['seeds']} seeds, {r['steps']} steps): {r['speedup']}x")
