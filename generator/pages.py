@@ -32,6 +32,11 @@ def slim(name: str, source: bytes) -> bytes:
     return text.encode()
 
 
+# Kinds whose panels stand side by side: on a wide screen the figure is wider than the text column (into its right
+# margin) and the page draws its plots larger to fill it; on a phone its panels stack (player.js).
+WIDE_KINDS = frozenset({"spiral-training", "spiral-directions"})
+
+
 def write_figure(writer: SiteWriter, fig, output, published, number: int, caption_html: str) -> dict:
     """Writes what the compute stage made for one figure (publish.figure_files); returns its template context."""
     for path, blob in published.data.values():
@@ -42,7 +47,8 @@ def write_figure(writer: SiteWriter, fig, output, published, number: int, captio
         writer.write(f"{folder}/{name}", blob)
     urls = {name: path for name, (path, _) in published.data.items()}
     caption_text = html.unescape(re.sub(r"<[^>]+>", "", caption_html))
-    return {"id": fig.id, "kind": fig.kind, "experiment": fig.experiment, "frames": output.frames,
+    return {"id": fig.id, "kind": fig.kind, "wide": fig.kind in WIDE_KINDS, "experiment": fig.experiment,
+            "frames": output.frames,
             "vega_url": vega_url, "still_url": f"{folder}/still.png", "caption_html": caption_html,
             "caption_text": caption_text, "alt": fig.alt, "number": number, "number_label": f"Figure {number}",
             "title": f"Figure {number}: {fig.id}",

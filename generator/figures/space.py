@@ -48,7 +48,7 @@ def rotatable_3d(options, run, spec, claims) -> FigureOutput:
     accuracy = float((frames.forward(head, points, activation)[-1].argmax(1) == y).mean())
     # every point drawn (box corners, axis names included) lies within this radius, whichever way it is turned
     radius = float(np.linalg.norm(np.concatenate([p[0] for p in frame_parts + drawn]), axis=1).max())
-    chart = _chart(radius * 1.04, names=("h₁", "h₂", "h₃") if space == "hidden" else ("x₁", "x₂", "x₃"))
+    chart = _chart(radius * 1.04, names=("h₁", "h₂", "h₃") if space == "hidden" else ("x₁", "x₂", "x₃"), depth=half)
     return FigureOutput(plane.spec(chart), {"points.json": encode.json_file(rows)},
                         {"shown_accuracy": accuracy, "space": space})
 
@@ -101,7 +101,9 @@ def _plane_grid(W_out, b_out, lines: int = 9, reach: float = 1.0):
     return parts
 
 
-def _chart(half: float, names=("x₁", "x₂", "x₃")):
+def _chart(half: float, names=("x₁", "x₂", "x₃"), depth: float | None = None):
+    """The turned view in the window [-half, half]^2; the depth cue spans nearness -depth..depth (the box's
+    half-width: the data's own spread), clamped beyond."""
     alt = plane.alt
     az = alt.param(name="az", value=30, bind=alt.binding_range(min=0, max=360, step=1, name="turn "))
     el = alt.param(name="el", value=20, bind=alt.binding_range(min=-90, max=90, step=1, name="tilt "))
@@ -121,12 +123,14 @@ def _chart(half: float, names=("x₁", "x₂", "x₃")):
                                    f"datum.k == {plane.GRID}").mark_line(
         **plane.IN_DATA_ORDER, strokeWidth=1.2).encode(x=x, y=yy, detail="g:N", color=plane.kind_colour())
     # the depth cue: far points first (order by nearness), smaller and fainter; near ones larger, opaque
-    def depth(lo, hi):
-        return alt.Scale(domain=[-half, half], range=[lo, hi], zero=False, nice=False)
+    reach = depth or half
+
+    def cue(lo, hi):
+        return alt.Scale(domain=[-reach, reach], range=[lo, hi], zero=False, nice=False, clamp=True)
     points = base.transform_filter(f"datum.k <= {plane.CLASS_B}").mark_circle().encode(
         x=x, y=yy, color=plane.kind_colour(), order=alt.Order("near:Q", sort="ascending"),
-        size=alt.Size("near:Q", scale=depth(4, 28), legend=None),
-        opacity=alt.Opacity("near:Q", scale=depth(0.3, 1.0), legend=None))
+        size=alt.Size("near:Q", scale=cue(4, 30), legend=None),
+        opacity=alt.Opacity("near:Q", scale=cue(0.3, 1.0), legend=None))
     shown = (alt.layer(box, sep, curves, points, axes, labels,
                        data=alt.Data(url=encode.url("points.json"), format=alt.DataFormat(type="json")))
              .transform_flatten(["x", "y", "z", "g", "k"])

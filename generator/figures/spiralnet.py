@@ -117,8 +117,8 @@ def _training_column(act: str, K: int, frames: int):
               .mark_square(size=6, opacity=0.9, clip=True).encode(x=alt.X("u:Q", scale=unit, axis=None),
                                                                   y=alt.Y("v:Q", scale=unit, axis=None), color=colour))
     label = (alt.Chart(frames_data).transform_filter("datum.i == frame")
-             .mark_text(align="left", baseline="top", fontSize=10, color="#222")
-             .encode(text="label:N", x=alt.value(0), y=alt.value(PANEL + 3)))
+             .mark_text(align="left", baseline="top", fontSize=10, color="#222", dy=3)
+             .encode(text="label:N", x=alt.value(0), y=alt.value("height")))  # under the panel, however tall
     hidden = alt.layer(cells, moving, label).properties(
         width=PANEL, height=PANEL, title=panel_title(f"{NAMES[act]}: last hidden layer", "at the step below"))
 

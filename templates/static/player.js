@@ -102,6 +102,17 @@ async function createView(figure) {
       break;
     }
   }
+  // a wide figure (pages.WIDE_KINDS, wider than the text column on a wide screen) with room to spare draws its
+  // plots larger to fill it, up to half as large again
+  if (figure.el.classList.contains("fig-wide") && !figure.sizes && !figure.stacked) {
+    const natural = naturalWidth(figure), room = columnWidth(figure);
+    const grown = room > natural * 1.1 && fitted(figure, view, natural, Math.min(room, natural * 1.5));
+    if (grown) {
+      figure.sizes = grown;
+      view.finalize();
+      view = await drawView(vega, figure);
+    }
+  }
   figure.view = view;
   figure.theme = theme();
   dress(figure);
@@ -133,7 +144,11 @@ async function drawView(vega, figure) {
 // concat_0_height, ...) shrink together until the chart fits. Text keeps its size; axes thin their ticks for
 // the shorter range. (Sizes go into the spec, not into a running view's signals: marks placed at the group's
 // width are not encoded again when a signal changes.)
-const naturalWidth = (figure) => parseFloat(figure.container.querySelector("canvas")?.style.width) || 0;
+// (Vega sets the canvas's CSS width only when it draws at a pixel ratio other than 1; else its width is the size)
+const naturalWidth = (figure) => {
+  const canvas = figure.container.querySelector("canvas");
+  return canvas ? parseFloat(canvas.style.width) || canvas.width : 0;
+};
 const columnWidth = (figure) => figure.container.clientWidth;
 const groups = (node) => (node.marks || []).filter((m) => m.type === "group");
 const sideBySide = (node) => (!!node.layout && node.layout.columns == null && groups(node).length > 1)
