@@ -63,10 +63,13 @@ def weight_trajectories(options, run, spec, claims) -> FigureOutput:
     frames_data = alt.Data(url=encode.url("frames.json"), format=alt.DataFormat(type="json"))
     last_step = int(steps[kept[-1]])
     panels = [_panel(points, frames_data, layer, name, N, ratio, extent, colour, last_step, first=i == 0,
-                     output=layer == count - 1 and N == 10)
+                     output=layer == count - 1 and N == 10, legend=i == len(titles) - 1)
               for i, (layer, name, N, ratio, extent) in enumerate(titles)]
     chart = (alt.vconcat(*panels, spacing=16) if len(panels) > 1 else panels[0]).add_params(frame)
-    spec_out = chart.resolve_scale(color="shared").configure(**style.CONFIG).to_dict()
+    # one colour scale, one legend (under the bottom panel): "independent" keeps Vega-Lite from merging it with the
+    # legends the other panels and the trails leave off, into none
+    spec_out = (chart.resolve_scale(color="shared").resolve_legend(color="independent")
+                .configure(**style.CONFIG).to_dict())
     files = {"tracks.json": encode.json_file(rows), "frames.json": encode.json_file(frame_rows)}
     return FigureOutput(spec_out, files, figure_claims, frames=len(kept))
 
@@ -79,16 +82,16 @@ def project(points: np.ndarray, components: int = 2) -> tuple[np.ndarray, np.nda
     return coords, ratio
 
 
-def _panel(points, frames_data, layer, name, neurons, ratio, extent, colour, last_step, first, output):
+def _panel(points, frames_data, layer, name, neurons, ratio, extent, colour, last_step, first, output, legend):
     if colour == "step":
         field, scale = "s", alt.Scale(scheme="viridis", domain=[0, last_step])
         colour_channel = alt.Color("s:Q", title="training step", scale=scale,
-                                   legend=alt.Legend(orient="bottom", gradientLength=200, format="~s") if first else None)
+                                   legend=alt.Legend(orient="bottom", gradientLength=200, format="~s") if legend else None)
     else:
         field, scale = "rank", alt.Scale(scheme="turbo", domain=[0, 1])
         colour_channel = alt.Color("rank:Q", title="neuron, by where it ends on PC1", scale=scale,
                                    legend=alt.Legend(orient="bottom", gradientLength=200, values=[0, 1],
-                                                     labelExpr="datum.value ? 'last' : 'first'") if first else None)
+                                                     labelExpr="datum.value ? 'last' : 'first'") if legend else None)
     x = alt.X("px:Q", title=f"PC1 ({ratio[0]:.0%} of variance)", scale=alt.Scale(domain=list(extent[0]), nice=False),
               axis=alt.Axis(labels=False, ticks=False))
     y = alt.Y("py:Q", title=f"PC2 ({ratio[1]:.0%})", scale=alt.Scale(domain=list(extent[1]), nice=False),
@@ -112,13 +115,14 @@ def _panel(points, frames_data, layer, name, neurons, ratio, extent, colour, las
     trail = (base.transform_calculate(seg=f"'M' + {at(f'(datum.px - {cx:.6g}) / {hx:.6g}')} + ',' + "
                                           f"{at(f'({cy:.6g} - datum.py) / {hy:.6g}')} + 'h0.0001'")
              .transform_aggregate(segs="values(seg)", groupby=["i", "s"] + (["rank"] if colour == "neuron" else []))
-             .transform_calculate(d="join(pluck(datum.segs, 'seg'), '')")
+             .transform_calculate(d="join(pluck(datum.segs, 'seg'), '')", trail=f"datum.{field}")
              .transform_filter("datum.i <= frame")
              .mark_point(filled=False, opacity=0.55, strokeWidth=TRAIL_SIDE, strokeCap="square", aria=False,
                          size=alt.ExprRef("width * width"), x=alt.ExprRef("width / 2"), y=alt.ExprRef("width / 2"))
              .encode(shape=alt.Shape("d:N", scale=None), order=alt.Order("i:Q"),
-                     # its own stroke scale, the colour scale's twin, with no legend: the legend stays a gradient
-                     stroke=alt.Stroke(field, type="quantitative", scale=scale, legend=None)))
+                     # its own stroke scale (the colour scale's twin, on a field of its own so that Vega-Lite does
+                     # not merge the two legends), with no legend: the ringed dots' legend stays a gradient
+                     stroke=alt.Stroke("trail", type="quantitative", scale=scale, legend=None)))
     now = base.transform_filter("datum.i == frame").mark_circle(size=36, opacity=1, stroke="#111", strokeWidth=0.8).encode(
         x=x, y=y, color=colour_channel)
     label = (alt.Chart(frames_data).transform_filter("datum.i == frame")
