@@ -6,7 +6,7 @@ import re
 
 from .site import SiteWriter
 
-STATIC = ("style.css", "player.js", "icon.svg")
+STATIC = ("style.css", "player.js", "extras.js", "icon.svg")  # extras.js: loaded with Vega, not in the first view
 
 
 def write_assets(writer: SiteWriter, templates, vega_runtime: bytes) -> dict[str, str]:
