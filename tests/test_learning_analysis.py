@@ -311,4 +311,5 @@ def test_a_figure_sets_its_own_cover_and_clustering(short_run):
     tuned = draw({"layer": -1, "intervals": 7, "overlap": 0.25, "eps": 0.3})
     assert (tuned.claims["graph_n_cubes"], tuned.claims["graph_perc_overlap"], tuned.claims["graph_eps"]) == (7, 0.25, 0.3)
     assert default.claims["graph_n_cubes"] != 7
-    assert "7 intervals, overlap 0.25 · DBSCAN eps 0.3" in json.dumps(tuned.spec, ensure_ascii=False)
+    printed = json.dumps(tuned.spec, ensure_ascii=False)  # the settings subtitle, one line a setting
+    assert '"7 intervals, overlap 0.25"' in printed and '"DBSCAN eps 0.3 × radius' in printed
