@@ -91,7 +91,7 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
             (store.root / LAST_BUILD.format(profile=profile)).write_text(json.dumps(report, indent=1, sort_keys=True))
             stamp.forget(store.root, out, profile)
             writer.finish()
-            stamp.seal(store.root, out, inputs, profile, report)
+            stamp.seal(store.root, out, inputs, profile, report, writer.digests)
         except BaseException:
             writer.abandon()
             raise

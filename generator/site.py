@@ -24,6 +24,7 @@ class SiteWriter:
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}-staging-", dir=self.out.parent))
         self.written: dict[str, int] = {}
+        self.digests: dict[str, str] = {}  # each file's sha256, as written (the no-change stamp keeps them)
 
     def write(self, relative: str, content: bytes | str) -> str:
         data = content.encode() if isinstance(content, str) else content
@@ -31,6 +32,7 @@ class SiteWriter:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         self.written[relative] = len(data)
+        self.digests[relative] = hashlib.sha256(data).hexdigest()
         return relative
 
     def hashed(self, folder: str, name: str, content: bytes | str) -> str:

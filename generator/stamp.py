@@ -96,12 +96,13 @@ def current(cache: Path, out: Path, digest: str, profile: str) -> dict | None:
     return stamp["report"]
 
 
-def seal(cache: Path, out: Path, digest: str, profile: str, report: dict) -> None:
-    """After a successful build: what it read and what it published (hashed from out, as published)."""
+def seal(cache: Path, out: Path, digest: str, profile: str, report: dict, site: dict[str, str]) -> None:
+    """After a successful build: what it read and what it published (`site`: each file's sha256, from the
+    writer, which hashed the bytes as it wrote them)."""
     path = _path(cache, out, profile)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}")
-    partial.write_text(json.dumps({"inputs": digest, "site": _site_files(out), "report": report}, sort_keys=True))
+    partial.write_text(json.dumps({"inputs": digest, "site": site, "report": report}, sort_keys=True))
     os.replace(partial, path)
 
 
