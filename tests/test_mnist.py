@@ -63,3 +63,20 @@ def test_conv_net_shapes():
     net = SmallConvNet(8, 16, 32)
     x = torch.rand(5, 784)
     assert net.represent(x).shape == (5, 32) and net(x).shape == (5, 10)
+
+
+def test_conv_net_pools_before_relu_in_channels_last_with_the_same_representation():
+    """The fast layout (channels-last, pool then ReLU) computes what the textbook order does: conv, ReLU, pool."""
+    import torch.nn.functional as F
+    torch.manual_seed(3)
+    net = SmallConvNet(4, 6, 5)
+    assert net.conv1.weight.is_contiguous(memory_format=torch.channels_last)
+    x = torch.rand(7, 784)
+    reference = x.view(-1, 1, 28, 28)
+    weights = [(m.weight.contiguous(), m.bias) for m in (net.conv1, net.conv2)]
+    for w, b in weights:
+        reference = F.max_pool2d(F.relu(F.conv2d(reference, w, b, padding=1)), 2)
+    reference = net.rep(reference.flatten(1))
+    with torch.no_grad():
+        assert torch.allclose(net.represent(x), reference, atol=1e-5)
+        assert net(x).shape == (7, 10)
