@@ -320,7 +320,7 @@ def main(argv=None) -> int:
               f"trained {', '.join(cold['trained']) or 'nothing'}")
         fl = results["flop_limit"]
         print(f"FLOP limit: {fl['tflop']} TFLOP of training at the measured 2-thread peak is {fl['limit_seconds']} s "
-              f"(a lower bound: {len(fl['counted'])} MLP runs; {', '.join(fl['left_out'])} left out); the cold build "
+              f"(a lower bound: {len(fl['counted'])} runs; {', '.join(fl['left_out'])} left out); the cold build "
               f"took {cold['seconds'] / fl['limit_seconds']:.1f}x that")
         stages = ", ".join(f"{stage} {seconds:.0f} s" for stage, seconds in cold["stages"].items())
         tr = cold["training"]
