@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 import markdown
 from latex2mathml.converter import convert as latex_to_mathml
 
@@ -79,8 +80,16 @@ def _notes(numbers) -> Notes:
 def environment() -> jinja2.Environment:
     """One per process: a template is compiled once and again only when its file changes (Jinja's auto_reload
     looks before each use), so the preview's rebuilds do not compile every template each time."""
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
-                              autoescape=jinja2.select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
+                             autoescape=jinja2.select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    env.filters["slim_js"] = slim_js
+    return env
+
+
+def slim_js(source: str) -> Markup:
+    """A script inlined into the page, as pages.slim ships player.js: whole-line comments and indentation out
+    (every byte of the article counts in its first view)."""
+    return Markup(re.sub(r"(?m)^[ \t]+", "", re.sub(r"(?m)^[ \t]*//.*\n", "", str(source))))
 
 
 def math(text: str, path: Path, first_line: int, problems: list[Problem],
