@@ -27,4 +27,18 @@
   }, { passive: true });
   window.addEventListener("resize", mark);
   mark();
+  // A link within the page (the contents, a reference, a cross-reference) lands on its target: on a phone the
+  // sections around it are laid out only as it scrolls there (style.css's content-visibility), which can push the
+  // target down; it is brought back for a few frames.
+  window.addEventListener("hashchange", function () {
+    var target = document.getElementById(decodeURIComponent(location.hash.slice(1))), tries = 0;
+    if (!target) return;
+    (function land() {
+      window.requestAnimationFrame(function () {
+        var top = target.getBoundingClientRect().top;
+        if (top < 0 || top > 60) target.scrollIntoView();
+        if (++tries < 4) land();
+      });
+    })();
+  });
 })();

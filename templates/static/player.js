@@ -470,24 +470,42 @@ if (window.parent !== window && document.body.classList.contains("standalone")) 
 }
 
 // ---- Display math wider than the column scrolls sideways: such a block takes focus (so a keyboard can scroll it)
-// and is a named region; looked at again when the window's width changes.
-function markWideMath() {
-  let unnumbered = 0;
-  document.querySelectorAll(".math-display").forEach((block) => {
-    const number = block.querySelector(".eq-number")?.textContent.trim();
-    if (!number) unnumbered++;
+// and is a named region. Its section's blocks are looked at when the section comes within a screen of the
+// viewport (on a phone a section far below is not laid out until it nears: style.css's content-visibility, and
+// measuring it sooner would lay it out), and again when the window's width changes.
+const mathBlocks = [...document.querySelectorAll(".math-display")];
+let unnumbered = 0;
+const mathNames = new Map(mathBlocks.map((block) => {
+  const number = block.querySelector(".eq-number")?.textContent.trim();
+  return [block, number ? `Equation ${number}` : `Unnumbered equation ${++unnumbered}`];
+}));
+const nearSections = new Set();
+function markWideMath(scope) {
+  for (const block of mathBlocks) {
+    if (scope ? !scope.contains(block) : ![...nearSections].some((s) => s.contains(block))) continue;
     if (block.scrollWidth > block.clientWidth + 1) {
       block.tabIndex = 0;
       block.setAttribute("role", "region");
-      block.setAttribute("aria-label", number ? `Equation ${number}` : `Unnumbered equation ${unnumbered}`);
+      block.setAttribute("aria-label", mathNames.get(block));
     } else if (block.hasAttribute("tabindex")) {
       ["tabindex", "role", "aria-label"].forEach((a) => block.removeAttribute(a));
     }
-  });
+  }
 }
-markWideMath();
+const mathSections = [...new Set(mathBlocks.map((b) => b.closest("section:not(.part)") || document.body))];
+if ("IntersectionObserver" in window) {
+  const near = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) { nearSections.delete(entry.target); continue; }
+      nearSections.add(entry.target);
+      markWideMath(entry.target);
+    }
+  }, { rootMargin: "100% 0px" });
+  mathSections.forEach((s) => near.observe(s));
+} else {
+  mathSections.forEach((s) => nearSections.add(s));
+  markWideMath();
+}
 let resized = null;
-window.addEventListener("resize", () => { clearTimeout(resized); resized = setTimeout(markWideMath, 150); });
-window.addEventListener("load", markWideMath);
-document.fonts?.ready.then(markWideMath);
-window.markWideMath = markWideMath;
+window.addEventListener("resize", () => { clearTimeout(resized); resized = setTimeout(() => markWideMath(), 150); });
+document.fonts?.ready.then(() => markWideMath());

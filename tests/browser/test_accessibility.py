@@ -127,8 +127,23 @@ def test_a_paused_or_scrubbed_figure_says_its_state_once(article):
     assert slider.get_attribute("aria-valuetext") in text, (text, slider.get_attribute("aria-valuetext"))
 
 
+def read_through(page):
+    """Scroll the article from top to bottom as a reader would, then back to the top. On a phone a section is laid
+    out only when it nears the screen (style.css's content-visibility), and display math is measured then."""
+    height = page.evaluate("document.documentElement.scrollHeight")
+    y = 0
+    while y < height:
+        page.evaluate("(y) => window.scrollTo(0, y)", y)
+        page.wait_for_timeout(30)
+        y += 600
+        height = page.evaluate("document.documentElement.scrollHeight")
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(100)
+
+
 def test_wide_display_math_on_a_phone_is_focusable(phone, site_url):
     phone.goto(site_url, wait_until="load")
+    read_through(phone)
     wide = phone.evaluate("""() => [...document.querySelectorAll('.math-display')]
         .filter((b) => b.scrollWidth > b.clientWidth + 1)
         .map((b) => [b.getAttribute('tabindex'), b.getAttribute('role'), b.getAttribute('aria-label')])""")
@@ -179,6 +194,7 @@ def test_axe_finds_nothing_on_the_article(browser, site_url, built_site, width):
     try:
         page = watched_page(context)
         start_all(page, site_url, built_site[1])
+        read_through(page)  # (the display math of a section is measured when the section nears the screen)
         page.evaluate("document.querySelectorAll('details.fig-embed').forEach((d) => { d.open = true; })")
         page.wait_for_timeout(300)
         found = axe_violations(page)
