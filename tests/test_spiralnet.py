@@ -201,3 +201,43 @@ def test_the_packing_figure_finds_the_last_crowded_snapshot(variants):
         assert out.claims[f"crowded_until_step_tanh_k{K}"] == int(v.run()["snapshot_steps"][last])
         assert all(dist >= spiralnet.CROWDED for step, _, dist in trace[last + 1:])
         assert last == 0 or trace[last][2] < spiralnet.CROWDED
+
+
+def test_the_training_figure_redraws_little_per_frame(variants):
+    """A frame change redraws little (issue 14): the input plane's points are one path per class, built once when the
+    data loads (no mark of theirs reads the frame), and the loss scales' domains are given per K, so no scale, axis
+    or layout is computed again when the frame moves (a domain drawn from the data would include the marked step)."""
+    import vl_convert
+    out = spiralnet.spiral_training(figures.resolve_options("spiral-training", {}), variants)
+    vega = choices.patch(vl_convert.vegalite_to_vega(out.spec), out.spec)
+    data = {d["name"]: d for d in vega["data"]}
+
+    def reads_frame(name):
+        d = data[name]
+        return "frame" in json.dumps(d.get("transform", [])) or ("source" in d and reads_frame(d["source"]))
+
+    marks = []
+    def walk(node):
+        for m in node.get("marks", []):
+            marks.append(m)
+            walk(m)
+    walk(vega)
+    paths = [m for m in marks if m["type"] == "symbol" and "shape" in m["encode"]["update"]
+             and "field" in m["encode"]["update"]["shape"]]
+    assert len(paths) == 2, "one path mark per column for the input plane's points"
+    for m in paths:
+        source = data[m["from"]["data"]]
+        aggregate = [t for t in source["transform"] if t["type"] == "aggregate"]
+        assert aggregate and aggregate[0]["groupby"] == ["c"], "one path per class"
+        assert not reads_frame(source["name"])
+        assert m["encode"]["update"]["strokeWidth"]["value"] == spiralnet.DOT
+    # the only marks drawn from data that follows the frame: the moving points, the region tiles, the label and dot
+    moving = [m for m in marks if "from" in m and "data" in m["from"] and reads_frame(m["from"]["data"])]
+    assert len(moving) == 2 * 4, [m["name"] for m in moving]
+    for scale in vega["scales"]:
+        domain = scale.get("domain")
+        if isinstance(domain, dict):
+            assert "signal" in domain, f"{scale['name']}: a domain drawn from data"
+            assert "frame" not in domain["signal"]
+    ks = sorted({int(v.values["data.classes"]) for v in variants})
+    assert all(f"K == {k}" in json.dumps(vega["scales"]) for k in ks[:-1])
