@@ -124,3 +124,28 @@ def test_det_jacobian_of_a_saturated_layer_is_small_not_zero():
     W, b = np.eye(2), np.array([30.0, 0.0])
     kept = claims.abs_det_jacobian(W, b, np.zeros((1, 2)), "tanh")[0]
     assert kept > 0 and kept == pytest.approx(1 / np.cosh(30.0) ** 2, rel=1e-12)
+
+
+def test_thresholds_over_seeds_and_the_share_with_one_in_each_gap():
+    from tests.test_claims import SPEC, hand_made_run
+    run = hand_made_run()  # seed 0 cuts at -0.5 and +0.5; seed 1 at -0.5 and +0.9 (past the right gap)
+    run["W0"] = np.array([[[[10.0], [-10.0]], [[10.0], [-10.0]]]])
+    run["b0"] = np.array([[[5.0, 5.0], [5.0, 9.0]]])
+    run["W1"], run["b1"] = np.repeat(run["W1"], 2, axis=1), np.repeat(run["b1"], 2, axis=1)
+    run["seeds"], run["loss"], run["accuracy"] = np.arange(2), np.zeros((1, 2)), np.array([1.0, 0.9])
+    measured = claims.experiment_claims(run, SPEC)
+    assert measured["seeds_threshold1"] == pytest.approx(-0.5) and measured["seeds_threshold1_sd"] == pytest.approx(0)
+    assert measured["seeds_threshold2"] == pytest.approx(0.7) and measured["seeds_threshold2_n"] == 2
+    assert measured["seeds_threshold2_max"] == pytest.approx(0.9)
+    assert measured["seeds_threshold_in_each_gap"] == 0.5 and measured["seeds_threshold_in_each_gap_n"] == 2
+    required, _ = claims.declared_claims(SPEC | {"model": SPEC["model"] | {"hidden": [2]}})
+    assert {"seeds_threshold2_sd", "seeds_threshold_in_each_gap_lo"} <= required
+
+
+def test_area_kept_at_the_data_over_seeds():
+    Ws = [np.eye(2) * 3, np.diag([2.0, 0.5])]
+    X = np.zeros((4, 2))  # at the origin tanh's slope is 1: |det J| = |det W|
+    measured = claims.experiment_claims(square_run(Ws, [1.0, 1.0], X), TWO_CURVES)
+    assert measured["seeds_det_jacobian_median_data"] == pytest.approx((9 + 1) / 2)
+    assert measured["seeds_det_jacobian_median_data_min"] == pytest.approx(1.0)
+    assert measured["seeds_det_jacobian_median_data_n"] == 2

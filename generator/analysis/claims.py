@@ -86,6 +86,7 @@ def generic_claims(run: dict, spec: dict) -> dict:
         W, b = params[0]
         for unit, threshold in enumerate(sorted(-b / W[:, 0]), start=1):
             claims[f"threshold{unit}"] = float(threshold)
+        claims |= threshold_claims(run, spec)
     square = [i for i, (W, _) in enumerate(params[:-1]) if W.shape[0] == W.shape[1]]
     for i in square:
         claims[f"det_w{i + 1}"] = float(np.linalg.det(params[i][0]))
@@ -106,6 +107,7 @@ def generic_claims_declared(spec: dict) -> dict[str, str]:
         out |= heldout_claims_declared(spec)
     if shapes[0][1] == 1:
         out |= required(f"threshold{unit}" for unit in range(1, shapes[0][0] + 1))
+        out |= threshold_claims_declared(spec)
     square = [i for i, (rows, columns) in enumerate(shapes[:-1]) if rows == columns]
     out |= required(f"det_w{i + 1}" for i in square)
     if square:
@@ -113,6 +115,30 @@ def generic_claims_declared(spec: dict) -> dict[str, str]:
     if len(shapes) > 1 and shapes[0] == (2, 2):
         out |= stretch_claims_declared(spec)
     return out
+
+
+def threshold_claims(run: dict, spec: dict) -> dict:
+    """A 1-D input: every seed's thresholds -b/w, sorted, over seeds (seeds_threshold1, ...), and the share of
+    seeds with a threshold in each gap of the interval data, (-outer_from, -inner) and (inner, outer_from)."""
+    data = spec["data"]
+    inner, outer = float(data.get("inner", 1 / 3)), float(data.get("outer_from", 2 / 3))
+    per_seed = []
+    for s in range(len(run["seeds"])):
+        W, b = frames.layers(run, s)[0]
+        per_seed.append(np.sort(-b / W[:, 0]))
+    thresholds = np.array(per_seed)
+    claims = {}
+    for unit in range(thresholds.shape[1]):
+        claims |= over_seeds(f"seeds_threshold{unit + 1}", thresholds[:, unit])
+    left = ((thresholds > -outer) & (thresholds < -inner)).any(1)
+    right = ((thresholds > inner) & (thresholds < outer)).any(1)
+    return claims | share("seeds_threshold_in_each_gap", left & right)
+
+
+def threshold_claims_declared(spec: dict) -> dict[str, str]:
+    units = weight_shapes(spec)[0][0]
+    return required(*(over_seeds_names(f"seeds_threshold{unit}") for unit in range(1, units + 1)),
+                    share_names("seeds_threshold_in_each_gap"))
 
 
 def stretch_claims(run: dict, spec: dict, best: int) -> dict:
@@ -132,13 +158,16 @@ def stretch_claims(run: dict, spec: dict, best: int) -> dict:
     activation = spec["model"]["activation"]
     claims["det_jacobian_median"] = float(np.median(abs_det_jacobian(W, b, grid, activation)))
     claims["det_jacobian_median_data"] = float(np.median(abs_det_jacobian(W, b, run["X"], activation)))
-    return claims
+    per_seed = [np.median(abs_det_jacobian(*frames.layers(run, s)[0], run["X"], activation))
+                for s in range(len(run["seeds"]))]  # the same median on every seed
+    return claims | over_seeds("seeds_det_jacobian_median_data", per_seed)
 
 
 def stretch_claims_declared(spec: dict) -> dict[str, str]:
     return required(over_seeds_names("seeds_sigma_max"), over_seeds_names("seeds_sigma_min"),
                     over_seeds_names("seeds_sigma_ratio"), "sigma_ratio_median", "sigma_ratio_median_n",
-                    "sigma_max", "sigma_min", "sigma_ratio", "det_jacobian_median", "det_jacobian_median_data")
+                    "sigma_max", "sigma_min", "sigma_ratio", "det_jacobian_median", "det_jacobian_median_data",
+                    over_seeds_names("seeds_det_jacobian_median_data"))
 
 
 def abs_det_jacobian(W: np.ndarray, b: np.ndarray, x: np.ndarray, activation: str) -> np.ndarray:
