@@ -132,9 +132,11 @@ def _placeholder(body: str, scopes, default) -> str:
     scope, name, fmt = match.group(1) or default, match.group(2), (match.group(3) or "").strip()
     value = lookup(scope, name, scopes)
     try:
-        return format(value, fmt)
+        text = format(value, fmt)
     except (ValueError, TypeError) as err:
         raise ProseError(f"bad format '{fmt}' ({err})") from None
+    # a number's sign is a true minus (U+2212), as in the claims table, not the hyphen format() writes
+    return text.replace("-", "\u2212") if isinstance(value, (int, float)) and not isinstance(value, bool) else text
 
 
 def lookup(scope: str | None, name: str, scopes: dict[str, dict]):

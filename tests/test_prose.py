@@ -38,7 +38,7 @@ def test_failed_checks_can_be_collected_apart_from_problems():
 def test_pick_chooses_wording_from_the_measurement_with_placeholders_inside():
     text = "det W is {{exp.det_w:.2f}}: {{pick: exp.det_w < 0 | it flips the plane ({{exp.det_w:+.1f}}) | it keeps orientation}}."
     out, problems = fill(text)
-    assert problems == [] and out == "det W is -13.02: it flips the plane (-13.0)."
+    assert problems == [] and out == "det W is \u221213.02: it flips the plane (\u221213.0)."
     SCOPES["exp"]["det_w"] = 2.0
     try:
         assert fill(text)[0] == "det W is 2.00: it keeps orientation."
@@ -146,3 +146,12 @@ def test_a_sweep_figure_on_one_experiment_is_found_before_anything_trains(tmp_pa
         build(folder, tmp_path / "site", profile="full", cache_dir=tmp_path / "cache", log=lambda *a: None)
     assert "01-a.md:7" in str(err.value) and "every variant of a file with a [sweep]" in str(err.value)
     assert not (tmp_path / "cache" / "runs").exists()
+
+
+def test_a_negative_number_is_written_with_a_true_minus_and_text_keeps_its_hyphens():
+    SCOPES["neg"] = {"threshold": -0.47, "steps": -3000, "label": "two-unit"}
+    try:
+        assert fill("{{neg.threshold:.2f}} and {{neg.steps:,d}}")[0] == "\u22120.47 and \u22123,000"
+        assert fill("{{neg.label}}, {{exp.share:.0%}}")[0] == "two-unit, 50%"
+    finally:
+        del SCOPES["neg"]
