@@ -215,7 +215,7 @@ def test_float64_probe_that_cannot_split_states_no_split_step(short_run):
     # zero output weights), so a probe capped at one step cannot split
     run, spec = short_run
     probe = float64_probe(run, spec, probe_steps=1)
-    assert probe == {"float64_split": 0, "float64_probe_steps": 1}
+    assert probe == {"float64_split": 0, "float64_probe_steps": 1, "float64_probe_seed": 0}
     claims = symmetry_claims(run, 0, probe_steps=1)
     assert claims["float64_split"] == 0 and "float64_split_step" not in claims
 
@@ -268,6 +268,33 @@ def test_claims_over_seeds_on_known_plateaus():
     assert claims["jump1_branching_gap_hidden1"] == abs(event[0] - 80)
     assert claims["seeds_branching_chance_hidden1"] == pytest.approx(7 / 150)   # 3 either side of one event
     json.dumps(claims)
+
+
+def test_plateau_norm_shares_read_each_layer_at_the_plateau_end():
+    # seed i's plateau ends at snapshot ends[i]; scale the second layer so its mean length at the plateau's end
+    # is a known share of its last one, and check the per-seed and over-seeds claims
+    ends = [40, 60, 80]
+    run = stepped_run(ends, [None] * 3)
+    W1 = np.ones_like(run["W1"])                          # every neuron's vector has length sqrt(12)
+    growth = np.linspace(0.0, 1.0, len(run["snapshot_steps"]))
+    run["W1"] = (W1 * growth[:, None, None, None]).astype(np.float32)
+    spec = {"train": {"steps": 3000, "batch_size": 100, "learning_rate": 0.1}, "model": {"init": "normal",
+                                                                                         "hidden": [12]}}
+    claims = learning_claims(run, spec)
+    T = len(growth)
+    assert claims["plateau_end_snapshot"] == 80
+    assert claims["plateau_norm_share_output"] == pytest.approx(growth[80] / growth[-1])
+    norms = np.linalg.norm(run["W0"][:, 2].astype(np.float64), axis=2).mean(1)
+    assert claims["plateau_norm_share_hidden1"] == pytest.approx(norms[80] / norms[-1])
+    shares = [e / (T - 1) for e in ends]
+    assert claims["seeds_plateau_norm_share_output"] == pytest.approx(np.mean(shares), rel=1e-5)
+    assert claims["seeds_plateau_norm_share_output_n"] == 3
+    assert claims["seeds_plateau_norm_share_output_min"] == pytest.approx(min(shares), rel=1e-5)
+    # declared from the spec alone, for every layer
+    from generator.analysis.learning_claims import learning_claims_declared
+    declared = learning_claims_declared(spec)
+    for name in ("plateau_norm_share_hidden1", "plateau_norm_share_output", "seeds_plateau_norm_share_output_sd"):
+        assert name in declared and name in claims
 
 
 def test_runs_without_a_test_split_keep_generic_claims():

@@ -30,6 +30,8 @@ NEAR_JUMP_WINDOW = 3
 FLOAT64_PROBE_STEPS = 3000
 # group_gap_step_<name>: the first snapshot at which the two groups of hidden units are this far apart
 GROUP_GAP_LEVELS = {"micro": 1e-6, "milli": 1e-3, "deci": 1e-1}
+# The float64 probe draws its minibatches as training seed 0 does (the same generator, seeded alike)
+FLOAT64_PROBE_SEED = 0
 # measured on every seed and reported over seeds as seeds_<name> (jumps: over the seeds that have them)
 OVER_SEEDS = ("plateau_end_step", "plateau_accuracy", "jump_count", "final_test_accuracy")
 
@@ -92,7 +94,7 @@ def seed_claims(run: dict, spec: dict, seed: int) -> tuple[dict, dict]:
         claims |= {f"jump{k}_start_step": int(steps[jump.start]), f"jump{k}_end_step": int(steps[jump.end]),
                    f"jump{k}_from": jump.before, f"jump{k}_to": jump.after}
     branch, near = branch_claims(run, found, seed, with_near=True)
-    claims |= branch
+    claims |= branch | plateau_norm_claims(run, seed, end)
     if spec["model"]["init"] == "zeros":
         claims |= symmetry_claims(run, seed, probe_steps=0)
     return claims, near
@@ -105,9 +107,27 @@ def seed_claims_declared(spec: dict) -> dict[str, str]:
                    "plateau_top_class_share", "jump_count")
     out |= optional(f"{JUMP}_{name}" for name in ("start_step", "end_step", "from", "to"))  # only jumps found
     out |= branch_claims_declared(spec)
+    out |= plateau_norm_claims_declared(spec)
     if spec["model"]["init"] == "zeros":
         out |= symmetry_claims_declared(probe_steps=0)
     return out
+
+
+def plateau_norm_claims(run: dict, seed: int, end: int) -> dict:
+    """plateau_norm_share_<layer>: how far each layer's weights have grown by the plateau's last snapshot, as
+    its neurons' mean weight-vector length there over the same mean at the last snapshot (0 if that is 0).
+    Gabella saw the second hidden layer grow through the plateau while the other layers barely moved."""
+    layers = layer_count(run)
+    claims = {}
+    for layer in range(layers):
+        norms = np.linalg.norm(weights(run, layer, seed), axis=2).mean(1)      # (T,)
+        share = norms[end] / norms[-1] if norms[-1] > 0 else 0.0
+        claims[f"plateau_norm_share_{layer_key(layer, layers)}"] = float(share)
+    return claims
+
+
+def plateau_norm_claims_declared(spec: dict) -> dict[str, str]:
+    return required(f"plateau_norm_share_{name}" for name in layer_keys(spec))
 
 
 def branch_claims(run: dict, found: list, seed: int = 0, with_near: bool = False):
@@ -158,6 +178,7 @@ def seeds_claims(per_seed: list[tuple[dict, dict]], zero: bool) -> dict:
     every = [c for c, _ in per_seed]
     out = {}
     names = list(OVER_SEEDS) + [n for n in every[0] if n.startswith("branches_") and n.endswith("_final")]
+    names += [n for n in every[0] if n.startswith("plateau_norm_share_")]
     for name in names:
         out |= spread.over_seeds(f"seeds_{name}", [c[name] for c in every])
     for k in range(1, JUMPS_REPORTED + 1):
@@ -181,7 +202,8 @@ def seeds_claims(per_seed: list[tuple[dict, dict]], zero: bool) -> dict:
 
 def seeds_claims_declared(spec: dict, zero: bool) -> dict[str, str]:
     out = required(*(over_seeds_names(f"seeds_{name}") for name in OVER_SEEDS),
-                   *(over_seeds_names(f"seeds_branches_{layer}_final") for layer in layer_keys(spec)))
+                   *(over_seeds_names(f"seeds_branches_{layer}_final") for layer in layer_keys(spec)),
+                   *(over_seeds_names(f"seeds_plateau_norm_share_{layer}") for layer in layer_keys(spec)))
     for k in range(1, JUMPS_REPORTED + 1):  # only when some seed had a k-th jump
         out |= optional(over_seeds_names(f"seeds_jump{k}_to"), over_seeds_names(f"seeds_jump{k}_start_step"))
     for layer in layer_keys(spec):          # only when some seed had a jump
@@ -246,9 +268,10 @@ def float64_probe(run: dict, spec: dict, probe_steps: int = FLOAT64_PROBE_STEPS,
     if opts.get("batch_size"):
         kwargs["batch"] = int(opts["batch_size"])
     probe = symmetry.train_zero_init(run["X"], run["y"], width, probe_steps, dtype="float64", until_split=True,
-                                     min_steps=min(20, probe_steps), **kwargs)
+                                     min_steps=min(20, probe_steps), seed=FLOAT64_PROBE_SEED, **kwargs)
     probe_split = symmetry.first_split(np.array(probe))
-    claims = {"float64_split": int(probe_split is not None), "float64_probe_steps": int(probe_steps)}
+    claims = {"float64_split": int(probe_split is not None), "float64_probe_steps": int(probe_steps),
+              "float64_probe_seed": FLOAT64_PROBE_SEED}
     if len(probe) >= 20:
         claims["float64_distinct_after_20"] = int(probe[19])
     if probe_split is not None:
@@ -257,5 +280,5 @@ def float64_probe(run: dict, spec: dict, probe_steps: int = FLOAT64_PROBE_STEPS,
 
 
 def float64_probe_declared() -> dict[str, str]:
-    return required("float64_split", "float64_probe_steps") | optional("float64_distinct_after_20",
+    return required("float64_split", "float64_probe_steps", "float64_probe_seed") | optional("float64_distinct_after_20",
                                                                        "float64_split_step")
