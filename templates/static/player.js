@@ -159,7 +159,10 @@ const naturalWidth = (figure) => {
   const canvas = figure.container.querySelector("canvas");
   return canvas ? parseFloat(canvas.style.width) || canvas.width : 0;
 };
-const columnWidth = (figure) => figure.container.clientWidth;
+// (in a section the browser skips for now, style.css's content-visibility, the section's width: its contents' may
+// not have been laid out; no figure there is wider than the text)
+const columnWidth = (figure) => (figure.container.checkVisibility?.({ contentVisibilityAuto: true }) === false
+  ? figure.el.closest("section")?.clientWidth : 0) || figure.container.clientWidth;
 const groups = (node) => (node.marks || []).filter((m) => m.type === "group");
 const sideBySide = (node) => (!!node.layout && node.layout.columns == null && groups(node).length > 1)
   || groups(node).some(sideBySide);

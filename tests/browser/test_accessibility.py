@@ -91,8 +91,24 @@ def test_sliders_have_unique_names_and_a_valuetext_that_follows_them(article):
         assert "·" not in last, f"{fid}: {last!r} should read as words"
 
 
-def test_a_running_figure_is_named_by_its_alt_text(article, built_site):
-    page = article
+@pytest.fixture
+def article_with_accessibility(browser, site_url, built_site):
+    """The article with every figure running, in a Chromium whose accessibility is on, as it is when a screen reader
+    runs: without it, Chromium's tree leaves out what it has not drawn yet (on a screen narrower than 1240 px, the
+    sections that style.css's content-visibility skips until they near the screen)."""
+    from ..conftest import CHROMIUM, watched_page
+    launched = browser.browser_type.launch(executable_path=CHROMIUM, args=[
+        "--no-sandbox", "--disable-gpu", "--force-renderer-accessibility"])
+    try:
+        page = watched_page(launched.new_context(viewport={"width": 1200, "height": 900}))
+        start_all(page, site_url, built_site[1])
+        yield page
+    finally:
+        launched.close()
+
+
+def test_a_running_figure_is_named_by_its_alt_text(article_with_accessibility, built_site):
+    page = article_with_accessibility
     for fid in built_site[1]["figures"]:
         view = page.locator(f'figure[data-figure="{fid}"] .fig-view')
         name = view.get_attribute("aria-label")
@@ -134,8 +150,8 @@ def read_through(page):
     y = 0
     while y < height:
         page.evaluate("(y) => window.scrollTo(0, y)", y)
-        page.wait_for_timeout(30)
-        y += 600
+        page.wait_for_timeout(80)
+        y += 400
         height = page.evaluate("document.documentElement.scrollHeight")
     page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_timeout(100)

@@ -41,11 +41,20 @@ def start_all(page, site_url, report):
     wait_ready(page, report["figures"], page.problems)
 
 
+def on_screen(page, fid):
+    """The figure brought on screen, as a reader sees it: on a phone a section far from the screen is not laid out
+    (style.css's content-visibility), so what it shows has no size there."""
+    page.locator(f'figure[data-figure="{fid}"]').evaluate("(el) => el.scrollIntoView({block: 'center'})")
+    page.wait_for_function("(id) => document.querySelector(`figure[data-figure=\"${id}\"] .fig-view`)"
+                           ".checkVisibility({contentVisibilityAuto: true})", arg=fid, timeout=3000)
+
+
 def test_no_chart_text_is_smaller_than_10px_on_a_phone(phone, site_url, built_site):
     _, report = built_site
     start_all(phone, site_url, report)
     too_small, measured = [], 0
     for fid in report["figures"]:
+        on_screen(phone, fid)
         sizes = phone.evaluate(TEXT_SIZES, fid)
         assert sizes["scale"] <= 1.001, f"{fid}: shown larger than drawn? {sizes['scale']}"
         measured += len(sizes["texts"])
@@ -69,6 +78,7 @@ def test_a_stacked_figure_stays_fitted_after_a_new_theme(phone, site_url, built_
     assert fid in report["figures"]
     start_all(phone, site_url, report)
     phone.evaluate("async () => { document.documentElement.dataset.theme = 'dark'; await window.applyTheme(); }")
+    on_screen(phone, fid)
     sizes = phone.evaluate(TEXT_SIZES, fid)
     assert sizes["scale"] > 0.999, f"{fid} is shrunk as a picture after a new theme: {sizes['scale']}"
     assert min(t["px"] for t in sizes["texts"]) >= SMALLEST_PX - 0.01
