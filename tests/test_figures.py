@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from generator import cache, frames
+from generator.figures import plane
 from generator.runs import run_key
 from generator import config
 
@@ -64,6 +65,11 @@ def test_morph_frames_on_the_page_match_the_model(built_site):
              for u in data_urls(spec) if u.endswith(".json")}
     points, frame_rows = files["points"][0], files["frames"]
     assert len(frame_rows) == report["figures"]["curves-layer-morph"]["frames"]
+    # the grid is one path per kind, its lines parted by break rows (no position): one line family a path
+    breaks = np.array(points["g"]) == plane.BREAK
+    assert breaks.any() and all(points["x"][i] is None and points["k"][i] in plane.LINES for i in np.flatnonzero(breaks))
+    assert not any(points["x"][i] is None for i in np.flatnonzero(~breaks))
+    points = {name: [v for v, b in zip(values, breaks) if not b] for name, values in points.items() if isinstance(values, list)}
     last = frame_rows[-1]
     x = np.stack([points["x"], points["y"]], 1)
     M = np.array([[last["a"], last["b"]], [last["c"], last["d"]]])
@@ -92,6 +98,8 @@ def test_field_morph_frames_match_the_field_network(built_site):
     run = cache.Store(ROOT / ".cache").arrays("runs", run_key(exp))
     seed = frames.best_seed(run)
     for layer, row in rows.items():
+        kept = np.array(row["g"]) != plane.BREAK   # break rows part the lines of one path
+        row = {name: [v for v, keep in zip(values, kept) if keep] for name, values in row.items() if isinstance(values, list)}
         x = np.stack([row["x"], row["y"]], 1)
         end = x + np.stack([row["dx"], row["dy"]], 1)  # the frame at t = 1 of this layer
         expected = x + frames.field(x, frames.field_layers(run, seed)[layer], run["anchors"], exp.spec["model"]["bump_width"])
@@ -106,3 +114,21 @@ def test_no_page_links_a_still_that_is_not_published(built_site):
         for href in re.findall(r'(?:href|src|content)="([^"]*still\.(?:svg|png))"', page.read_text()):
             target = (page.parent / href).resolve() if not href.startswith("http") else None
             assert target is None or target.is_file(), f"{page.relative_to(out)} links {href}, which is not published"
+
+
+def test_a_plane_draws_each_line_family_as_one_path():
+    """A morph's grid, border and curves are one path per kind, parted by break rows (issue 14: a path per line made
+    Vega run a facet per line at every frame): pack() puts a break between two lines of one kind, drawn() lifts the
+    pen there and groups no line mark by line."""
+    xy = np.arange(20, dtype=float).reshape(10, 2)
+    parts = plane.classes(xy[:4], np.array([0, 1, 0, 1])) + [
+        (xy[4:8], np.array([10, 10, 11, 11]), plane.GRID), (xy[8:], np.array([12, 12]), plane.BORDER)]
+    row = plane.pack(parts, extra={"dx": np.ones(10)})[0]
+    assert row["g"] == [0, 0, 1, 1, 10, 10, plane.BREAK, 11, 11, 12, 12]
+    assert row["x"][6] is None and row["dx"][6] is None and row["k"][6] == plane.GRID
+    assert [v for v in row["x"] if v is not None] == np.concatenate([p[0] for p in parts])[:, 0].tolist()
+    spec = plane.drawn("@data/points.json", -1, 1).to_dict()
+    lines = [layer for layer in spec["layer"] if layer["mark"]["type"] == "line"]
+    assert len(lines) == 6 and all("detail" not in layer["encoding"] for layer in lines)
+    assert all(layer["mark"]["aria"] is False for layer in lines)
+    assert spec["transform"][-1] == {"calculate": f"datum.g == {plane.BREAK} ? null : datum.px", "as": "px"}

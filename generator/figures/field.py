@@ -76,8 +76,7 @@ def field_morph(options, run, spec, claims) -> FigureOutput:
         parts = plane.classes(here[:n], y) + [(here[n:][~border], ids[~border] + 10, plane.GRID),
                                               (here[n:][border], ids[border] + 10, plane.BORDER)]
         pushes = np.concatenate([push[:n][y == 0], push[:n][y == 1], push[n:][~border], push[n:][border]])
-        rows.append({"layer": layer} | plane.pack(parts)[0] | {"dx": encode.rounded(pushes[:, 0]),
-                                                              "dy": encode.rounded(pushes[:, 1])})
+        rows.append({"layer": layer} | plane.pack(parts, extra={"dx": pushes[:, 0], "dy": pushes[:, 1]})[0])
     steps = options["frames_per_layer"]
     path = [(layer, t) for layer in range(len(reps) - 1)
             for t in np.linspace(0, 1, steps + 1)[(0 if layer == 0 else 1):]]

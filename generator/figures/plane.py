@@ -35,13 +35,29 @@ def spec(chart) -> dict:
     return chart.to_dict()
 
 
-def pack(parts: list[tuple[np.ndarray, np.ndarray, int]]) -> list[dict]:
-    """[(xy (M, 2), line ids (M,), kind)] -> one packed row."""
+BREAK = -1   # g of a break between two lines of one kind: x and y null, so a line mark lifts its pen there
+LINES = (GRID, BORDER, BOUNDARY, CURVE_A, CURVE_B)   # kinds drawn as one path each (classes: a line per class)
+
+
+def pack(parts: list[tuple[np.ndarray, np.ndarray, int]], extra: dict[str, np.ndarray] | None = None) -> list[dict]:
+    """[(xy (M, 2), line ids (M,), kind)] -> one packed row; `extra`: more numbers per point (e.g. a push dx), in
+    the same order. Within a kind of LINES, a break row (g = BREAK, x, y and extras null) sits between two lines,
+    so each kind draws as one path instead of a path per line (drawn())."""
     xy = np.concatenate([p[0] for p in parts])
-    g = np.concatenate([p[1] for p in parts])
-    k = np.concatenate([np.full(len(p[0]), p[2]) for p in parts])
-    return [{"x": encode.rounded(xy[:, 0]), "y": encode.rounded(xy[:, 1]),
-             "g": g.astype(int).tolist(), "k": k.astype(int).tolist()}]
+    g = np.concatenate([p[1] for p in parts]).astype(int)
+    k = np.concatenate([np.full(len(p[0]), p[2]) for p in parts]).astype(int)
+    columns = {"x": encode.rounded(xy[:, 0]), "y": encode.rounded(xy[:, 1])}
+    columns |= {name: encode.rounded(values) for name, values in (extra or {}).items()}
+    if any(len(v) != len(g) for v in columns.values()):
+        raise ValueError("every extra needs a number per point")
+    breaks = [i for i in range(1, len(g)) if k[i] == k[i - 1] and g[i] != g[i - 1] and k[i] in LINES]
+    out = {name: list(values) for name, values in columns.items()} | {"g": g.tolist(), "k": k.tolist()}
+    for i in reversed(breaks):
+        for name in columns:
+            out[name].insert(i, None)
+        out["g"].insert(i, BREAK)
+        out["k"].insert(i, int(k[i]))
+    return [out]
 
 
 def classes(X: np.ndarray, y: np.ndarray, line_offset: int = 0):
@@ -85,28 +101,35 @@ def drawn(url: str, lo: float, hi: float, names=("x₁", "x₂"), prepare=as_dra
     x, y = axes(lo, hi, names)
     c = alt.Chart()
     line = dict(detail="g:N", x=x, y=y)
+    # each kind of LINES is one path, its lines parted by break rows (pack()): a path per line made Vega run a
+    # facet per line at every frame of a morph, a third of a frame's time. These marks are the picture's frame, not
+    # its data: no text for the figure's data panel (aria off), only the class points say what they are.
+    path = dict(x=x, y=y)
+    lines = dict(**IN_DATA_ORDER, clip=True, aria=False)
     layers = [
         c.transform_filter(f"datum.k == {GRID}").mark_line(
-            **IN_DATA_ORDER, color=style.GRID_COLOUR, strokeWidth=0.6, opacity=0.8, clip=True).encode(**line),
+            **lines, color=style.GRID_COLOUR, strokeWidth=0.6, opacity=0.8).encode(**path),
         c.transform_filter(f"datum.k == {BORDER}").mark_line(
-            **IN_DATA_ORDER, color=style.BORDER_COLOUR, strokeWidth=1.6, clip=True).encode(**line),
+            **lines, color=style.BORDER_COLOUR, strokeWidth=1.6).encode(**path),
         # class B's curves, then class A's over them on a white halo: where a layer crushes the disk's circles
         # into the ring's (the annulus through training), the minority stays visible on top
-        c.transform_filter(f"datum.k == {CURVE_B}").mark_line(**IN_DATA_ORDER, strokeWidth=1.4, clip=True).encode(
-            **line, color=kind_colour(legend=legend)),
+        c.transform_filter(f"datum.k == {CURVE_B}").mark_line(**lines, strokeWidth=1.4).encode(
+            **path, color=kind_colour(legend=legend)),
         c.transform_filter(f"datum.k == {CURVE_A}").mark_line(
-            **IN_DATA_ORDER, color="#ffffff", strokeWidth=3.4, opacity=0.9, clip=True).encode(**line),
-        c.transform_filter(f"datum.k == {CURVE_A}").mark_line(**IN_DATA_ORDER, strokeWidth=1.6, clip=True).encode(
-            **line, color=kind_colour(legend=legend)),
+            **lines, color="#ffffff", strokeWidth=3.4, opacity=0.9).encode(**path),
+        c.transform_filter(f"datum.k == {CURVE_A}").mark_line(**lines, strokeWidth=1.6).encode(
+            **path, color=kind_colour(legend=legend)),
         c.transform_filter(f"datum.k == {BOUNDARY}").mark_line(
-            **IN_DATA_ORDER, color=style.BORDER_COLOUR, strokeDash=[5, 3], strokeWidth=1.5, clip=True).encode(**line),
+            **lines, color=style.BORDER_COLOUR, strokeDash=[5, 3], strokeWidth=1.5).encode(**path),
     ]
     if class_lines:
         layers.append(c.transform_filter(f"datum.k <= {CLASS_B}").mark_line(
             **IN_DATA_ORDER, strokeWidth=1, opacity=0.5, clip=True).encode(**line, color=kind_colour(legend=legend)))
     layers.append(c.transform_filter(f"datum.k <= {CLASS_B}").mark_circle(size=14, opacity=0.9, clip=True).encode(
         x=x, y=y, color=kind_colour(legend=legend)))
-    return prepare(alt.layer(*layers, data=alt.Data(url=url, format=alt.DataFormat(type="json"))))
+    # a break row is placed wherever `prepare` puts it (null times a number is a number): lift the pen there
+    return prepare(alt.layer(*layers, data=alt.Data(url=url, format=alt.DataFormat(type="json")))).transform_calculate(
+        px=f"datum.g == {BREAK} ? null : datum.px")
 
 
 def sized(chart, title: str | None = None):
