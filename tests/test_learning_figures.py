@@ -318,3 +318,22 @@ def test_specs_are_small_and_name_only_their_own_files(kind):
 def test_the_same_run_gives_the_same_files():
     for kind in ("weight-trajectories", "learning-surface", "weight-images"):
         assert build(kind).files == build(kind).files
+
+
+def test_weight_trajectories_frame_picks_each_neurons_point():
+    """A frame change costs little (issue 14): the ringed dots are a row per neuron holding its whole track (built
+    once when the data loads), so a frame picks each neuron's point instead of filtering the whole cloud; the trail
+    is a path per snapshot, filtered by the frame (a few hundred rows)."""
+    out = build("weight-trajectories", run=synthetic_run())
+    panels = out.spec["vconcat"]
+    assert len(panels) == 3
+    for panel in panels:
+        trail, now = panel["layer"][0], panel["layer"][1]
+        assert now["mark"]["type"] == "circle"
+        steps = now["transform"]
+        aggregate = [t for t in steps if "aggregate" in t]
+        assert len(aggregate) == 1 and aggregate[0]["groupby"] == ["n"]
+        after = steps[steps.index(aggregate[0]):]
+        assert not [t for t in steps if "filter" in t and "frame" in json.dumps(t)], "a filter over the cloud by frame"
+        assert any("calculate" in t and "frame" in t["calculate"] for t in after)
+        assert any("aggregate" in t and t["groupby"][0] == "i" for t in trail["transform"]), "a trail path per snapshot"

@@ -123,7 +123,13 @@ def _panel(points, frames_data, layer, name, neurons, ratio, extent, colour, las
                      # its own stroke scale (the colour scale's twin, on a field of its own so that Vega-Lite does
                      # not merge the two legends), with no legend: the ringed dots' legend stays a gradient
                      stroke=alt.Stroke("trail", type="quantitative", scale=scale, legend=None)))
-    now = base.transform_filter("datum.i == frame").mark_circle(size=36, opacity=1, stroke="#111", strokeWidth=0.8).encode(
+    # the neurons at the scrubbed snapshot: a row per neuron holding its whole track (built once when the data loads,
+    # in snapshot order), so a frame picks each neuron's point instead of filtering every neuron's every snapshot
+    # (a filter over the whole cloud at every frame was a third of a frame's time)
+    current = (base.transform_aggregate(track="values(px)", groupby=["n"] + (["rank"] if colour == "neuron" else []))
+               .transform_calculate(px="datum.track[frame].px", py="datum.track[frame].py", s="datum.track[frame].s",
+                                    i="frame"))
+    now = current.mark_circle(size=36, opacity=1, stroke="#111", strokeWidth=0.8).encode(
         x=x, y=y, color=colour_channel)
     label = (alt.Chart(frames_data).transform_filter("datum.i == frame")
              .mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=11, color="#222")
@@ -131,6 +137,6 @@ def _panel(points, frames_data, layer, name, neurons, ratio, extent, colour, las
     title = alt.TitleParams(f"{name} ({neurons} neurons)", fontSize=12, anchor="start")
     layers = [trail, now, label] if first else [trail, now]    # the step is named once, in the top panel
     if output:  # an output neuron stands for a digit: name it beside its current position
-        layers.append(base.transform_filter("datum.i == frame").mark_text(dx=8, dy=-7, fontSize=11, fontWeight="bold",
+        layers.append(current.mark_text(dx=8, dy=-7, fontSize=11, fontWeight="bold",
                                                                          color="#222").encode(x=x, y=y, text="n:N"))
     return alt.layer(*layers).properties(width=PANEL, height=PANEL, title=title)
