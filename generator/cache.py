@@ -70,6 +70,12 @@ def _remembered(key, compute):
     return _memo[key]
 
 
+def remembered_for(owner, name: str, compute):
+    """compute(), once per build for one object (a run's arrays, which `Store.arrays` shares within a build)."""
+    held = _remembered((name, id(owner)), lambda: (owner, compute()))
+    return held[1] if held[0] is owner else compute()
+
+
 def import_closure(entry: str, package: Path = PACKAGE) -> set[str]:
     """The generator modules (as 'analysis/claims') reachable from entry through its imports."""
     seen, todo = set(), [entry]
@@ -205,9 +211,17 @@ class Store:
             raise self._drop(err)
 
     def arrays(self, kind: str, key: str) -> dict[str, np.ndarray]:
-        blob = self.file(kind, key, "arrays.npz")
-        with np.load(io.BytesIO(blob), allow_pickle=False) as z:
-            return {k: z[k] for k in z.files}
+        """An entry's arrays; within one build (`remembering`) read and unpacked once, the same read-only arrays
+        for every figure that asks (a run's snapshots are read by up to six figures)."""
+        def load():
+            blob = self.file(kind, key, "arrays.npz")
+            with np.load(io.BytesIO(blob), allow_pickle=False) as z:
+                found = {k: z[k] for k in z.files}
+            if _memo is not None:
+                for value in found.values():
+                    value.flags.writeable = False  # shared: a figure that wrote into a run would change the next
+            return found
+        return _remembered(("arrays", self.root, kind, key), load)
 
     def file(self, kind: str, key: str, name: str) -> bytes:
         try:

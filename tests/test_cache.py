@@ -115,3 +115,21 @@ def test_imports_are_parsed_once_per_source_and_an_edit_is_still_seen(tmp_path):
     assert cache._parsed_imports.cache_info().hits > hits                  # read once, then remembered
     (package / "models.py").write_text((package / "models.py").read_text() + "\n# edited\n")
     assert cache.code_hash("train", package=package) != before             # a new source text is parsed anew
+
+
+def test_a_build_reads_each_entrys_arrays_once_and_shares_them_read_only(tmp_path):
+    store = cache.Store(tmp_path)
+    store.put("runs", "k" * 64, {"seconds": 1.0}, arrays={"W0": np.ones((2, 3), np.float32)})
+    outside = store.arrays("runs", "k" * 64)
+    assert outside is not store.arrays("runs", "k" * 64) and outside["W0"].flags.writeable
+    calls = []
+    with cache.remembering():
+        first = store.arrays("runs", "k" * 64)
+        assert first is store.arrays("runs", "k" * 64)          # unpacked once a build
+        assert not first["W0"].flags.writeable                    # a figure cannot change what the next one reads
+        twice = [cache.remembered_for(first, "double", lambda: calls.append(1) or first["W0"] * 2) for _ in "ab"]
+        assert twice[0] is twice[1] and calls == [1]
+        other = {"W0": first["W0"]}                               # another object: computed for itself
+        cache.remembered_for(other, "double", lambda: calls.append(2))
+        assert calls == [1, 2]
+    assert store.arrays("runs", "k" * 64) is not first            # nothing kept between builds

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import frames
+from .. import cache, frames
 from ..analysis import packing
 from . import encode, plane, style
 
@@ -43,9 +43,14 @@ def choice_key(K: int, act: str) -> str:
 
 def hidden_through_training(run: dict, activation: str) -> np.ndarray:
     """The training points in the last hidden layer at every snapshot: (snapshots, points, 2)."""
-    X = run["X"]
-    count = len(run["snapshot_steps"])
-    return np.stack([frames.forward(frames.layers(run, 0, t), X, activation)[-2] for t in range(count)])
+    def compute():
+        X = run["X"]
+        count = len(run["snapshot_steps"])
+        H = np.stack([frames.forward(frames.layers(run, 0, t), X, activation)[-2] for t in range(count)])
+        H.flags.writeable = False  # shared by the figures that ask
+        return H
+    # three figures ask for each run's (packing, training, choices): computed once a build
+    return cache.remembered_for(run, f"hidden-{activation}", compute)
 
 
 def windows(H: np.ndarray, activation: str) -> np.ndarray:
