@@ -92,6 +92,29 @@ def slim_js(source: str) -> Markup:
     return Markup(re.sub(r"(?m)^[ \t]+", "", re.sub(r"(?m)^[ \t]*//.*\n", "", str(source))))
 
 
+_CHARACTER_REFERENCE = re.compile(r"&#x([0-9A-Fa-f]+);")
+
+
+def slim_mathml(mathml: str) -> str:
+    """latex2mathml's MathML, lighter to ship (every byte of the article counts in its first view): no xmlns (the
+    HTML parser puts <math> in MathML's namespace) and characters instead of numeric references (but <, >, &, ")."""
+    mathml = mathml.replace(' xmlns="http://www.w3.org/1998/Math/MathML"', "")
+    mathml = _CHARACTER_REFERENCE.sub(lambda m: html.escape(chr(int(m.group(1), 16))), mathml)
+    # and no <mrow> around the whole formula (<math> is one already), where one does wrap it whole
+    head = re.match(r"<math[^>]*>", mathml)
+    inner = mathml[head.end():-len("</math>")] if head and mathml.endswith("</math>") else ""
+    if inner.startswith("<mrow>") and inner.endswith("</mrow>"):
+        depth, whole = 0, True
+        for tag in re.finditer(r"<(/?)mrow>", inner):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0 and tag.end() != len(inner):
+                whole = False
+                break
+        if whole:
+            mathml = head.group(0) + inner[len("<mrow>"):-len("</mrow>")] + "</math>"
+    return mathml
+
+
 def math(text: str, path: Path, first_line: int, problems: list[Problem],
          notes: Notes | None = None) -> tuple[str, dict[str, str]]:
     """Swap $...$ and $$...$$ for tokens (so markdown leaves them alone); return the MathML for each. A display
@@ -103,7 +126,7 @@ def math(text: str, path: Path, first_line: int, problems: list[Problem],
         latex = match.group(1) if display else match.group(3)
         token = f"MATHTOKEN{len(found)}END"
         try:
-            found[token] = latex_to_mathml(latex.strip(), display="block" if display else "inline")
+            found[token] = slim_mathml(latex_to_mathml(latex.strip(), display="block" if display else "inline"))
         except Exception as err:  # latex2mathml raises several kinds; all mean bad LaTeX
             line = first_line + text.count("\n", 0, match.start())
             problems.append(Problem(path, f"cannot render math {match.group(0)!r}: {err}", line=line))
