@@ -159,6 +159,14 @@ export async function fillEmbed(panel) {
   pre.append(code);
   const links = panel.querySelector(".fig-links");
   links.before(intro, pre);
+  const files = [["Vega-Lite spec", "spec.vl.json"], ["Vega spec", "spec.vg.json"], ["PNG", "still.png"],
+    ...("noSvg" in panel.dataset ? [] : [["SVG", "still.svg"]])];
+  for (const [name, file] of files) {
+    const a = document.createElement("a");
+    a.href = `${root}figures/${id}/${file}`;
+    a.textContent = name;
+    links.append(" · ", a);
+  }
   const text = JSON.stringify(figures[id]?.spec || (await (await fetch(el.dataset.spec)).json()));
   const prefix = `data/${id}-`;
   const urls = [...new Set(text.match(new RegExp(prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + '[^"\\\\]+', "g")) || [])].sort();

@@ -441,8 +441,8 @@ const printStills = () => document.querySelectorAll("img.fig-still[loading=lazy]
 window.addEventListener("beforeprint", printStills);
 window.matchMedia("print").addEventListener?.("change", (e) => e.matches && printStills());
 
-// ---- Embed panels: the snippet and the data files' links are written when a reader first opens one, so the
-// article does not carry them. The snippet names site.toml's base_url, else the address the site is served from.
+// ---- Embed panels: the snippet and the links to specs, stills and data files are written when a reader first
+// opens one, so the article does not carry them. The snippet names site.toml's base_url, else the address the site is served from.
 // This is the one place the snippet is written: an iframe plus a few lines that set its height to what the
 // figure page posts (HEIGHT_MESSAGE, below), accepted only from that iframe and the site's origin.
 document.querySelectorAll("details.fig-embed[data-embed]").forEach((panel) => {

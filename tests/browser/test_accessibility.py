@@ -235,9 +235,10 @@ def test_axe_finds_nothing_on_figure_pages(page, site_url, built_site):
 
 
 def test_article_embed_panels_list_the_data_files(page, site_url, built_site):
-    """The article's panels are filled when opened: each then links its figure's data files."""
+    """The article's panels are filled when opened: each then links its figure's data files, specs and stills,
+    which load; the figure's own page lists its specs and stills without any script."""
     page.goto(site_url, wait_until="load")
-    missing = []
+    missing, broken = [], []
     for fid in built_site[1]["figures"]:
         panel = page.locator(f'details.fig-embed[data-embed="{fid}"]')
         panel.evaluate("(d) => { d.open = true; }")
@@ -245,4 +246,18 @@ def test_article_embed_panels_list_the_data_files(page, site_url, built_site):
             panel.locator('.fig-links a[href*="data/"]').first.wait_for(timeout=5000)
         except Exception:
             missing.append(fid)
+            continue
+        names = panel.locator(".fig-links a").all_text_contents()
+        files = ["Vega-Lite spec", "Vega spec", "PNG"] + ["SVG"] * (built_site[0] / "figures" / fid / "still.svg").exists()
+        assert names[:len(files) + 1] == ["standalone page", *files], f"{fid}: {names}"
+        for href in panel.locator(".fig-links a").evaluate_all(f"(links) => links.slice(1, {len(files) + 1}).map((a) => a.href)"):
+            if not page.request.get(href).ok:
+                broken.append(href)
     assert not missing, f"panels without data links: {missing}"
+    assert not broken, f"links that do not load: {broken}"
+    page.goto(f"{site_url}figures/two-curves/", wait_until="load")
+    page.evaluate("() => { document.querySelectorAll('script').forEach((s) => s.remove()); }")
+    files = page.locator("details.fig-data .fig-files a")
+    assert files.all_text_contents() == ["Vega-Lite spec", "Vega spec", "PNG", "SVG"]
+    for href in files.evaluate_all("(links) => links.map((a) => a.href)"):
+        assert page.request.get(href).ok, href
