@@ -6,6 +6,11 @@
   const KEY = "preview-state:" + location.pathname;
   const saved = JSON.parse(sessionStorage.getItem(KEY) || "null");
   sessionStorage.removeItem(KEY);
+  // every section laid out: on a narrow window the built site skips sections far from the screen
+  // (style.css's content-visibility), and their stand-in heights would move the restored scroll position
+  const laidOut = document.createElement("style");
+  laidOut.textContent = "main section { content-visibility: visible !important; }";
+  document.head.append(laidOut);
 
   function save() {
     const figures = {};
@@ -41,6 +46,10 @@
     }
     const scroll = () => moved || scrollTo(saved.x, saved.y);
     scroll();
+    // figures starting and fitting above the reader change the page's height: hold the place while they settle
+    const settle = new ResizeObserver(scroll);
+    settle.observe(document.documentElement);
+    setTimeout(() => settle.disconnect(), 10_000);
     addEventListener("load", () => { scroll(); history.scrollRestoration = "auto"; });
     document.addEventListener("figure-ready", (event) => {
       restore(event.detail.id, saved.figures[event.detail.id]).catch(console.warn).finally(scroll);
