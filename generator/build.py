@@ -16,6 +16,7 @@ from .progress import Plain
 from .analysis.spread import summary
 from .cache import CorruptEntry, Store, remembering
 from .errors import BuildError, Problem
+from .heap import keep_freed_memory
 from .prose import fill
 from .site import SiteWriter
 from .stamp import ROOT, VEGA_RUNTIME
@@ -54,6 +55,7 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
         raise BuildError([Problem(VEGA_RUNTIME, "Vega's runtime is missing: run `make setup` (npm ci in templates/vendor)")])
 
     gathered = time.perf_counter()
+    keep_freed_memory()  # drawing reuses its freed pages too (generator/heap.py)
     with lock.exclusive(store.root, out, wait, log), progress:  # one build at a time; a killed build's leftovers are swept
         # compute: train what the cache lacks, then measure and draw; a cache entry found damaged when read
         # has been removed by then (cache.CorruptEntry), so computing again rebuilds just that entry

@@ -19,6 +19,7 @@ from pathlib import Path
 from .cache import FORMAT, Store, code_hash, digest, versions
 from .config import Experiment
 from .errors import BuildError, Problem, TrainingError, key_line
+from .heap import keep_freed_memory
 from .mnist import IDX_FILES, MnistError
 
 KIND = "runs"
@@ -45,6 +46,7 @@ def _train_one(name: str, spec: dict, heard=None):
     """One run, in a pool worker or a Dask worker alike: train() sets one thread and flushed denormals itself,
     so a run's arrays do not depend on where it trained. `heard.put((name, done, total))` hears its steps."""
     from .train import train  # torch is imported here, in the worker, only when something trains
+    keep_freed_memory()  # the same numbers, without a step's page faults (generator/heap.py)
     start = last = time.perf_counter()
 
     def tick(done: int, total: int) -> None:  # to the build's display, at most four times a second
