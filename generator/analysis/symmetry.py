@@ -49,7 +49,8 @@ def train_zero_init(X: np.ndarray, y: np.ndarray, width: int, steps: int, *, lr:
     torch.set_num_threads(threads)
     torch.set_flush_denormal(True)  # as in training: the probe must do the same arithmetic
     kind = getattr(torch, dtype)
-    X_t, y_t = torch.from_numpy(np.asarray(X)).to(kind), torch.from_numpy(np.asarray(y)).long()
+    # copies (torch.tensor): the runs a build shares are read-only
+    X_t, y_t = torch.tensor(np.asarray(X), dtype=kind), torch.tensor(np.asarray(y), dtype=torch.long)
     classes = int(y_t.max()) + 1
     model = BatchedMLP([X_t.shape[1], width, classes], "sigmoid", [seed], "zeros", 0.0, False).to(kind)
     if output_init_std > 0:
