@@ -178,16 +178,18 @@ def _dithered(rgb, colours: int):
 def stable_ids(svg: str) -> str:
     """Vega numbers clip paths and gradients from a counter global to the process (clip108 after a hundred
     renders), so the same figure's SVG would depend on what was rendered before it, e.g. in a resumed build.
-    Renumber them in order of first appearance: one figure, one SVG."""
+    Renumber them in order of first appearance: one figure, one SVG. (vl-convert 1.9 writes gradient_15;
+    the separator, if any, is kept.)"""
     names: dict[str, str] = {}
     counts: dict[str, int] = {}
 
     def rename(match):
+        kind, separator, _ = match.groups()
         if match.group(0) not in names:
-            counts[match.group(1)] = counts.get(match.group(1), 0) + 1
-            names[match.group(0)] = f"{match.group(1)}{counts[match.group(1)]}"
+            counts[kind] = counts.get(kind, 0) + 1
+            names[match.group(0)] = f"{kind}{separator}{counts[kind]}"
         return names[match.group(0)]
-    return re.sub(r"\b(clip|gradient|pattern)(\d+)\b", rename, svg)
+    return re.sub(r"\b(clip|gradient|pattern)(_?)(\d+)\b", rename, svg)
 
 
 def inline_data(spec, files: dict[str, bytes]):
