@@ -7,9 +7,6 @@ order and are the ones that report problems, so a problem met ahead is left for 
 from __future__ import annotations
 
 import time
-from contextlib import nullcontext
-
-from threadpoolctl import threadpool_limits
 
 from . import derive, publish, runs
 
@@ -25,25 +22,16 @@ def draw(store, fig, experiments: dict, groups: dict, claims: dict, keys: dict):
 
 
 class Ahead:
-    """`filed` is runs.ensure_runs' callback; `seconds` is the time spent here, inside the training stage.
-    `beside_workers`: runs train on this machine's cores, so the drawing keeps numpy's BLAS (and any OpenMP
-    pool) to one thread: a second BLAS thread only waits for a core a worker holds, and its spinning took
-    23 of 173 CPU seconds when every figure was drawn from cached runs."""
+    """`filed` is runs.ensure_runs' callback; `seconds` is the time spent here, inside the training stage."""
 
-    def __init__(self, store, experiments: dict, groups: dict, figures: list, base_url: str,
-                 beside_workers: bool = True):
+    def __init__(self, store, experiments: dict, groups: dict, figures: list, base_url: str):
         self.store, self.experiments, self.groups, self.base_url = store, experiments, groups, base_url
-        self.threads = threadpool_limits if beside_workers else lambda limits: nullcontext()
         self.waiting = list(figures)
         self.claims: dict[str, dict] = {}
         self.seconds = 0.0
         self.done: list[str] = []
 
     def filed(self, name: str, key: str) -> None:
-        with self.threads(limits=1):
-            self._filed(name, key)
-
-    def _filed(self, name: str, key: str) -> None:
         started = time.perf_counter()
         try:
             self._measure(name, key)

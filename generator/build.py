@@ -138,8 +138,7 @@ def _compute(store, site, sections, experiments, groups, jobs, profile, progress
     log(f"experiments ({len(experiments)}, profile '{profile}'):")
     mark = time.perf_counter()
     every_figure = [fig for section in sections for fig in section.figures]
-    # measures and draws as runs land, on one thread while the runs train here
-    ahead = Ahead(store, experiments, groups, every_figure, site["base_url"], beside_workers=not scheduler)
+    ahead = Ahead(store, experiments, groups, every_figure, site["base_url"])  # measures and draws as runs land
     run_status = runs.ensure_runs(experiments, store, jobs, progress, scheduler, filed=ahead.filed)
     clock["train"], mark = time.perf_counter() - mark, time.perf_counter()
     training.update(workers(run_status, clock["train"]), ahead_seconds=round(ahead.seconds, 3),

@@ -46,16 +46,3 @@ def test_a_figure_that_fails_ahead_is_reported_by_the_stage_after_training(tmp_p
     report = build(folder, tmp_path / "site", profile="full", cache_dir=tmp_path / "cache", log=lambda *a: None)
     assert sorted(calls) == ["norms", "regions"] and report["training"]["ahead_figures"] == 0
     assert (tmp_path / "site" / "figures" / "regions" / "index.html").exists()
-
-
-def test_drawing_beside_the_workers_keeps_blas_to_one_thread(monkeypatch):
-    from threadpoolctl import threadpool_info
-
-    seen = []
-    monkeypatch.setattr(ahead.Ahead, "_filed", lambda self, name, key: seen.append(
-        max(pool["num_threads"] for pool in threadpool_info())))
-    around = max(pool["num_threads"] for pool in threadpool_info())
-    ahead.Ahead(None, {}, {}, [], "").filed("a", "key")
-    ahead.Ahead(None, {}, {}, [], "", beside_workers=False).filed("b", "key")  # runs train on a cluster
-    assert seen == [1, around] and max(pool["num_threads"] for pool in threadpool_info()) == around
-    assert around > 1  # this machine has cores to spare, so the limit is visible
