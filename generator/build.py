@@ -20,6 +20,7 @@ from .heap import keep_freed_memory
 from .prose import fill
 from .site import SiteWriter
 from .stamp import ROOT, VEGA_RUNTIME
+from .threads import one_thread
 
 LAST_BUILD = "last-build-{profile}.json"  # in the cache folder: the report with this build's own timings and statuses
 MEASURED = "measured-{profile}.json"  # in the cache folder: the claims of the last build that got as far as measuring
@@ -56,7 +57,8 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
 
     gathered = time.perf_counter()
     keep_freed_memory()  # drawing reuses its freed pages too (generator/heap.py)
-    with lock.exclusive(store.root, out, wait, log), progress:  # one build at a time; a killed build's leftovers are swept
+    # one build at a time (a killed build's leftovers are swept); this process's native libraries on one thread
+    with lock.exclusive(store.root, out, wait, log), one_thread(), progress:
         # compute: train what the cache lacks, then measure and draw; a cache entry found damaged when read
         # has been removed by then (cache.CorruptEntry), so computing again rebuilds just that entry
         clock = {"gather": gathered - started, "lock_wait": time.perf_counter() - gathered}

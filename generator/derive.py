@@ -11,6 +11,7 @@ from . import figures
 from .cache import Store, code_hash, digest, versions
 from .content import Directive
 from .figures.output import FigureOutput
+from .threads import THREADS
 
 
 # The claims code: its key covers every module it imports, so editing one re-measures without retraining.
@@ -18,7 +19,7 @@ CLAIMS_ENTRY = "analysis/claims"
 
 
 def experiment_claims(store: Store, run_key: str, spec: dict) -> dict:
-    key = digest("claims", run_key, code_hash(CLAIMS_ENTRY))
+    key = digest("claims", run_key, code_hash(CLAIMS_ENTRY), {"threads": THREADS})
     if not store.has("claims", key):
         from .analysis.claims import experiment_claims as measure
         store.put("claims", key, {"claims": measure(store.arrays("runs", run_key), spec)})
@@ -30,7 +31,7 @@ def figure_output(store: Store, directive: Directive, run_key: str, spec: dict, 
     options = figures.resolve_options(directive.kind, directive.options)  # a default written out keeps the key
     # the claims are an input too: a figure may draw the measured jumps (the spec is inside the run key)
     key = digest("figure", run_key, claims, directive.kind, options, figures.code_key(directive.kind),
-                 versions("altair", "numpy", "scipy"))
+                 versions("altair", "numpy", "scipy"), {"threads": THREADS})
     if not store.has("figures", key):
         built = figures.builder(directive.kind)(options, store.arrays("runs", run_key), spec, claims)
         store.put("figures", key, {"spec": built.spec, "claims": built.claims, "frames": built.frames,
@@ -59,7 +60,7 @@ def sweep_figure_output(store: Store, directive: Directive, variants: list[Varia
     kind = figures.KINDS[directive.kind]
     options = figures.resolve_options(directive.kind, directive.options)
     key = digest("sweep-figure", [(v.id, v.run_key, v.claims) for v in variants], directive.kind,
-                 options, figures.code_key(directive.kind), versions("altair", "numpy", "scipy"))
+                 options, figures.code_key(directive.kind), versions("altair", "numpy", "scipy"), {"threads": THREADS})
     if not store.has("figures", key):
         loaded = [Variant(v.id, v.values, v.spec, v.claims, v.run_key, store) for v in variants]
         built = figures.builder(directive.kind)(options, loaded)
