@@ -1,6 +1,6 @@
 """Part III's training for `make bench`: the two Gabella runs (full profile), each timed in its own process
 as the build trains them, and the machine's float32 matrix-product peak, to see how much of it training
-reaches. FLOPs of one SGD step: about 6 x parameters x batch (forward 2, backward 4 per weight and image)."""
+reaches (each through the pool worker's entry, runs._train_one). FLOPs of one SGD step: about 6 x parameters x batch (forward 2, backward 4 per weight and image)."""
 from __future__ import annotations
 
 import json
@@ -15,11 +15,10 @@ RUNS = ("mnist-zero-init", "mnist-tiny-init")
 _TRAIN_ONE = """
 import json, sys, time
 from pathlib import Path
-from generator import config, train
+from generator import config, runs
 spec = config.load_experiments(Path(sys.argv[1]))[sys.argv[2]].spec
-started = time.perf_counter()
-run = train.train(sys.argv[2], spec)
-print(json.dumps({"seconds": time.perf_counter() - started, "test_accuracy": float(run["test_accuracy"][-1, 0])}))
+run, seconds, _ = runs._train_one(sys.argv[2], spec)  # as a build's pool worker trains it
+print(json.dumps({"seconds": seconds, "test_accuracy": float(run["test_accuracy"][-1, 0])}))
 """
 
 

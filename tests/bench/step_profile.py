@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-RUNS = ("spiralnet-7-relu", "mnist-tiny-init")
+RUNS = ("spiralnet-7-tanh", "spiralnet-7-relu", "mnist-tiny-init")
 PHASES = ("forward", "backward", "optimiser", "snapshots")
 
 
@@ -35,6 +35,8 @@ def profile(name: str, spec: dict, steps: int) -> dict:
     import torch.nn.functional as F
 
     from generator import datasets, train
+    from generator.heap import keep_freed_memory
+    keep_freed_memory()  # as the build's workers train (generator/runs.py)
     torch.set_num_threads(1)
     torch.set_flush_denormal(True)
     opts, full_steps = spec["train"], spec["train"]["steps"]
@@ -54,7 +56,8 @@ def profile(name: str, spec: dict, steps: int) -> dict:
         t0 = time.perf_counter()
         if opts["batch_size"]:
             pick = torch.stack([torch.randint(len(X), (opts["batch_size"],), generator=g) for g in batches])
-            xb, yb = X[pick], y[pick]
+            rows = pick.ravel()  # gathered as generator/train.py gathers them
+            xb, yb = X.index_select(0, rows).view(*pick.shape, -1), y.index_select(0, rows).view(pick.shape)
         else:
             xb, yb = X, y.expand(len(seeds), -1)
         logits = model(xb)
