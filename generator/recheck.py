@@ -12,7 +12,7 @@ from .prose import fill
 
 
 def scopes_from_report(report: dict) -> dict[str, dict]:
-    """Experiment and figure claims, companions (_n, _sd, _min, _max, _lo, _hi) unfolded again."""
+    """Experiment and figure claims, companions (_n, _count, _sd, _min, _max, _lo, _hi) unfolded again."""
     out = {}
     for kind in ("experiments", "figures"):
         for name, entry in report.get(kind, {}).items():
@@ -21,7 +21,7 @@ def scopes_from_report(report: dict) -> dict[str, dict]:
                 claims[claim] = measured["value"]
                 if measured.get("n", 1) > 1 or "sd" in measured or "interval" in measured:
                     claims[f"{claim}_n"] = measured["n"]
-                for key in ("sd", "min", "max"):
+                for key in ("count", "sd", "min", "max"):
                     if key in measured:
                         claims[f"{claim}_{key}"] = measured[key]
                 if "interval" in measured:

@@ -41,6 +41,8 @@ def unfold(summary: dict) -> tuple[set[str], set[str]]:
             sure |= {f"{name}_sd", f"{name}_min", f"{name}_max"}
         if "interval" in entry:
             sure |= {f"{name}_lo", f"{name}_hi"}
+        if "count" in entry:
+            sure.add(f"{name}_count")
         (sure if entry.get("n", 1) != 1 or "sd" in entry or "interval" in entry else perhaps).add(f"{name}_n")
     return sure, perhaps
 

@@ -35,9 +35,14 @@ def test_accuracy_and_share_perfect_keep_their_values_and_gain_companions():
     assert measured["accuracy_mean_max"] == measured["accuracy_best"] == 1.0
     assert measured["accuracy_best_n"] == measured["accuracy_worst_n"] == 4  # extremes over four seeds
     assert measured["share_perfect"] == 0.5 and measured["share_perfect_n"] == 4
+    assert measured["share_perfect_count"] == 2  # "2 of 4 seeds", printable without arithmetic
     assert (measured["share_perfect_lo"], measured["share_perfect_hi"]) == pytest.approx(wilson(2, 4))
     folded = summary(measured)
     assert folded["accuracy_mean"]["n"] == 4 and folded["share_perfect"]["interval"] == pytest.approx(list(wilson(2, 4)))
+    assert folded["share_perfect"]["count"] == 2 and "count" not in folded["accuracy_mean"]
+    # `recheck` unfolds the report again: every companion comes back
+    from generator.recheck import scopes_from_report
+    assert scopes_from_report({"experiments": {"e": {"claims": folded}}})["e"] == pytest.approx(measured)
 
 
 def test_heldout_claims_over_seeds():

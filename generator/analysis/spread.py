@@ -2,9 +2,10 @@
 
 A claim measured over seeds is written with one of these, which return the claim and its companions:
 ``over_seeds("plateau_end_step", values)`` gives ``plateau_end_step`` (the mean), ``plateau_end_step_n``,
-``plateau_end_step_sd``, ``_min`` and ``_max``; ``share("perfect", flags)`` gives the share, ``_n`` and a 95%
-Wilson interval ``_lo`` .. ``_hi``. Placeholders can print every companion. A claim with no ``_n`` companion
-was measured on one seed (the one the figure shows) or is a setting; ``summary`` says so in the build report.
+``plateau_end_step_sd``, ``_min`` and ``_max``; ``share("perfect", flags)`` gives the share, how many flags
+are set (``_count``, of ``_n``: prose says "3 of 4 seeds" without arithmetic) and a 95% Wilson interval ``_lo`` ..
+``_hi``. Placeholders can print every companion. A claim with no ``_n`` companion was measured on one seed (the
+one the figure shows) or is a setting; ``summary`` says so in the build report.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import math
 
 import numpy as np
 
-COMPANIONS = ("_n", "_sd", "_min", "_max", "_lo", "_hi")
+COMPANIONS = ("_n", "_count", "_sd", "_min", "_max", "_lo", "_hi")
 Z95 = 1.959963984540054
 
 
@@ -30,12 +31,13 @@ def over_seeds_names(name: str) -> set[str]:
 def share(name: str, flags) -> dict:
     f = np.asarray(flags, bool)
     lo, hi = wilson(int(f.sum()), len(f))
-    return {name: float(f.mean()), f"{name}_n": int(len(f)), f"{name}_lo": lo, f"{name}_hi": hi}
+    return {name: float(f.mean()), f"{name}_count": int(f.sum()), f"{name}_n": int(len(f)), f"{name}_lo": lo,
+            f"{name}_hi": hi}
 
 
 def share_names(name: str) -> set[str]:
     """The names share(name, ...) returns."""
-    return {name, f"{name}_n", f"{name}_lo", f"{name}_hi"}
+    return {name, f"{name}_count", f"{name}_n", f"{name}_lo", f"{name}_hi"}
 
 
 def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
@@ -59,5 +61,7 @@ def summary(claims: dict) -> dict:
             entry |= {"sd": claims[f"{name}_sd"], "min": claims[f"{name}_min"], "max": claims[f"{name}_max"]}
         if f"{name}_lo" in claims:
             entry["interval"] = [claims[f"{name}_lo"], claims[f"{name}_hi"]]
+        if f"{name}_count" in claims:
+            entry["count"] = claims[f"{name}_count"]
         out[name] = entry
     return out
