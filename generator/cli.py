@@ -40,6 +40,8 @@ def main(argv=None) -> int:
     s.add_argument("--profile", choices=("full", "quick", "large"), default="full", help="with --watch: build profile")
     s.add_argument("--cache", type=Path, default=ROOT / ".cache", help="with --watch: cache folder")
     s.add_argument("--jobs", type=int, default=2, help="with --watch: experiments trained in parallel")
+    s.add_argument("--scheduler", default=os.environ.get("DASK_SCHEDULER_ADDRESS") or None, metavar="tcp://HOST:PORT",
+                   help="with --watch: train missing runs on this Dask cluster (default: $DASK_SCHEDULER_ADDRESS)")
     r = commands.add_parser("recheck", help="check the prose against the last build's claims (no training)")
     r.add_argument("--content", type=Path, default=ROOT / "content")
     r.add_argument("--report", type=Path, default=ROOT / ".cache" / "measured-full.json",
@@ -92,7 +94,8 @@ def main(argv=None) -> int:
         return 0
     if args.command == "serve" and args.watch:
         from .preview import run
-        run(args.content, args.dir, args.cache, profile=args.profile, jobs=args.jobs, port=args.port, log=log)
+        run(args.content, args.dir, args.cache, profile=args.profile, jobs=args.jobs, port=args.port, log=log,
+            scheduler=args.scheduler)
         return 0
     if args.command == "serve":
         from .serve import serve

@@ -170,7 +170,9 @@ def watch(paths, changed, stop: threading.Event) -> None:
 
 
 def run(content: Path, out: Path, cache: Path, profile: str = "full", jobs: int = 2, port: int = 8000,
-        log=print) -> None:
+        log=print, scheduler: str | None = None) -> None:
+    """Build, serve `out` on 127.0.0.1:`port`, rebuild on every save and reload open pages; missing runs train
+    here (`jobs` processes) or on the Dask cluster at `scheduler`."""
     content, out, cache = (Path(p).resolve() for p in (content, out, cache))
     logging.getLogger("watchfiles").setLevel(logging.WARNING)  # we say what changed ourselves
     # `kill` stops the preview as Ctrl-C does: a build in progress is abandoned cleanly
@@ -181,13 +183,13 @@ def run(content: Path, out: Path, cache: Path, profile: str = "full", jobs: int 
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"preview of {content} at http://127.0.0.1:{port}/ (profile {profile}; rebuilds when content/, "
           "templates/ or generator/ change; Ctrl-C stops)", flush=True)
-    rebuilder = Rebuilder(lambda: build(content, out, jobs=jobs, profile=profile, cache_dir=cache, log=log),
-                          status, log)
+    rebuilder = Rebuilder(lambda: build(content, out, jobs=jobs, profile=profile, cache_dir=cache, log=log,
+                                        scheduler=scheduler), status, log)
     stop = threading.Event()
     threading.Thread(target=watch, args=([content, ROOT / "templates", CODE], rebuilder.changed, stop),
                      daemon=True).start()
     argv = ["serve", "--watch", "--dir", out, "--content", content, "--cache", cache, "--profile", profile,
-            "--jobs", jobs, "--port", port]
+            "--jobs", jobs, "--port", port] + (["--scheduler", scheduler] if scheduler else [])
 
     def restart():
         log("preview: generator/ changed; restarting to build with the new code")

@@ -192,6 +192,39 @@ def test_a_failed_build_keeps_the_last_good_id_and_a_code_change_restarts_first(
         rebuilder.loop(restart)
 
 
+def test_the_preview_trains_on_the_cluster_it_is_given(tmp_path, monkeypatch):
+    """`serve --watch --scheduler ADDRESS` (or $DASK_SCHEDULER_ADDRESS) reaches every build of the preview."""
+    import signal
+
+    from generator import cli
+    handed = {}
+    monkeypatch.setattr(preview, "run", lambda *args, **options: handed.update(options))
+    monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
+    cli.main(["serve", "--watch", "--scheduler", "tcp://10.0.0.5:8786"])
+    assert handed["scheduler"] == "tcp://10.0.0.5:8786"
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "tcp://10.0.0.6:8786")
+    cli.main(["serve", "--watch"])
+    assert handed["scheduler"] == "tcp://10.0.0.6:8786"
+    monkeypatch.undo()
+
+    built = []
+
+    def build(*args, **options):  # the first build records what it was asked, then stops the preview
+        built.append(options)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(preview, "build", build)
+    for folder in ("content", "site"):
+        (tmp_path / folder).mkdir()
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        preview.run(tmp_path / "content", tmp_path / "site", tmp_path / "cache", profile="quick", port=0,
+                    log=lambda *a: None, scheduler="tcp://10.0.0.5:8786")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert [options["scheduler"] for options in built] == ["tcp://10.0.0.5:8786"]
+
+
 def test_watch_reports_a_saved_file(tmp_path):
     seen, stop = [], threading.Event()
     watcher = threading.Thread(target=preview.watch, args=([tmp_path], seen.append, stop), daemon=True)
