@@ -157,9 +157,9 @@ def stretch_claims(run: dict, spec: dict, best: int) -> dict:
     grid = np.stack(np.meshgrid(ticks, ticks), -1).reshape(-1, 2)
     activation = spec["model"]["activation"]
     claims["det_jacobian_median"] = float(np.median(abs_det_jacobian(W, b, grid, activation)))
-    claims["det_jacobian_median_data"] = float(np.median(abs_det_jacobian(W, b, run["X"], activation)))
-    per_seed = [np.median(abs_det_jacobian(*frames.layers(run, s)[0], run["X"], activation))
+    per_seed = [float(np.median(abs_det_jacobian(*frames.layers(run, s)[0], run["X"], activation)))
                 for s in range(len(run["seeds"]))]  # the same median on every seed
+    claims["det_jacobian_median_data"] = per_seed[best]
     return claims | over_seeds("seeds_det_jacobian_median_data", per_seed)
 
 
