@@ -11,3 +11,14 @@ def test_conv_net_multiply_adds_match_torch_flop_counter():
     with FlopCounterMode(display=False) as counter, torch.no_grad():
         net(torch.rand(3, 784))
     assert counter.get_total_flops() == 2 * 3 * _conv_multiply_adds(8, 16, 32)
+
+
+def test_the_bench_measures_each_activation_and_the_rewritten_tanh_rounds_worse():
+    from tests.bench import step_profile
+    costs = step_profile.activation_costs(shape=(2, 50, 8), repeats=3)
+    assert set(costs["ns_per_element"]) == {"tanh", "sigmoid", "relu", "tanh as 2 sigmoid(2u) - 1"}
+    assert all(ns > 0 for ns in costs["ns_per_element"].values())
+    error = costs["tanh_max_abs_error"]
+    assert error["tanh"] < 1e-7 < error["tanh as 2 sigmoid(2u) - 1"] <= 2e-7  # why the build keeps torch's tanh
+    said = step_profile.lines({"peak": {"gflops_1_thread": 1, "gflops_2_thread": 2}, "runs": {}, "activations": costs})
+    assert any(f"tanh {costs['ns_per_element']['tanh']:.2f}" in line for line in said)

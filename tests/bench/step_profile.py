@@ -101,6 +101,38 @@ def profile(name: str, spec: dict, steps: int) -> dict:
             "gflops": round(flops * steps / wall / 1e9, 2), "top_ops_ms_per_step": top}
 
 
+def activation_costs(shape=(4, 1400, 120), repeats: int = 200) -> dict:
+    """ns an element of each element-wise activation on spiralnet-7's widest activations (4 seeds x 1,400
+    points x 120 units), one thread, and of tanh rewritten as 2 sigmoid(2u) - 1: the faster formula a tanh step
+    could use, which rounds differently (issue 14: a build trained with it moved two claims outside their spread),
+    with the largest absolute error of each tanh against float64's over [-12, 12]."""
+    import torch
+
+    from generator.heap import keep_freed_memory
+    keep_freed_memory()
+    torch.set_num_threads(1)
+    u = torch.randn(*shape, generator=torch.Generator().manual_seed(0)) * 2
+
+    def via_sigmoid(v):
+        y = torch.mul(v, 2)
+        y.sigmoid_()
+        return y.mul_(2).sub_(1)
+
+    kinds = {"tanh": torch.tanh, "sigmoid": torch.sigmoid, "relu": torch.relu, "tanh as 2 sigmoid(2u) - 1": via_sigmoid}
+    ns = {}
+    for name, fn in kinds.items():
+        for _ in range(10):
+            fn(u)
+        started = time.perf_counter()
+        for _ in range(repeats):
+            fn(u)
+        ns[name] = round(1e9 * (time.perf_counter() - started) / repeats / u.numel(), 3)
+    line = torch.linspace(-12, 12, 240_001)
+    exact = torch.tanh(line.double())
+    error = {name: float((kinds[name](line).double() - exact).abs().max()) for name in ("tanh", "tanh as 2 sigmoid(2u) - 1")}
+    return {"ns_per_element": ns, "tanh_max_abs_error": error}
+
+
 def measure(steps: int = 400) -> dict:
     from generator import config
 
@@ -110,7 +142,12 @@ def measure(steps: int = 400) -> dict:
     peak = matmul_peak()
     for result in out.values():
         result["share_of_1_thread_peak"] = round(result["gflops"] / peak["gflops_1_thread"], 4)
-    return {"runs": out, "peak": peak}
+    costs = activation_costs()
+    spec = experiments["spiralnet-7-tanh"].spec
+    if "spiralnet-7-tanh" in out:  # the tanh of one step: every hidden unit of every point of every seed
+        units = sum(spec["model"]["hidden"]) * spec["data"]["points_per_class"] * spec["data"]["classes"] * spec["train"]["seeds"]
+        costs["tanh_share_of_step"] = round(units * costs["ns_per_element"]["tanh"] / 1e6 / out["spiralnet-7-tanh"]["ms_per_step"], 4)
+    return {"runs": out, "peak": peak, "activations": costs}
 
 
 def lines(result: dict) -> list[str]:
@@ -121,6 +158,12 @@ def lines(result: dict) -> list[str]:
         said.append(f"{name} ({r['seeds']} seeds batched): {r['ms_per_step']:.3f} ms/step = {phases} ms; "
                     f"{r['gflops']} GFLOP/s, {r['share_of_1_thread_peak']:.1%} of one thread's peak")
         said.append("    most time: " + ", ".join(f"{op} {ms} ms" for op, ms in r["top_ops_ms_per_step"]))
+    if "activations" in result:
+        costs = result["activations"]
+        said.append("activations, one thread, ns an element: " + ", ".join(f"{k} {v:.2f}" for k, v in costs["ns_per_element"].items())
+                    + "; largest tanh error against float64: " + ", ".join(f"{k} {v:.1e}" for k, v in costs["tanh_max_abs_error"].items()))
+        if "tanh_share_of_step" in costs:
+            said.append(f"    the forward tanh alone is {costs['tanh_share_of_step']:.0%} of a spiralnet-7-tanh step")
     return said
 
 
