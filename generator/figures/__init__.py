@@ -94,7 +94,7 @@ KINDS = {
         "decision line at the end.",
         {"frames_per_stage": Option(int, 16, "frames in each of a layer's three stages"),
          "grid": Option(float, None, "half-width of the grid drawn over the input", otherwise=_DATA_EXTENT)},
-        Claims(("frames", "min_det_path", "swapped_units", "layers"))),
+        Claims(("frames", "min_det_path", "swapped_units", "layers", "swapped_layer_*"))),
     "weight-playground": Kind(
         "playground:weight_playground", "Sliders for W and b of the first 2→2 tanh layer; the plane deforms in the "
         "browser.", claims=Claims(("det_w_start", "slider_limit"))),

@@ -51,6 +51,8 @@ def layer_morph(options, run, spec, claims) -> FigureOutput:
     files = {"points.json": encode.json_file(rows), "frames.json": encode.json_file(frame_rows)}
     figure_claims = {"frames": len(path), "min_det_path": min(dets), "swapped_units": bool(swapped),
                      "layers": len(params) - 1}
+    # which hidden layers the movie plays with their two units swapped (1) or as trained (0), layer 1 first
+    figure_claims |= {f"swapped_layer_{i + 1}": int(i in swapped) for i in range(len(params) - 1)}
     return FigureOutput(plane.spec(chart), files, figure_claims, frames=len(path))
 
 
