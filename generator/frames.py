@@ -95,6 +95,23 @@ def grid_lines(lo: float, hi: float, lines: int = 21, points: int = 41):
     return np.concatenate(xy), np.concatenate(ids), np.concatenate(border)
 
 
+def mesh(lo: float, hi: float, side: int) -> np.ndarray:
+    """The vertices of a side x side mesh of square cells over [lo, hi]^2, row by row: ((side + 1)^2, 2)."""
+    ticks = np.linspace(lo, hi, side + 1)
+    gx, gy = np.meshgrid(ticks, ticks)
+    return np.stack([gx.ravel(), gy.ravel()], 1)
+
+
+def field_jacobian_det(points: np.ndarray, vectors: np.ndarray, anchors: np.ndarray, width: float,
+                       h: float = 1e-5) -> np.ndarray:
+    """det of the Jacobian of one field layer, x -> x + F(x), at each point (central differences, float64).
+    Negative where the layer turns the plane inside out: a smooth map that does that somewhere but not
+    everywhere folds the plane along the curves where the determinant is 0, and is not one-to-one there."""
+    move = lambda p: p + field(p, vectors, anchors, width)
+    dx, dy = ((move(points + h * e) - move(points - h * e)) / (2 * h) for e in np.eye(2))
+    return dx[:, 0] * dy[:, 1] - dx[:, 1] * dy[:, 0]
+
+
 def class_image(classify, lo: float, hi: float, resolution: int = 200) -> np.ndarray:
     """Predicted class at the centre of every pixel of [lo, hi]^2; row 0 is the top (largest y)."""
     centres = lo + (np.arange(resolution) + 0.5) * (hi - lo) / resolution

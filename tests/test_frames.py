@@ -75,3 +75,23 @@ def test_stretch_matches_finite_differences():
     hidden = lambda p: frames.forward(params[:-1], p, logits=False)[-1]
     J = np.stack([(hidden(x + eps * e) - hidden(x - eps * e)) / (2 * eps) for e in np.eye(2)], axis=2)
     assert np.allclose(frames.stretch(params, x), np.linalg.svd(J, compute_uv=False)[:, 0], rtol=1e-5)
+
+
+def test_a_field_layer_folds_where_its_jacobian_determinant_turns_negative():
+    anchors = np.array([[0.0, 0.0]])
+    points = frames.mesh(-2, 2, 40)
+    still = frames.field_jacobian_det(points, np.zeros((1, 2)), anchors, 0.5)
+    assert np.allclose(still, 1.0)                                   # no arrows: the identity
+    gentle = frames.field_jacobian_det(points, np.array([[0.1, 0.0]]), anchors, 0.5)
+    strong = frames.field_jacobian_det(points, np.array([[3.0, 0.0]]), anchors, 0.5)
+    assert (gentle > 0).all()                                        # a push smaller than the bump's width
+    assert (strong < 0).any() and (strong > 0).any()                 # a long arrow: points overtake their neighbours
+    # the fold is real: the bump's centre overtakes a point ahead of it on the x axis
+    a, b = np.array([[0.0, 0.0]]), np.array([[0.9, 0.0]])
+    move = lambda p: p + frames.field(p, np.array([[3.0, 0.0]]), anchors, 0.5)
+    assert move(a)[0, 0] > move(b)[0, 0]
+    # central differences agree with the exact derivative of a field along x at the centre line
+    h = 1e-5
+    x = np.array([[0.4, 0.0]])
+    exact = (move(x + [h, 0])[0, 0] - move(x - [h, 0])[0, 0]) / (2 * h)
+    assert np.isclose(frames.field_jacobian_det(x, np.array([[3.0, 0.0]]), anchors, 0.5)[0], exact, rtol=1e-6)

@@ -105,5 +105,32 @@ def field_morph(options, run, spec, claims) -> FigureOutput:
     chart = moving_frames(frame, frames_data, moved)
     files = {"points.json": encode.json_file(rows), "frames.json": encode.json_file(frame_rows)}
     accuracy = float((frames.predict(run, seed, X, model) == y).mean())
-    return FigureOutput(plane.spec(chart), files, {"frames": len(path), "layers": len(reps) - 1,
-                                                   "shown_accuracy": accuracy}, frames=len(path))
+    figure_claims = {"frames": len(path), "layers": len(reps) - 1, "shown_accuracy": accuracy} | _folds(run, seed, model, reach)
+    return FigureOutput(plane.spec(chart), files, figure_claims, frames=len(path))
+
+
+FOLD_MESH = 100  # cells along each side of the mesh whose vertices sample the drawn square for folds
+
+
+def _folds(run, seed, model, reach) -> dict:
+    """Where the trained layers fold the plane: the share of the drawn square (sampled at the vertices of a
+    FOLD_MESH x FOLD_MESH mesh) that each layer turns inside out, measured where the square has arrived by then
+    (folded_share_layer_N), the share the layers together leave inside out (folded_share: the sign of the
+    product of the layers' determinants), and the same at the training points (folded_share_data); then the
+    least of folded_share over every seed (seeds_folded_share_min)."""
+    anchors, width = run["anchors"].astype(np.float64), model["bump_width"]
+    square = frames.mesh(-reach, reach, FOLD_MESH)
+
+    def shares(s, points):
+        per_layer, orientation = [], np.ones(len(points))
+        for vectors in frames.field_layers(run, s):
+            det = frames.field_jacobian_det(points, vectors, anchors, width)
+            per_layer.append(float((det < 0).mean()))
+            orientation *= np.sign(det)
+            points = points + frames.field(points, vectors, anchors, width)
+        return per_layer, float((orientation < 0).mean())
+
+    per_layer, overall = shares(seed, square)
+    claims = {f"folded_share_layer_{i + 1}": share for i, share in enumerate(per_layer)}
+    return claims | {"folded_share": overall, "folded_share_data": shares(seed, run["X"].astype(np.float64))[1],
+                     "seeds_folded_share_min": min(shares(s, square)[1] for s in range(len(run["seeds"])))}
