@@ -17,8 +17,24 @@ def test_the_bench_measures_each_activation_and_the_rewritten_tanh_rounds_worse(
     from tests.bench import step_profile
     costs = step_profile.activation_costs(shape=(2, 50, 8), repeats=3)
     assert set(costs["ns_per_element"]) == {"tanh", "sigmoid", "relu", "tanh as 2 sigmoid(2u) - 1"}
-    assert all(ns > 0 for ns in costs["ns_per_element"].values())
     error = costs["tanh_max_abs_error"]
-    assert error["tanh"] < 1e-7 < error["tanh as 2 sigmoid(2u) - 1"] <= 2e-7  # why the build keeps torch's tanh
+    assert 3 * error["tanh"] < error["tanh as 2 sigmoid(2u) - 1"]  # why the build keeps torch's tanh
     said = step_profile.lines({"peak": {"gflops_1_thread": 1, "gflops_2_thread": 2}, "runs": {}, "activations": costs})
     assert any(f"tanh {costs['ns_per_element']['tanh']:.2f}" in line for line in said)
+
+
+def test_the_tanh_units_the_bench_counts_are_the_ones_a_spiralnet_step_computes():
+    import copy
+
+    import numpy as np
+
+    from generator import config, datasets, train
+    from tests.bench import step_profile
+    spec = copy.deepcopy(config.load_experiments(step_profile.ROOT / "content" / "experiments")["spiralnet-7-tanh"].spec)
+    X, y = datasets.make(spec["data"])
+    model = train._model(spec["model"], X.shape[1], int(y.max()) + 1, np.arange(spec["train"]["seeds"]))
+    counted = []
+    tanh = model.act
+    model.act = lambda u: counted.append(u.numel()) or tanh(u)
+    model(torch.from_numpy(X))
+    assert sum(counted) == step_profile.tanh_units_per_step(spec)

@@ -90,8 +90,11 @@ def test_a_field_layer_folds_where_its_jacobian_determinant_turns_negative():
     a, b = np.array([[0.0, 0.0]]), np.array([[0.9, 0.0]])
     move = lambda p: p + frames.field(p, np.array([[3.0, 0.0]]), anchors, 0.5)
     assert move(a)[0, 0] > move(b)[0, 0]
-    # central differences agree with the exact derivative of a field along x at the centre line
-    h = 1e-5
-    x = np.array([[0.4, 0.0]])
-    exact = (move(x + [h, 0])[0, 0] - move(x - [h, 0])[0, 0]) / (2 * h)
-    assert np.isclose(frames.field_jacobian_det(x, np.array([[3.0, 0.0]]), anchors, 0.5)[0], exact, rtol=1e-6)
+    # against the exact determinant of one bump: J = I + c v u^T, so det = 1 + c u.v, with u = x - a and
+    # c = -f / (w^2 (1 + f)^2); off-axis points and a slanted arrow, so the cross terms count
+    a, v, w = np.array([0.2, -0.1]), np.array([2.0, 1.5]), 0.5
+    x = np.random.default_rng(0).uniform(-2, 2, (1000, 2))
+    u = x - a
+    f = np.exp(-(u ** 2).sum(1) / (2 * w ** 2))
+    exact = 1 - f * (u @ v) / (w ** 2 * (1 + f) ** 2)
+    assert np.allclose(frames.field_jacobian_det(x, v[None], a[None], w), exact, atol=1e-8)

@@ -132,7 +132,8 @@ KINDS = {
         "layer.",
         {"frames_per_layer": Option(int, 20, "frames for each layer's push"),
          "grid": Option(float, None, "half-width of the grid drawn over the input", otherwise=_DATA_EXTENT)},
-        Claims(("frames", "layers", "shown_accuracy", "folded_share", "folded_share_data", "seeds_folded_share_min", "folded_share_layer_*"))),
+        Claims(("frames", "layers", "shown_accuracy", "folded_share", "folded_share_data", "seeds_folded_share_min", "seeds_folded_any_share_min",
+                "folded_share_layer_*"))),
     # Ranlot 2017 (spiralNet): every variant of a [sweep] over K and the activation
     "spiral-training": Kind(
         "spiralnet:spiral_training", "K picked on the figure; tanh and ReLU columns: input regions, the 2-unit last "

@@ -116,21 +116,25 @@ def _folds(run, seed, model, reach) -> dict:
     """Where the trained layers fold the plane: the share of the drawn square (sampled at the vertices of a
     FOLD_MESH x FOLD_MESH mesh) that each layer turns inside out, measured where the square has arrived by then
     (folded_share_layer_N), the share the layers together leave inside out (folded_share: the sign of the
-    product of the layers' determinants), and the same at the training points (folded_share_data); then the
-    least of folded_share over every seed (seeds_folded_share_min)."""
+    product of the layers' determinants), and the same at the training points (folded_share_data); then, over
+    every seed, the least of folded_share (seeds_folded_share_min) and the least share folded by at least one
+    layer (seeds_folded_any_share_min: two folds over the same place leave it the right way round overall)."""
     anchors, width = run["anchors"].astype(np.float64), model["bump_width"]
     square = frames.mesh(-reach, reach, FOLD_MESH)
 
     def shares(s, points):
-        per_layer, orientation = [], np.ones(len(points))
+        per_layer, orientation, anywhere = [], np.ones(len(points)), np.zeros(len(points), bool)
         for vectors in frames.field_layers(run, s):
             det = frames.field_jacobian_det(points, vectors, anchors, width)
             per_layer.append(float((det < 0).mean()))
             orientation *= np.sign(det)
+            anywhere |= det < 0
             points = points + frames.field(points, vectors, anchors, width)
-        return per_layer, float((orientation < 0).mean())
+        return per_layer, float((orientation < 0).mean()), float(anywhere.mean())
 
-    per_layer, overall = shares(seed, square)
+    every_seed = [shares(s, square) for s in range(len(run["seeds"]))]
+    per_layer, overall, _ = every_seed[seed]
     claims = {f"folded_share_layer_{i + 1}": share for i, share in enumerate(per_layer)}
     return claims | {"folded_share": overall, "folded_share_data": shares(seed, run["X"].astype(np.float64))[1],
-                     "seeds_folded_share_min": min(shares(s, square)[1] for s in range(len(run["seeds"])))}
+                     "seeds_folded_share_min": min(s[1] for s in every_seed),
+                     "seeds_folded_any_share_min": min(s[2] for s in every_seed)}

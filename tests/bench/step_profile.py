@@ -133,6 +133,11 @@ def activation_costs(shape=(4, 1400, 120), repeats: int = 200) -> dict:
     return {"ns_per_element": ns, "tanh_max_abs_error": error}
 
 
+def tanh_units_per_step(spec: dict) -> int:
+    """The tanh values one full-batch spiralNet step computes: every hidden unit of every point of every seed."""
+    return sum(spec["model"]["hidden"]) * spec["data"]["points_per_class"] * spec["data"]["classes"] * spec["train"]["seeds"]
+
+
 def measure(steps: int = 400) -> dict:
     from generator import config
 
@@ -144,8 +149,8 @@ def measure(steps: int = 400) -> dict:
         result["share_of_1_thread_peak"] = round(result["gflops"] / peak["gflops_1_thread"], 4)
     costs = activation_costs()
     spec = experiments["spiralnet-7-tanh"].spec
-    if "spiralnet-7-tanh" in out:  # the tanh of one step: every hidden unit of every point of every seed
-        units = sum(spec["model"]["hidden"]) * spec["data"]["points_per_class"] * spec["data"]["classes"] * spec["train"]["seeds"]
+    if "spiralnet-7-tanh" in out:
+        units = tanh_units_per_step(spec)
         costs["tanh_share_of_step"] = round(units * costs["ns_per_element"]["tanh"] / 1e6 / out["spiralnet-7-tanh"]["ms_per_step"], 4)
     return {"runs": out, "peak": peak, "activations": costs}
 
