@@ -38,11 +38,15 @@ def _train(mode: str) -> dict:
 
 
 def test_kept_memory_spares_the_page_faults_and_changes_no_number():
-    default, kept = _train("default"), _train("kept")
-    print(f"page faults per step: {default['faults_per_step']:.0f} by default, {kept['faults_per_step']:.0f} kept")
-    assert default["faults_per_step"] > 500               # the cost it removes is there without it
-    assert kept["faults_per_step"] < default["faults_per_step"] / 20
-    assert np.array_equal(np.array(kept["loss"]), np.array(default["loss"]))  # bit for bit
+    # one process's count varies a lot from run to run (glibc's thresholds move with where blocks land: 373 to
+    # 2,593 faults a step by default, 7 to 91 kept, in 8 runs each), so three processes of each, medians compared
+    runs = {mode: [_train(mode) for _ in range(3)] for mode in ("default", "kept")}
+    default, kept = (float(np.median([r["faults_per_step"] for r in runs[mode]])) for mode in ("default", "kept"))
+    print(f"page faults per step, median of 3 processes: {default:.0f} by default, {kept:.0f} kept")
+    assert default > 300                                  # the cost it removes is there without it
+    assert kept < default / 5
+    losses = [np.array(r["loss"]) for mode in runs for r in runs[mode]]
+    assert all(np.array_equal(loss, losses[0]) for loss in losses)  # bit for bit, kept or not
 
 
 def test_a_second_call_is_harmless():
