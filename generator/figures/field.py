@@ -123,14 +123,12 @@ def _folds(run, seed, model, reach) -> dict:
     square = frames.mesh(-reach, reach, FOLD_MESH)
 
     def shares(s, points):
-        per_layer, orientation, anywhere = [], np.ones(len(points)), np.zeros(len(points), bool)
-        for vectors in frames.field_layers(run, s):
-            det = frames.field_jacobian_det(points, vectors, anchors, width)
-            per_layer.append(float((det < 0).mean()))
-            orientation *= np.sign(det)
-            anywhere |= det < 0
-            points = points + frames.field(points, vectors, anchors, width)
-        return per_layer, float((orientation < 0).mean()), float(anywhere.mean())
+        arrived = frames.field_forward(run, s, points, width)  # where the points are as each layer meets them
+        dets = [frames.field_jacobian_det(at, vectors, anchors, width)
+                for at, vectors in zip(arrived, frames.field_layers(run, s))]
+        orientation = np.prod([np.sign(det) for det in dets], axis=0)
+        anywhere = np.logical_or.reduce([det < 0 for det in dets])
+        return [float((det < 0).mean()) for det in dets], float((orientation < 0).mean()), float(anywhere.mean())
 
     every_seed = [shares(s, square) for s in range(len(run["seeds"]))]
     per_layer, overall, _ = every_seed[seed]

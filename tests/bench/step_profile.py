@@ -148,9 +148,8 @@ def measure(steps: int = 400) -> dict:
     for result in out.values():
         result["share_of_1_thread_peak"] = round(result["gflops"] / peak["gflops_1_thread"], 4)
     costs = activation_costs()
-    spec = experiments["spiralnet-7-tanh"].spec
     if "spiralnet-7-tanh" in out:
-        units = tanh_units_per_step(spec)
+        units = tanh_units_per_step(experiments["spiralnet-7-tanh"].spec)
         costs["tanh_share_of_step"] = round(units * costs["ns_per_element"]["tanh"] / 1e6 / out["spiralnet-7-tanh"]["ms_per_step"], 4)
     return {"runs": out, "peak": peak, "activations": costs}
 
