@@ -9,8 +9,8 @@ import os
 import time
 from pathlib import Path
 
-from . import (citation, claim_names, claims_table, config, content, derive, figures, lock, pages, prose, publish,
-               render, runs, stamp, xref)
+from . import (citation, claim_names, claims_table, config, content, derive, figures, lock, numeric, pages, prose,
+               publish, render, runs, stamp, xref)
 from .ahead import Ahead, draw
 from .progress import Plain
 from .analysis.spread import summary
@@ -29,11 +29,13 @@ MEASURED = "measured-{profile}.json"  # in the cache folder: the claims of the l
 @remembering()  # each generator source read once and each code hash made once per build
 def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", cache_dir: Path | None = None,
           log=print, progress: Plain | None = None, wait: float = 0, force: bool = False,
-          scheduler: str | None = None) -> dict:
+          scheduler: str | None = None, draft: bool = False) -> dict:
     """Gather, compute, write. `progress` shows the compute stage as it goes (default: plain lines to `log`);
     `scheduler`: a Dask scheduler's address (tcp://host:port): missing runs train on that cluster (runs.py);
     `wait`: seconds to wait for another build using the same cache or output folder (0: refuse at once).
-    Unless `force`d, a build whose inputs and site match the last one's stamp stops there (generator/stamp.py)."""
+    Unless `force`d, a build whose inputs and site match the last one's stamp stops there (generator/stamp.py).
+    A `draft` (and the quick profile) lists false checks, and checks that read the drawn network alone, in the
+    report instead of stopping: for an author mid-edit, or a reader's own look at a build its checks refuse."""
     progress = progress or Plain(log)
     log = progress.log
     started = time.perf_counter()
@@ -49,7 +51,8 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
     groups = config.groups(experiments)
     sections, problems = content.load_sections(content_dir, set(experiments) | set(groups), figures.KINDS,
                                                site["references"])
-    problems += gather_checks(sections, experiments, groups, site, content_dir / "site.toml")
+    deferred = [] if draft else None
+    problems += gather_checks(sections, experiments, groups, site, content_dir / "site.toml", deferred)
     if problems:
         raise BuildError(problems)
     if not VEGA_RUNTIME.exists():
@@ -82,10 +85,11 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
         writer = SiteWriter(out)
         try:
             # a false check stops a full or large build; the quick profile (too short for the results) reports them
-            failed_checks = None if profile != "quick" else []
+            failed_checks = None if profile != "quick" and not draft else list(deferred or [])
             report = _write(writer, site, sections, experiments, claims, outputs, published, run_status, profile,
                             problems, failed_checks)
             report["checks_failed"] = [str(p) for p in failed_checks or []]
+            report["machine"] = numeric.describe()
             if problems:
                 raise BuildError(problems)
             report["seconds"] = round(time.perf_counter() - started, 3)
@@ -185,7 +189,7 @@ def _compute(store, site, sections, experiments, groups, jobs, profile, progress
     return run_status, claims, outputs, published
 
 
-def gather_checks(sections, experiments, groups, site=None, site_path=None) -> list[Problem]:
+def gather_checks(sections, experiments, groups, site=None, site_path=None, deferred=None) -> list[Problem]:
     """Before any training: each figure suits its experiment (one run, or every variant of a sweep), and every
     placeholder, check and pick of the prose, captions and alt text is well formed, names a known scope and a
     claim that scope's code declares (or a setting), as do the [[compare]] rows of the claims table; every
@@ -197,7 +201,7 @@ def gather_checks(sections, experiments, groups, site=None, site_path=None) -> l
     names = claim_names.body_scopes(sections, experiments)  # scope -> the claim names it can produce
     for section in sections:
         prose.lint(section.body.replace(claims_table.MARKER, ""), known, None, section.path, section.body_line,
-                   problems, names)
+                   problems, names, deferred)
         for fig in section.figures:
             if figures.KINDS[fig.kind].sweep != (fig.experiment in groups):
                 problems.append(Problem(fig.path, f"figure '{fig.id}' ({fig.kind}): " + (
@@ -205,7 +209,8 @@ def gather_checks(sections, experiments, groups, site=None, site_path=None) -> l
                     "this kind draws every variant of a file with a [sweep] table"), line=fig.line))
             local = claim_names.caption_scopes(fig, names)
             for text in (fig.caption, fig.alt):  # bare names: the figure's experiment (or sweep) and its own claims
-                prose.lint(text, known | {fig.experiment}, fig.experiment, fig.path, fig.line, problems, local)
+                prose.lint(text, known | {fig.experiment}, fig.experiment, fig.path, fig.line, problems, local,
+                           deferred)
     return problems + claim_names.compare_problems(experiments, names)
 
 

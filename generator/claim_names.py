@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from . import config, figures
-from .analysis.claims import declared_claims
+from .analysis.claims import EXACT, declared_claims
+from .analysis.spread import COMPANIONS
 from .analysis.declare import audit, is_glob
 from .errors import Problem
 
@@ -21,18 +22,27 @@ class Names:
     """The names one scope can read: exact names, and fnmatch globs for families sized by the measurement."""
     exact: frozenset = frozenset()
     patterns: tuple = ()
+    fixed: frozenset = frozenset()  # settings and values no rounding changes (analysis.claims.EXACT)
 
     @classmethod
-    def of(cls, *groups) -> "Names":
+    def of(cls, *groups, fixed=()) -> "Names":
         every = {name for group in groups for name in group}
         globs = {name for name in every if is_glob(name)}
-        return cls(frozenset(every - globs), tuple(sorted(globs)))
+        return cls(frozenset(every - globs), tuple(sorted(globs)), frozenset(fixed))
+
+    def over_seeds(self, name: str) -> bool:
+        """A claim measured on every seed (it has an `_n` companion), or one of its companions."""
+        for suffix in COMPANIONS:
+            if name.endswith(suffix) and f"{name[:-len(suffix)]}_n" in self:
+                return True
+        return f"{name}_n" in self
 
     def __contains__(self, name: str) -> bool:
         return name in self.exact or any(fnmatchcase(name, pattern) for pattern in self.patterns)
 
     def __or__(self, other: "Names") -> "Names":
-        return Names(self.exact | other.exact, tuple(sorted(set(self.patterns) | set(other.patterns))))
+        return Names(self.exact | other.exact, tuple(sorted(set(self.patterns) | set(other.patterns))),
+                     self.fixed | other.fixed)
 
     def near(self, name: str, count: int = 4) -> list[str]:
         """The closest names (globs shown as written), for a 'did you mean'."""
@@ -42,7 +52,8 @@ class Names:
 def experiment_names(spec: dict) -> Names:
     """An experiment's settings and every claim its measurement may produce."""
     required, optional = declared_claims(spec)
-    return Names.of(config.settings(spec), required, optional)
+    settings = config.settings(spec)
+    return Names.of(settings, required, optional, fixed=set(settings) | EXACT)
 
 
 def figure_names(kind: str, options: dict) -> Names | None:

@@ -13,6 +13,16 @@ from .errors import BuildError, TrainingError
 from .stamp import ROOT
 
 
+FAILED_CHECKS_HELP = """
+A failed check is a sentence the networks this machine trained do not bear out. What to do:
+- an author: a sentence about the drawn network is worded with {{pick: ...}} and placeholders, never checked;
+  a sentence about what such networks do reads claims over every seed with room to spare. Edit the prose, then
+  `python -m generator recheck` (no training) and `make replicate` (docs/writing.md, Checks).
+- a reader rebuilding the article: the published site is the one its checks passed on. To look at this
+  machine's build anyway, `python -m generator build --draft` lists these checks and writes the site; compare it
+  with the published one with `python -m generator diff site/build-report.json PUBLISHED/build-report.json`."""
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -30,6 +40,9 @@ def main(argv=None) -> int:
                    help="wait this long for another build using the same cache or site (default: 600; 0: refuse)")
     b.add_argument("--force", action="store_true",
                    help="build even if nothing changed since the last build (re-reads and verifies every cache entry)")
+    b.add_argument("--draft", action="store_true",
+                   help="list false checks, and checks that read the drawn network alone, instead of stopping (for "
+                        "an author mid-edit, or a look at a build on a machine whose networks ended elsewhere)")
     s = commands.add_parser("serve", help="serve the built site on 127.0.0.1 (gzip, like a real host)")
     s.add_argument("--dir", type=Path, default=ROOT / "site", help="the site folder (default: site/)")
     s.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free port)")
@@ -64,14 +77,19 @@ def main(argv=None) -> int:
         try:
             from .build import build
             from .progress import for_terminal
-            build(args.content, args.out, jobs=args.jobs, profile=args.profile, cache_dir=args.cache,
-                  progress=for_terminal(log), wait=args.wait, force=args.force, scheduler=args.scheduler)
+            report = build(args.content, args.out, jobs=args.jobs, profile=args.profile, cache_dir=args.cache,
+                           progress=for_terminal(log), wait=args.wait, force=args.force, scheduler=args.scheduler,
+                           draft=args.draft)
         except BuildError as err:
             print(f"build failed; {args.out} and the cache are unchanged:\n{err}", file=sys.stderr)
+            if any(p.message.startswith("check failed") for p in err.problems):
+                print(FAILED_CHECKS_HELP, file=sys.stderr)
             return 1
         except TrainingError as err:
             print(f"build failed while training; {args.out} and the cache are unchanged:\n{err}", file=sys.stderr)
             return 1
+        for failed in report.get("checks_failed", []):
+            print(failed, file=sys.stderr)
         return 0
     if args.command == "recheck":
         from .recheck import recheck

@@ -13,12 +13,24 @@ class Problem:
     key: str | None = None
 
     def __str__(self) -> str:
-        where = str(self.path)
+        where = relative(self.path)
         if self.line:
             where += f":{self.line}"
         if self.key:
             where += f" [{self.key}]"
         return f"{where}: {self.message}"
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def relative(path) -> str:
+    """A path as the project names it (content/10-packing.md), never the builder's folders; outside the
+    project, as given."""
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except (ValueError, OSError):
+        return str(path)
 
 
 class BuildError(Exception):

@@ -20,6 +20,7 @@ import operator
 import re
 from pathlib import Path
 
+from .checks import Read, Verdict, assess, spread_of
 from .errors import Problem
 
 PLACEHOLDER = re.compile(r"^\s*(?:([A-Za-z0-9_-]+)\.)?([A-Za-z_]\w*)\s*(?::(.*))?$", re.S)
@@ -29,6 +30,9 @@ QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 FUNCTIONS = {"abs": abs, "min": min, "max": max, "round": round}
 WORDS = {"and", "or", "not", "True", "False"}
 NOT_MEASURED = "[not measured by this build]"
+# a check guards a sentence about a kind of network and reads claims over every seed; `check exact` reads values
+# that the processor's rounding cannot change (settings, counts of frames), which prose.lint cannot tell apart
+CHECKS = ("check", "check exact")
 BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
           ast.Pow: operator.pow, ast.Mod: operator.mod}
 COMPARE = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
@@ -37,6 +41,10 @@ COMPARE = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.G
 
 class ProseError(ValueError):
     """A placeholder, check or pick that cannot be filled; the message is for the author."""
+
+
+class CheckKindError(ProseError):
+    """A check that reads the drawn network alone, or is too long to read: refused while gathering."""
 
 
 class MissingClaim(ProseError):
@@ -108,10 +116,10 @@ def fill(text: str, scopes: dict[str, dict], default: str | None, path: Path, fi
 def _one(body: str, scopes, default, path, line, problems, failed_checks) -> str:
     keyword, _, rest = body.partition(":")
     keyword = keyword.strip()
-    if keyword == "check":
-        holds, values = evaluate(rest, scopes, default)
-        if not holds:
-            failure = Problem(path, f"check failed: {rest.strip()} (measured: {values})", line=line)
+    if keyword in CHECKS:
+        found = verdict(rest, scopes, default)
+        if not found.holds:
+            failure = Problem(path, f"check failed:\n{found.explain()}", line=line)
             (failed_checks if failed_checks is not None else problems).append(failure)
         return ""
     if keyword == "pick":
@@ -162,6 +170,29 @@ def evaluate(expression: str, scopes: dict[str, dict], default: str | None) -> t
         return bool(_eval(tree.body, names, expression)), ", ".join(shown) or "no claims"
     except (ArithmeticError, TypeError) as err:
         raise ProseError(f"cannot evaluate '{expression.strip()}' ({err}; {', '.join(shown)})") from None
+
+
+def verdict(expression: str, scopes: dict[str, dict], default: str | None) -> Verdict:
+    """A check's verdict: each comparison of its top-level `and`, whether it holds and by how many spreads
+    (generator/checks.py)."""
+    reads: dict[str, Read] = {}
+
+    def value(scope, name, text):
+        found = lookup(scope, name, scopes)
+        spread, n = spread_of(scopes[scope], name)
+        reads[f"_v{len(reads)}"] = Read(text.strip(), found, spread, n)
+        return found
+
+    tree, names = _parse(expression, default, value)
+
+    def source(node) -> str:
+        return re.sub(r"\b_v\d+\b", lambda m: reads[m.group(0)].text, ast.unparse(node))
+
+    try:
+        return assess(tree, reads, lambda node: _eval(node, names, expression), source)
+    except (ArithmeticError, TypeError) as err:
+        raise ProseError(f"cannot evaluate '{expression.strip()}' ({err}; "
+                         f"{', '.join(str(r) for r in reads.values())})") from None
 
 
 def _parse(expression: str, default: str | None, resolve) -> tuple[ast.Expression, dict]:
@@ -216,24 +247,36 @@ def _eval(node, names: dict, expression: str):
 
 
 def lint(text: str, known: set[str], default: str | None, path: Path, first_line: int,
-         problems: list[Problem], names: dict | None = None) -> None:
+         problems: list[Problem], names: dict | None = None, deferred: list[Problem] | None = None) -> None:
     """What can be checked before anything is measured: every {{...}} is a placeholder, check or pick of the
     right shape, names a known experiment or figure, and its expressions and format specs can be read. With
     `names` (scope -> the claim names it can produce, claim_names.Names; None: not checked), every claim read
-    must be one of its scope's: a misspelt name fails here, before training, with the closest names."""
+    must be one of its scope's: a misspelt name fails here, before training, with the closest names. A check
+    that reads the drawn network alone, or is too long (CheckKindError), goes to `deferred` when given (a draft
+    build lists them with the failed checks), else to problems."""
     for start, end in spans(text):
         line = first_line + text.count("\n", 0, start)
         try:
             _lint_one(text[start + 2:end - 2], known, default, names or {})
+        except CheckKindError as err:
+            (deferred if deferred is not None else problems).append(
+                Problem(path, f"{shorten(text[start:end])}: {err}", line=line))
         except ProseError as err:
-            problems.append(Problem(path, f"{text[start:end]}: {err}", line=line))
+            problems.append(Problem(path, f"{shorten(text[start:end])}: {err}", line=line))
+
+
+def shorten(span: str, width: int = 160) -> str:
+    """A span as an error message quotes it: its first `width` characters."""
+    return span if len(span) <= width else span[:width - 6] + " ... }}"
 
 
 def _lint_one(body: str, known: set[str], default: str | None, names: dict) -> None:
     keyword, _, rest = body.partition(":")
     keyword = keyword.strip()
-    if keyword == "check":
+    if keyword in CHECKS:
         _lint_expression(rest, known, default, names)
+        if keyword == "check":
+            _lint_over_seeds(rest, default, names)
     elif keyword == "pick":
         parts = split_top(rest)
         if len(parts) < 3 or len(parts) % 2 == 0:
@@ -273,6 +316,31 @@ def _known_claim(scope: str | None, name: str, known: set[str], names: dict) -> 
         near = declared.near(name)
         raise ProseError(f"'{scope}' has no claim or setting '{name}'"
                          + (f" (did you mean {', '.join(near)}?)" if near else ""))
+
+
+MAX_CHECK = 200  # characters: a longer check is a claim to measure and name in generator/analysis/
+
+
+def _lint_over_seeds(expression: str, default: str | None, names: dict) -> None:
+    """A check reads only claims over every seed (or settings): a sentence about the drawn network is worded
+    from its measurements with placeholders and picks, and never guarded by a check another processor's
+    rounding could fail. Refused too: a check longer than MAX_CHECK characters."""
+    if len(expression.strip()) > MAX_CHECK:
+        raise CheckKindError(f"a check of {len(expression.strip())} characters (at most {MAX_CHECK}): measure what it "
+                         f"asserts as a named claim in generator/analysis/ and check that")
+    one_seed = []
+
+    def classify(scope, name, text):
+        declared = names.get(scope or default)
+        if declared is not None and not declared.over_seeds(name) and name not in declared.fixed:
+            one_seed.append(text.strip())
+    _parse(expression, default, classify)
+    if one_seed:
+        raise CheckKindError(
+            f"this check reads the drawn network alone ({', '.join(dict.fromkeys(one_seed))}), which another "
+            "processor's rounding can change: word the sentence from the measurement with {{pick: ...}} and "
+            "placeholders, or check claims over every seed (seeds_..., accuracy_mean, ...). A check of values "
+            "rounding cannot change (settings, counts of frames) is written {{check exact: ...}}")
 
 
 def _lint_expression(expression: str, known: set[str], default: str | None, names: dict) -> None:

@@ -41,7 +41,10 @@ def recheck(content_dir: Path, report_path: Path) -> tuple[list[Problem], list[P
         scopes[name] = config.settings(exp.spec) | scopes.get(name, {})
     sections, problems = content.load_sections(content_dir, names, figures.KINDS,
                                                config.load_site(content_dir / "site.toml")["references"])
+    # what gathering refuses (a check that reads the drawn network alone, or is too long), listed with the rest
+    from .build import gather_checks
     failed: list[Problem] = []
+    problems += gather_checks(sections, experiments, config.groups(experiments), deferred=failed)
     for section in sections:
         fill(section.body.replace(MARKER, ""), scopes, None, section.path, section.body_line, problems, failed)
         for fig in section.figures:

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from multiprocessing.managers import SyncManager
 from pathlib import Path
 
+from . import numeric
 from .cache import FORMAT, Store, code_hash, digest, versions
 from .config import Experiment
 from .errors import BuildError, Problem, TrainingError, key_line
@@ -28,8 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent  # a relative data.idx_dir is read
 
 
 def run_key(experiment: Experiment) -> str:
-    """Spec, the source of every module training imports (datasets, models, ...), library versions."""
-    return digest("run", FORMAT, experiment.spec, code_hash(ENTRY), versions("torch", "numpy"))
+    """Spec, the source of every module training imports (datasets, models, ...), library versions, and the
+    numeric path the workers take (numeric.path: torch's kernels, MKL's and oneDNN's), so runs from another
+    path never mix with these."""
+    return digest("run", FORMAT, experiment.spec, code_hash(ENTRY), versions("torch", "numpy"), numeric.path())
 
 
 def _die_with_parent() -> None:
@@ -45,6 +48,7 @@ def _die_with_parent() -> None:
 def _train_one(name: str, spec: dict, heard=None):
     """One run, in a pool worker or a Dask worker alike: train() sets one thread and flushed denormals itself,
     so a run's arrays do not depend on where it trained. `heard.put((name, done, total))` hears its steps."""
+    numeric.pin()  # the kernels every machine with AVX2 shares, set before torch loads (generator/numeric.py)
     from .train import train  # torch is imported here, in the worker, only when something trains
     keep_freed_memory()  # the same numbers, without a step's page faults (generator/heap.py)
     start = last = time.perf_counter()
@@ -57,6 +61,10 @@ def _train_one(name: str, spec: dict, heard=None):
 
     began = time.time()
     arrays = train(name, _here(spec), tick)
+    expected = numeric.path()["torch_capability"]
+    if numeric.dispatched() != expected:  # the key names a path this process did not take: never file it
+        raise TrainingError(f"experiment '{name}': torch dispatched to {numeric.dispatched()}, not {expected} as "
+                            "the run's key says; was torch imported before generator.numeric.pin()?")
     # where and when it trained: the build reports each worker's idle share (never part of the run or its key)
     return arrays, time.perf_counter() - start, {"worker": f"{socket.gethostname()}:{os.getpid()}",
                                                   "began": began, "ended": time.time()}

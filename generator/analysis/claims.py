@@ -11,6 +11,10 @@ from .. import datasets, frames
 from .declare import merge, optional, required, split
 from .spread import over_seeds, over_seeds_names, share, share_names
 
+# claims no processor's rounding can change (counts and settings a run copies): a check may read them with
+# claims over seeds (prose.lint refuses a check that reads the drawn network alone)
+EXACT = frozenset({"seeds", "steps", "figure_seed", "heldout_points", "knn_k", "train_images", "test_images",
+                   "a_max_y", "b_min_y"})
 HELDOUT_POINTS = 20_000  # per class: a dense fresh sample of the same sets, never seen in training
 JACOBIAN_GRID = 101      # points per side of the grid over the input square where |det J| is measured
 
