@@ -1,6 +1,7 @@
 # make site  - set everything up and build the site into site/
 # make test  - set everything up (Debian's chromium included) and run the whole test suite
 # make bench - print the performance figures (build times, page weight, frame change, Lighthouse)
+# make replicate - train every experiment again on other seeds and another numeric path, check every sentence there
 # make pdf   - build, then print the article to site/article.pdf (or OUT=path.pdf) through headless Chromium
 # make preview - live preview: build, serve at http://127.0.0.1:8000/, rebuild and reload on every save
 #                (make preview PROFILE=quick: the short test runs)
@@ -10,9 +11,13 @@ PY     := $(VENV)/bin/python
 JOBS   ?= 2
 PROFILE ?= full
 
-.PHONY: site test bench setup browser serve preview clean
+.PHONY: site test bench setup browser serve preview clean replicate
 site: setup
 	$(PY) -m generator build --jobs $(JOBS)
+
+# needs a built site/ to compare with (make site first); its own cache and site: .cache-replicate/, .site-replicate/
+replicate: setup
+	$(PY) -m generator build --replicate --jobs $(JOBS)
 
 test: setup browser checker axe embed
 	$(PY) -m pytest -q
@@ -75,4 +80,4 @@ tests/axe/node_modules/.installed: tests/axe/package.json tests/axe/package-lock
 	touch $@
 
 clean:
-	rm -rf site .cache
+	rm -rf site .cache .site-replicate .cache-replicate

@@ -9,8 +9,8 @@ import os
 import time
 from pathlib import Path
 
-from . import (citation, claim_names, claims_table, config, content, derive, figures, lock, numeric, pages, prose,
-               publish, render, runs, stamp, xref)
+from . import (citation, claim_names, claims_table, config, content, decisions, derive, figures, lock, numeric,
+               pages, prose, publish, render, replicate, runs, stamp, xref)
 from .ahead import Ahead, draw
 from .progress import Plain
 from .analysis.spread import summary
@@ -29,13 +29,14 @@ MEASURED = "measured-{profile}.json"  # in the cache folder: the claims of the l
 @remembering()  # each generator source read once and each code hash made once per build
 def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", cache_dir: Path | None = None,
           log=print, progress: Plain | None = None, wait: float = 0, force: bool = False,
-          scheduler: str | None = None, draft: bool = False) -> dict:
+          scheduler: str | None = None, draft: bool = False, replica: bool = False) -> dict:
     """Gather, compute, write. `progress` shows the compute stage as it goes (default: plain lines to `log`);
     `scheduler`: a Dask scheduler's address (tcp://host:port): missing runs train on that cluster (runs.py);
     `wait`: seconds to wait for another build using the same cache or output folder (0: refuse at once).
     Unless `force`d, a build whose inputs and site match the last one's stamp stops there (generator/stamp.py).
     A `draft` (and the quick profile) lists false checks, and checks that read the drawn network alone, in the
-    report instead of stopping: for an author mid-edit, or a reader's own look at a build its checks refuse."""
+    report instead of stopping: for an author mid-edit, or a reader's own look at a build its checks refuse.
+    A `replica` trains every experiment on the seeds after its own (generator/replicate.py)."""
     progress = progress or Plain(log)
     log = progress.log
     started = time.perf_counter()
@@ -48,6 +49,8 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
     # gather: every problem in the content is found and reported before anything runs
     site = config.load_site(content_dir / "site.toml")
     experiments = config.load_experiments(content_dir / "experiments", profile)
+    if replica:
+        experiments = replicate.shifted(experiments)
     groups = config.groups(experiments)
     sections, problems = content.load_sections(content_dir, set(experiments) | set(groups), figures.KINDS,
                                                site["references"])
@@ -103,9 +106,21 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
         except BaseException:
             writer.abandon()
             raise
+        log(closest_checks(report["sentences"]))
         shares = ", ".join(f"{stage} {100 * t / max(report['seconds'], 1e-9):.0f}%" for stage, t in report["stages"].items())
         log(f"built {out} in {report['seconds']:.1f} s ({shares}); first view {report['page_weight']['first_view_gzip'] / 1024:.0f} KB gzipped")
         return report
+
+
+def closest_checks(found: list[dict], count: int = 10) -> str:
+    """The `count` checks nearest their thresholds, each margin in spreads (generator/checks.py)."""
+    margins = [d for d in found if d["kind"] == "check" and isinstance(d["margin"], (int, float))]
+    margins.sort(key=lambda d: d["margin"])
+    lines = [f"  {d['margin']:6.2f}  {d['file']}:{d['line']}  {prose.shorten(d['expression'], 100)}"
+             for d in margins[:count]]
+    return (f"the {len(lines)} checks closest to their thresholds (margin in spreads; "
+            f"{len(margins)} of {sum(d['kind'] == 'check' for d in found)} checks read claims with a spread):\n"
+            + "\n".join(lines))
 
 
 def current_report(last: dict, out: Path, seconds: float, log) -> dict:
@@ -264,6 +279,7 @@ def _write(writer, site, sections, experiments, claims, outputs, published, run_
     cite = {"bibtex": citation.bibtex(site), "plain": citation.plain(site)}
     writer.write("index.html", render.finish(env.get_template("article.html").render(
         site=site, root="", assets=assets, parts=render.parts(rendered), references=references, built_on=built_on,
+        machine=numeric.describe(),
         meta=citation.head(site, references, image, ""), cite=cite), numbers))
     for fid, ctx in figure_ctx.items():
         plain = dict(ctx, caption_text=numbers.plain(ctx["caption_text"]))  # for the title and the metadata
@@ -271,7 +287,21 @@ def _write(writer, site, sections, experiments, claims, outputs, published, run_
             site=site, root="../../", assets=assets, fig=ctx, meta=citation.figure_head(site, plain, "../../"),
             credit=citation.figure_credit(site, plain)), numbers, base="../../"))
     return _report(writer, assets, figure_ctx, experiments, claims, outputs, run_status, profile) | {
-        "claims_table": [{k: v for k, v in row.items() if k != "section"} for row in table]}
+        "claims_table": [{k: v for k, v in row.items() if k != "section"} for row in table],
+        "sentences": [d.as_dict() for d in sentences(sections, every, outputs)]}
+
+
+def sentences(sections, every: dict, outputs: dict) -> list[decisions.Decision]:
+    """What every check and pick decided, in page order, read with the scopes _write fills them with."""
+    found = []
+    for section in sections:
+        found += decisions.decide(section.body.replace(claims_table.MARKER, ""), every, None, section.path,
+                                  section.body_line)
+        for fig in section.figures:
+            scopes = every | {fig.experiment: every.get(fig.experiment, {}) | outputs[fig.id].claims}
+            for text in (fig.caption, fig.alt):
+                found += decisions.decide(text, scopes, fig.experiment, fig.path, fig.line)
+    return found
 
 
 def _report(writer, assets, figure_ctx, experiments, claims, outputs, run_status, profile) -> dict:

@@ -40,6 +40,9 @@ def main(argv=None) -> int:
                    help="wait this long for another build using the same cache or site (default: 600; 0: refuse)")
     b.add_argument("--force", action="store_true",
                    help="build even if nothing changed since the last build (re-reads and verifies every cache entry)")
+    b.add_argument("--replicate", action="store_true",
+                   help="train every experiment again on other seeds and another numeric path of this processor, into "
+                        ".cache-replicate/ and .site-replicate/, and check every sentence there (fails if a check does)")
     b.add_argument("--draft", action="store_true",
                    help="list false checks, and checks that read the drawn network alone, instead of stopping (for "
                         "an author mid-edit, or a look at a build on a machine whose networks ended elsewhere)")
@@ -60,6 +63,11 @@ def main(argv=None) -> int:
     r.add_argument("--report", type=Path, default=ROOT / ".cache" / "measured-full.json",
                    help="claims to check against (default: those the last full build measured, even if its prose "
                         "failed; .cache/measured-quick.json for the quick profile)")
+    d = commands.add_parser("diff", help="compare two builds: claims that moved (in spreads), checks and picks that "
+                                         "decided otherwise")
+    d.add_argument("a", type=Path, help="a site folder or its build-report.json (e.g. the published one)")
+    d.add_argument("b", type=Path, help="another (e.g. your site/)")
+    d.add_argument("--top", type=int, default=15, help="claims listed, largest move first (default: 15)")
     k = commands.add_parser("kinds", help="print the README's tables of figure kinds and options (from figures.KINDS)")
     k.add_argument("--readme", action="store_true", help="rewrite them in README.md between the kinds markers")
     commands.add_parser("clean", help="remove site/ and the cache")
@@ -74,6 +82,14 @@ def main(argv=None) -> int:
             if unchanged(args.cache, args.content, args.out, args.profile)[1] is not None:
                 log(said(args.out, time.perf_counter() - started))
                 return 0
+        if args.replicate:
+            from .progress import for_terminal
+            from .replicate import replicate
+            try:
+                return replicate(args.content, args.out, args.jobs, log, for_terminal(log), args.scheduler)
+            except (BuildError, TrainingError) as err:
+                print(f"replication failed:\n{err}", file=sys.stderr)
+                return 1
         try:
             from .build import build
             from .progress import for_terminal
@@ -102,6 +118,15 @@ def main(argv=None) -> int:
             print(found, file=sys.stderr)
         print(f"{len(problems)} problems, {len(failed)} failed checks against {args.report}")
         return 1 if problems or failed else 0
+    if args.command == "diff":
+        from .compare import compare, load
+        try:
+            result = compare(load(args.a), load(args.b))
+        except (FileNotFoundError, ValueError) as err:
+            print(err, file=sys.stderr)
+            return 2
+        print("\n".join(result.lines(args.top)))
+        return 1 if result.newly_failed else 0
     if args.command == "kinds":
         from . import kinds_table
         if args.readme:

@@ -119,7 +119,7 @@ def _one(body: str, scopes, default, path, line, problems, failed_checks) -> str
     if keyword in CHECKS:
         found = verdict(rest, scopes, default)
         if not found.holds:
-            failure = Problem(path, f"check failed:\n{found.explain()}", line=line)
+            failure = Problem(path, f"check failed: {shorten(found.expression, 200)}\n{found.explain()}", line=line)
             (failed_checks if failed_checks is not None else problems).append(failure)
         return ""
     if keyword == "pick":
