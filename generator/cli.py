@@ -68,6 +68,12 @@ def main(argv=None) -> int:
     d.add_argument("a", type=Path, help="a site folder or its build-report.json (e.g. the published one)")
     d.add_argument("b", type=Path, help="another (e.g. your site/)")
     d.add_argument("--top", type=int, default=15, help="claims listed, largest move first (default: 15)")
+    c = commands.add_parser("claims", help="list an experiment's or figure's measured claims by name, with value, "
+                                           "seeds and spread (from the last build, no training)")
+    c.add_argument("scope", help="an experiment id (spiralnet-4-tanh) or a figure id")
+    c.add_argument("--content", type=Path, default=ROOT / "content", help="content folder (for the settings)")
+    c.add_argument("--report", type=Path, default=ROOT / ".cache" / "measured-full.json",
+                   help="the measurements to read (default: the last full build's)")
     k = commands.add_parser("kinds", help="print the README's tables of figure kinds and options (from figures.KINDS)")
     k.add_argument("--readme", action="store_true", help="rewrite them in README.md between the kinds markers")
     commands.add_parser("clean", help="remove site/ and the cache")
@@ -127,6 +133,14 @@ def main(argv=None) -> int:
             return 2
         print("\n".join(result.lines(args.top)))
         return 1 if result.newly_failed else 0
+    if args.command == "claims":
+        from .claims_list import listing
+        try:
+            print(listing(args.scope, args.report, args.content))
+        except LookupError as err:
+            print(err, file=sys.stderr)
+            return 2
+        return 0
     if args.command == "kinds":
         from . import kinds_table
         if args.readme:

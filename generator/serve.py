@@ -38,7 +38,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
     def end_headers(self):
-        if Path(self.path.split("?")[0]).suffix in CROSS_ORIGIN:
+        # a malformed request line is answered (400) before the path is read: there is no path then
+        if Path(getattr(self, "path", "").split("?")[0]).suffix in CROSS_ORIGIN:
             self.send_header("Access-Control-Allow-Origin", "*")
         super().end_headers()
 
@@ -46,13 +47,31 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         """The bytes served for a text file: the file as it is (the preview adds its script to HTML here)."""
         return path.read_bytes()
 
+    def list_directory(self, path):
+        """A folder without index.html is not listed: 404, as a static host does."""
+        self.send_error(404, "Not found")
+        return None
+
     def log_message(self, *args):
         pass
 
 
-def make_server(folder: Path, port: int = 0, handler=Handler, **options) -> http.server.ThreadingHTTPServer:
+class Server(http.server.ThreadingHTTPServer):
+    """A thread a request, a deep listen queue (500 readers at once on loopback all get an answer), and a reader
+    who closes the connection early is no error worth a traceback."""
+    daemon_threads = True
+    request_queue_size = 1024
+
+    def handle_error(self, request, client_address):
+        import sys
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
+
+def make_server(folder: Path, port: int = 0, handler=Handler, **options) -> Server:
     bound = functools.partial(handler, directory=str(Path(folder).resolve()), **options)
-    return http.server.ThreadingHTTPServer(("127.0.0.1", port), bound)
+    return Server(("127.0.0.1", port), bound)
 
 
 def serve(folder: Path, port: int) -> None:

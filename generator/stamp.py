@@ -19,6 +19,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from . import numeric
+
 ROOT = Path(__file__).resolve().parent.parent
 VERSION = 1
 SKIP = {"__pycache__", "node_modules", ".git"}
@@ -69,7 +71,8 @@ def inputs(content_dir: Path, out: Path, profile: str) -> str:
         add(path.name, path.read_bytes() if path.exists() else b"")
     # the page's date is the commit's, SOURCE_DATE_EPOCH's or (outside a checkout) today's
     facts = [VERSION, profile, str(Path(out).resolve()), sys.version, _installed(), _commit(content_dir),
-             os.environ.get("SOURCE_DATE_EPOCH", ""), datetime.date.today().isoformat()]
+             os.environ.get("SOURCE_DATE_EPOCH", ""), datetime.date.today().isoformat(),
+             numeric.cpu()[0], numeric.path()]  # the processor and its numeric path: a cache copied to another machine trains anew
     add("facts", json.dumps(facts).encode())
     return h.hexdigest()
 

@@ -24,6 +24,32 @@ from generator.serve import make_server
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# the error text's colour and the background it is drawn on (the nearest ancestor that paints one)
+OVERLAY_COLOURS = """() => {
+  const text = document.querySelector('#preview-errors pre');
+  let node = text, background = 'rgba(0, 0, 0, 0)';
+  while (node && /rgba\\(.*, 0\\)|transparent/.test(background)) {
+    background = getComputedStyle(node).backgroundColor; node = node.parentElement;
+  }
+  return [getComputedStyle(text).color, background];
+}"""
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG contrast ratio of two CSS rgb() colours."""
+    def luminance(colour):
+        channels = [int(v) / 255 for v in re.findall(r"[\d.]+", colour)[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_contrast_of_white_on_the_pages_pale_code_background_fails_and_on_dark_red_passes():
+    assert contrast("rgb(255, 255, 255)", "rgb(245, 246, 248)") < 1.2
+    assert contrast("rgb(255, 255, 255)", "rgb(58, 15, 15)") > 14
+
+
 def snapshot(folder: Path) -> dict:
     return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*"))
             if p.is_file()}
@@ -369,6 +395,7 @@ def test_saving_reloads_the_page_in_place_and_a_failed_build_shows_its_errors(li
     page.wait_for_selector("#preview-errors", timeout=60_000)
     overlay = page.inner_text("#preview-errors")
     assert "01-a.md:7" in overlay and "nope" in overlay, overlay
+    assert contrast(*page.evaluate(OVERLAY_COLOURS)) >= 4.5  # the error text is readable on its own background
     assert "01-a.md:7" in stderr.read_text()
     assert "says after." in page.inner_text("main") and "says after." in (out / "index.html").read_text()
 
@@ -379,3 +406,35 @@ def test_saving_reloads_the_page_in_place_and_a_failed_build_shows_its_errors(li
     assert page.locator("#preview-errors").count() == 0
     settles_in_place(page, scroll)
     assert page.problems == []
+
+
+@pytest.mark.parametrize("handler", [None, "preview"])
+def test_the_servers_answer_bad_requests_list_no_folder_and_hold_500_readers(tiny_site, capfd, handler):
+    """A malformed request line gets a 400 and no traceback; a folder without index.html is a 404, never a
+    listing; 500 concurrent requests on loopback all get an answer; a reader who hangs up prints nothing."""
+    import socket
+    from concurrent.futures import ThreadPoolExecutor
+    (tiny_site / "data").mkdir()
+    (tiny_site / "data" / "a.json").write_text("{}")
+    url, server = (serving(tiny_site, preview.PreviewHandler, status=preview.Status()) if handler
+                   else serving(tiny_site))
+    port = server.server_address[1]
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+            raw.sendall(b"\x16\x03\x01 / nonsense/1\r\n\r\n")  # a TLS hello's first bytes, say
+            assert b"Error code: 400" in raw.recv(400)  # an HTTP/0.9-style answer: the request had no version
+        with pytest.raises(urllib.error.HTTPError) as listing:
+            fetch(url + "data/")
+        assert listing.value.code == 404 and b"a.json" not in listing.value.read()
+        for _ in range(20):  # readers who close before the answer is written
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+                raw.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                raw.sendall(b"GET /player.js HTTP/1.1\r\nHost: x\r\n\r\n")
+        with ThreadPoolExecutor(max_workers=500) as pool:
+            answers = list(pool.map(lambda i: fetch(url + "figures/f/spec.vl.json")[0], range(500)))
+        assert len(answers) == 500 and set(answers) == {(tiny_site / "figures/f/spec.vl.json").read_bytes()}
+    finally:
+        server.shutdown()
+        server.server_close()
+    time.sleep(0.2)
+    assert "Traceback" not in capfd.readouterr().err

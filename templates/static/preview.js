@@ -70,10 +70,11 @@
     const close = document.createElement("button");
     close.type = "button";
     close.textContent = "Hide";
-    close.style.cssText = "float:right;font:inherit";
+    close.style.cssText = "float:right;font:inherit;color:#000;background:#fff";
     close.addEventListener("click", () => box.remove());
     const errors = document.createElement("pre");
-    errors.style.cssText = "margin:0.5rem 0 0;white-space:pre-wrap;font:inherit";
+    // the page's own pre rule paints a pale code background: the overlay sets its own (white on dark red, 14:1)
+    errors.style.cssText = "margin:0.5rem 0 0;padding:0;white-space:pre-wrap;font:inherit;background:none;color:#fff";
     errors.textContent = text;
     box.append(close, title, errors);
     document.body.append(box);
