@@ -15,9 +15,10 @@ PROFILE ?= full
 site: setup
 	$(PY) -m generator build --jobs $(JOBS)
 
-# needs a built site/ to compare with (make site first); its own cache and site: .cache-replicate/, .site-replicate/
+# needs a built site/ to compare with (make site first); its own cache and site: .cache-replicate/, .site-replicate-MODE/
+# MODE=both (default: other seeds on another numeric path), seeds, or path (the same seeds, runs compared bit for bit)
 replicate: setup
-	$(PY) -m generator build --replicate --jobs $(JOBS)
+	$(PY) -m generator build --replicate $(or $(MODE),both) --jobs $(JOBS)
 
 test: setup browser checker axe embed
 	$(PY) -m pytest -q
@@ -80,4 +81,4 @@ tests/axe/node_modules/.installed: tests/axe/package.json tests/axe/package-lock
 	touch $@
 
 clean:
-	rm -rf site .cache .site-replicate .cache-replicate
+	rm -rf site .cache .site-replicate-* .cache-replicate

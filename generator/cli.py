@@ -40,9 +40,10 @@ def main(argv=None) -> int:
                    help="wait this long for another build using the same cache or site (default: 600; 0: refuse)")
     b.add_argument("--force", action="store_true",
                    help="build even if nothing changed since the last build (re-reads and verifies every cache entry)")
-    b.add_argument("--replicate", action="store_true",
-                   help="train every experiment again on other seeds and another numeric path of this processor, into "
-                        ".cache-replicate/ and .site-replicate/, and check every sentence there (fails if a check does)")
+    b.add_argument("--replicate", nargs="?", const="both", choices=("both", "seeds", "path"), metavar="MODE",
+                   help="train every experiment again (both: other seeds on another numeric path of this processor; "
+                        "seeds; path) into .cache-replicate/ and .site-replicate-MODE/, and check every sentence there "
+                        "(fails if a check does)")
     b.add_argument("--draft", action="store_true",
                    help="list false checks, and checks that read the drawn network alone, instead of stopping (for "
                         "an author mid-edit, or a look at a build on a machine whose networks ended elsewhere)")
@@ -75,7 +76,7 @@ def main(argv=None) -> int:
     c.add_argument("--report", type=Path, default=ROOT / ".cache" / "measured-full.json",
                    help="the measurements to read (default: the last full build's)")
     k = commands.add_parser("kinds", help="print the README's tables of figure kinds and options (from figures.KINDS)")
-    k.add_argument("--readme", action="store_true", help="rewrite them in README.md between the kinds markers")
+    k.add_argument("--readme", action="store_true", help="rewrite them in docs/content.md between the kinds markers")
     commands.add_parser("clean", help="remove site/ and the cache")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -92,7 +93,8 @@ def main(argv=None) -> int:
             from .progress import for_terminal
             from .replicate import replicate
             try:
-                return replicate(args.content, args.out, args.jobs, log, for_terminal(log), args.scheduler)
+                return replicate(args.content, args.out, args.jobs, log, for_terminal(log), args.scheduler,
+                                 args.replicate)
             except (BuildError, TrainingError) as err:
                 print(f"replication failed:\n{err}", file=sys.stderr)
                 return 1
@@ -144,8 +146,8 @@ def main(argv=None) -> int:
     if args.command == "kinds":
         from . import kinds_table
         if args.readme:
-            changed = kinds_table.write_readme(ROOT / "README.md")
-            print("README.md: kinds tables " + ("rewritten" if changed else "already current"))
+            changed = kinds_table.write_readme(ROOT / kinds_table.DOC)
+            print(f"{kinds_table.DOC}: kinds tables " + ("rewritten" if changed else "already current"))
         else:
             print(kinds_table.markdown(), end="")
         return 0

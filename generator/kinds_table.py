@@ -1,7 +1,7 @@
-"""The README's tables of figure kinds and their options, generated from figures.KINDS (never kept by hand).
+"""The tables of figure kinds and their options in docs/content.md, generated from figures.KINDS (never kept by hand).
 
-`python -m generator kinds` prints them; `--readme` rewrites README.md between the markers; a test checks
-that the README is current.
+`python -m generator kinds` prints them; `--readme` rewrites docs/content.md (DOC) between the markers; a test
+checks that the document is current.
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from .figures import KINDS, TYPE_NAMES
 
 START, END = "<!-- kinds:start -->", "<!-- kinds:end -->"
+DOC = Path("docs") / "content.md"  # the guide to writing content, relative to the repository's root
 
 
 def markdown() -> str:
@@ -36,17 +37,17 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def with_table(readme: str) -> str:
-    """The README's text with the generated tables between the markers."""
-    if readme.count(START) != 1 or readme.count(END) != 1 or readme.index(START) > readme.index(END):
-        raise ValueError(f"README.md needs one {START} line before one {END} line")
-    head, rest = readme.split(START)
+def with_table(text: str) -> str:
+    """The document's text with the generated tables between the markers."""
+    if text.count(START) != 1 or text.count(END) != 1 or text.index(START) > text.index(END):
+        raise ValueError(f"{DOC} needs one {START} line before one {END} line")
+    head, rest = text.split(START)
     _, tail = rest.split(END)
     return f"{head}{START}\n{markdown()}{END}{tail}"
 
 
 def write_readme(path: Path) -> bool:
-    """Rewrite the tables in the README at path; True if they changed."""
+    """Rewrite the tables in the document at path (the repository's DOC); True if they changed."""
     text = path.read_text(encoding="utf-8")
     updated = with_table(text)
     if updated != text:

@@ -1,14 +1,19 @@
 """Replication: do the article's checks hold on networks it did not train?
 
-`python -m generator build --replicate` (`make replicate`) trains every experiment again on a disjoint set of
-seeds (each run's seeds follow the last of the published build's) and on another numeric path of this processor
-(numeric.ALTERNATE: torch's scalar kernels, MKL's compatible matrix products, oneDNN without AVX, which round
-differently from the pinned AVX2 path), into a scratch cache and site (.cache-replicate/, .site-replicate/). It
-then reads every check and pick against those claims and compares them with the built site (generator/compare.py):
+`python -m generator build --replicate` (`make replicate`) trains every experiment again, into a scratch cache
+and site (.cache-replicate/, .site-replicate-MODE/), then reads every check and pick against those claims and
+compares them with the built site (generator/compare.py):
 
 - the checks that fail there: claims that do not generalise (the replication fails);
 - the picks whose wording changed: sentences about the drawn network, as they should move;
 - each claim's move in units of its spread.
+
+What is trained again (MODE):
+- `seeds`: every run on a disjoint set of seeds, the ones after its own (seeds 4..7 where the build trains 0..3);
+- `path`: the same seeds on another numeric path of this processor (numeric.ALTERNATE: torch's scalar kernels,
+  MKL's compatible products, oneDNN without AVX, which round differently from the pinned AVX2 path); it also
+  counts the runs whose arrays came out different at all, bit for bit;
+- `both` (the default): other seeds on the other path, one build that tests both at once.
 
 The published site and its cache are left alone."""
 from __future__ import annotations
@@ -17,12 +22,16 @@ import dataclasses
 import os
 from pathlib import Path
 
-from . import compare, numeric
-from .errors import BuildError, Problem
+from . import compare, config, numeric, runs
+from .cache import Store
 from .stamp import ROOT
 
 CACHE = ROOT / ".cache-replicate"
-OUT = ROOT / ".site-replicate"
+MODES = ("both", "seeds", "path")
+
+
+def out_folder(mode: str) -> Path:
+    return ROOT / f".site-replicate-{mode}"
 
 
 def shifted(experiments: dict) -> dict:
@@ -35,29 +44,70 @@ def shifted(experiments: dict) -> dict:
     return out
 
 
-def replicate(content: Path, published: Path, jobs: int, log, progress=None, scheduler=None) -> int:
+def replicate(content: Path, published: Path, jobs: int, log, progress=None, scheduler=None,
+              mode: str = "both") -> int:
     """Build the replica and compare it with the published build's report; 0 if every check holds there."""
     from .build import build
     try:
         main = compare.load(published)
-    except FileNotFoundError as err:
-        raise BuildError([Problem(published, f"{err}: build the site first (make site)")]) from None
-    saved = {name: os.environ.get(name) for name in numeric.ALTERNATE}
-    os.environ.update(numeric.ALTERNATE)  # the training workers start with these (numeric.training_environment)
-    try:
-        log(f"replicating on other seeds and the numeric path {numeric.path()} into {OUT.name}/")
-        report = build(content, OUT, jobs=jobs, profile="full", cache_dir=CACHE, log=log, progress=progress,
-                       force=True, scheduler=scheduler, draft=True, replica=True)
-    finally:
-        for name, value in saved.items():
-            os.environ.pop(name, None) if value is None else os.environ.__setitem__(name, value)
+    except FileNotFoundError as err:  # the replica's checks still decide; there is just nothing to compare with
+        log(f"{err}: nothing to compare with (make site first); the replica's own checks still decide")
+        main = {}
+    alternate = mode in ("both", "path")
+    with _environment(numeric.ALTERNATE if alternate else {}):
+        log(f"replicating ({mode}: {'other seeds' if mode != 'path' else 'the same seeds'} on the numeric path "
+            f"{numeric.path()}) into {out_folder(mode).name}/")
+        report = build(content, out_folder(mode), jobs=jobs, profile="full", cache_dir=CACHE, log=log,
+                       progress=progress, force=True, scheduler=scheduler, draft=True, replica=mode != "path")
     result = compare.compare(main, report)
     for line in result.lines():
         log(line)
+    if mode == "path":
+        differ, total = bitwise_differences(content)
+        log(f"runs that came out different on the other path, bit for bit: {differ} of {total}")
     unreadable = [p for p in report.get("checks_failed", []) if "check failed" not in p]
     for problem in unreadable:  # a claim the replica did not produce, a check refused while gathering
         log(f"  {problem}")
     verdict = "passes" if not result.failed and not unreadable else "FAILS"
-    log(f"replication {verdict}: {len(result.failed)} checks fail on seeds the article did not train, "
+    log(f"replication ({mode}) {verdict}: {len(result.failed)} checks fail on networks the article did not train, "
         f"{len(unreadable)} cannot be read; {len(result.picks)} picks chose other wording")
     return 0 if verdict == "passes" else 1
+
+
+def bitwise_differences(content: Path) -> tuple[int, int]:
+    """(runs whose arrays differ, runs compared) between the build's cache (the pinned path) and the path
+    replica's (the alternate path, the same seeds): does the other path really change the rounding?"""
+    experiments = config.load_experiments(Path(content) / "experiments")
+    main, replica = Store(ROOT / ".cache"), Store(CACHE)
+    differ = total = 0
+    for experiment in experiments.values():
+        with _environment({}):
+            pinned = runs.run_key(experiment)
+        with _environment(numeric.ALTERNATE):
+            other = runs.run_key(experiment)
+        if not (main.has(runs.KIND, pinned) and replica.has(runs.KIND, other)):
+            continue
+        a, b = main.arrays(runs.KIND, pinned), replica.arrays(runs.KIND, other)
+        total += 1
+        differ += any(a[k].tobytes() != b[k].tobytes() for k in a if k in b)
+    return differ, total
+
+
+class _environment:
+    """Within: the numeric path's variables set as given (the others unset), restored on leaving."""
+
+    def __init__(self, values: dict):
+        self.values = values
+
+    def __enter__(self):
+        self.saved = {name: os.environ.get(name) for name in numeric.VARIABLES}
+        for name in numeric.VARIABLES:
+            os.environ.pop(name, None)
+        os.environ.update(self.values)
+
+    def __exit__(self, *exc):
+        for name, value in self.saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

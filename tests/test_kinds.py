@@ -1,5 +1,6 @@
 """Figure kinds declared in one place (generator/figures/__init__.py): builders that resolve, defaults that parse,
-claims that match what the last full build measured, and the README's tables generated from the declaration."""
+claims that match what the last full build measured, and the tables in docs/content.md generated from the
+declaration."""
 import ast
 from pathlib import Path
 
@@ -64,11 +65,25 @@ def test_claims_patterns():
     assert "output_neurons" not in required and {"hidden2_neurons", "output_neurons"} <= optional
 
 
-def test_the_readme_tables_are_current():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    inside = readme.split(kinds_table.START)[1].split(kinds_table.END)[0]
+def test_the_documented_tables_are_current():
+    """docs/content.md (kinds_table.DOC) holds the tables between the markers, as generated from KINDS."""
+    doc = (ROOT / kinds_table.DOC).read_text(encoding="utf-8")
+    inside = doc.split(kinds_table.START)[1].split(kinds_table.END)[0]
     assert inside == "\n" + kinds_table.markdown(), "run: python -m generator kinds --readme"
-    assert kinds_table.with_table(readme) == readme
+    assert kinds_table.with_table(doc) == doc
+
+
+def test_the_kinds_command_rewrites_the_document(tmp_path, monkeypatch):
+    """`kinds --readme` writes the tables into DOC under the project's root, and leaves a current one alone."""
+    from generator import cli
+    doc = tmp_path / kinds_table.DOC
+    doc.parent.mkdir(parents=True)
+    doc.write_text(f"# Kinds\n\n{kinds_table.START}\nstale\n{kinds_table.END}\nafter\n", encoding="utf-8")
+    monkeypatch.setattr(cli, "ROOT", tmp_path)
+    assert cli.main(["kinds", "--readme"]) == 0
+    assert doc.read_text(encoding="utf-8") == (f"# Kinds\n\n{kinds_table.START}\n{kinds_table.markdown()}"
+                                               f"{kinds_table.END}\nafter\n")
+    assert cli.main(["kinds", "--readme"]) == 0  # already current: unchanged
 
 
 def test_the_kinds_command_prints_the_tables(capsys):
