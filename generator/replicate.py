@@ -27,11 +27,12 @@ from .cache import Store
 from .stamp import ROOT
 
 CACHE = ROOT / ".cache-replicate"
+MAIN_CACHE = ROOT / ".cache"  # the build's own, which `path` compares with bit for bit
 MODES = ("both", "seeds", "path")
 
 
 def out_folder(mode: str) -> Path:
-    return ROOT / f".site-replicate-{mode}"
+    return CACHE.parent / f".site-replicate-{mode}"
 
 
 def shifted(experiments: dict) -> dict:
@@ -78,7 +79,7 @@ def bitwise_differences(content: Path) -> tuple[int, int]:
     """(runs whose arrays differ, runs compared) between the build's cache (the pinned path) and the path
     replica's (the alternate path, the same seeds): does the other path really change the rounding?"""
     experiments = config.load_experiments(Path(content) / "experiments")
-    main, replica = Store(ROOT / ".cache"), Store(CACHE)
+    main, replica = Store(MAIN_CACHE), Store(CACHE)
     differ = total = 0
     for experiment in experiments.values():
         with _environment({}):
