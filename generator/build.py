@@ -52,7 +52,7 @@ def build(content_dir: Path, out: Path, jobs: int = 2, profile: str = "full", ca
     if replica:
         experiments = replicate.shifted(experiments)
     groups = config.groups(experiments)
-    sections, problems = content.load_sections(content_dir, set(experiments) | set(groups), figures.KINDS,
+    sections, problems = content.load_sections(content_dir, experiments | dict.fromkeys(groups), figures.KINDS,
                                                site["references"])
     deferred = [] if draft else None
     problems += gather_checks(sections, experiments, groups, site, content_dir / "site.toml", deferred)

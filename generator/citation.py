@@ -37,6 +37,7 @@ from pathlib import Path
 
 import markdown
 
+from .content import NoRawHTML, markup_problems, shown
 from .errors import Problem, key_line
 
 CC_BY = ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/")
@@ -51,32 +52,44 @@ def load(path: Path, site: dict, problems: list[Problem]) -> dict:
     beside it and the commit the build reads; problems name the file and the key or line."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
 
-    def problem(message, key):
-        problems.append(Problem(path, message, line=key_line(text, key), key=key))
+    def problem(message, key, line=None):
+        problems.append(Problem(path, message, line=line or key_line(text, key), key=key))
 
+    headers = [n for n, raw in enumerate(text.splitlines(), start=1) if raw.strip() == "[[authors]]"]
     authors = []
     raw = site.get("authors", [])
     if not isinstance(raw, list) or not raw:
         problem("'authors' must be a non-empty list of names or of tables (name, affiliation, url)", "authors")
         raw = []
     for i, author in enumerate(raw):
+        author_line = headers[i] if i < len(headers) else None  # an [[authors]] table's line
         if isinstance(author, str):
             author = {"name": author}
         if not isinstance(author, dict) or not isinstance(author.get("name"), str) or not author["name"].strip():
-            problem(f"author {i + 1}: give a name (a string, or a table with name = \"...\")", "authors")
+            problem(f"author {i + 1}: give a name (a string, or a table with name = \"...\")", "authors",
+                    author_line)
             continue
         unknown = set(author) - AUTHOR_KEYS
         if unknown:
             problem(f"author '{author['name']}': unknown keys {', '.join(sorted(unknown))}; known: "
-                    f"{', '.join(sorted(AUTHOR_KEYS))}", "authors")
+                    f"{', '.join(sorted(AUTHOR_KEYS))}", "authors", author_line)
+        for key in ("affiliation", "url"):
+            if key in author and not isinstance(author[key], str):
+                problem(f"author '{author['name']}': '{key}' must be text in quotes, got {shown(author[key])}",
+                        "authors", author_line)
+                author = {k: v for k, v in author.items() if k != key}
+        if "organisation" in author and not isinstance(author["organisation"], bool):
+            problem(f"author '{author['name']}': 'organisation' must be true or false, got "
+                    f"{shown(author['organisation'])}", "authors", author_line)
         url = author.get("url", "")
         if url and not re.match(r"https?://", str(url)):
-            problem(f"author '{author['name']}': url must start with http:// or https://, got {url!r}", "authors")
+            problem(f"author '{author['name']}': url must start with http:// or https://, got {url!r}", "authors",
+                    author_line)
         authors.append({"name": author["name"].strip(), "affiliation": str(author.get("affiliation", "")),
                         "url": str(url), "organisation": bool(author.get("organisation", False))})
     for key in STRING_KEYS:
         if key in site and not isinstance(site[key], str):
-            problem(f"'{key}' must be a string", key)
+            problem(f"'{key}' must be text in quotes, got {shown(site[key])}", key)
     for key in ("licence_url", "repository", "base_url"):
         value = site.get(key, "")
         if isinstance(value, str) and value and not re.match(r"https?://", value):
@@ -85,7 +98,7 @@ def load(path: Path, site: dict, problems: list[Problem]) -> dict:
     for key in ("published", "updated"):
         value = site.get(key)
         if value is not None and not (isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)):
-            problem(f"'{key}' must be a date written as YYYY-MM-DD, without quotes", key)
+            problem(f"'{key}' must be a date written as YYYY-MM-DD, without quotes, got {shown(value)}", key)
             value = None
         dates[key] = value
     changes = changelog(path.parent / CHANGELOG, problems)
@@ -133,8 +146,9 @@ def changelog(path: Path, problems: list[Problem]) -> list[dict]:
         if set(change) - {"date", "text"}:
             problems.append(Problem(path, f"change of {date}: unknown keys "
                                           f"{', '.join(sorted(set(change) - {'date', 'text'}))}", line=line))
-        entries.append({"date": date, "line": line,
-                        "html": markdown.markdown(html.escape(body.strip(), quote=False), extensions=["smarty"])})
+        made = markdown.markdown(html.escape(body.strip(), quote=False), extensions=[NoRawHTML(), "smarty"])
+        problems += markup_problems(body, path, line or 1, html_text=made, source="")  # no javascript: link
+        entries.append({"date": date, "line": line, "html": made})
     for newer, older in zip(entries, entries[1:]):
         if older["date"] > newer["date"]:
             problems.append(Problem(path, f"changes go newest first: {older['date']} comes after {newer['date']}",

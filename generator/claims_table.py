@@ -86,6 +86,13 @@ def rule_text(row: dict, fmt: str) -> str:
     return f"{value} ± {format(tolerance, fmt)}" if tolerance else f"exactly {value}"
 
 
+def literal(text: str) -> str:
+    """Text printed as it is written, inside markdown that the section's renderer reads (a section's title in its
+    link): every character but letters, digits and spaces as a character reference, so no markdown, HTML,
+    placeholder, math, citation or cross-reference in it is read as one."""
+    return "".join(c if c.isalnum() or c == " " else f"&#{ord(c)};" for c in str(text))
+
+
 def markdown(table: list[dict]) -> str:
     """The table as markdown (citations as [@key], links to figure and section), for the section's renderer."""
     lines = ["| Claim | The original | This build | Verdict (agreeing means) |", "|---|---|---|---|"]
@@ -93,7 +100,7 @@ def markdown(table: list[dict]) -> str:
         where = ""
         if r["figure"]:
             slug, title, number = r["section"]
-            where = f" ([Figure {number}](#fig-{r['figure']}), [{title}](#{slug}))"
+            where = f" ([Figure {number}](#fig-{r['figure']}), [{literal(title)}](#{slug}))"
         shown = r["shown"].replace("-", "−")
         lines.append(f"| {r['statement']}{where} | {r['original']} [@{r['source']}] | {shown} ({r['spread']}) "
                      f"| **{r['verdict']}** ({r['rule']}) |")

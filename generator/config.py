@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import difflib
 import inspect
 import itertools
 import math
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import citation, datasets
-from .content import read_utf8
+from .content import read_utf8, shown as _shown, unsafe_links
 from .errors import BuildError, Problem, key_line
 
 PROFILES = ("full", "quick", "large")
@@ -45,6 +46,8 @@ def _nonnegative(v):
 def _widths(v):
     if not all(isinstance(w, int) and not isinstance(w, bool) and w > 0 for w in v):
         return "must be a list of positive integers"
+    if len(v) > 100 or any(w > 10_000 for w in v):  # a typo (1e6 units) fails here, not out of memory in training
+        return "must be at most 100 layers of at most 10,000 units"
     return None
 
 
@@ -62,7 +65,7 @@ MODEL_KEYS = {
              "mlp: tanh(Wx + b) layers; vector-field: x + F(x) layers; convnet-knn: O15's MNIST network, "
              "hidden = [channels 1, channels 2, representation width]"),
     "hidden": (list, _widths, "widths of the hidden layers, input to output (vector-field: each = input width)"),
-    "anchors_per_side": (int, _positive, "vector-field: Gaussian bumps on an n-by-n grid of anchors"),
+    "anchors_per_side": (int, _up_to(100), "vector-field: Gaussian bumps on an n-by-n grid of anchors"),
     "anchor_reach": (float, _positive, "vector-field: the anchor grid spans [-reach, reach]^2"),
     "bump_width": (float, _positive, "vector-field: standard deviation of each bump"),
     "activation": (str, _choice("tanh", "relu", "sigmoid"), "activation of every hidden layer"),
@@ -85,7 +88,7 @@ TRAIN_KEYS = {
                          "snapshots), plus step 0 (the initial weights)"),
     "weight_decay": (float, _nonnegative, "penalty on squared weights (matrices only), times 1/2"),
     "identity_pull": (float, _nonnegative, "penalty pulling square weight matrices toward the identity"),
-    "knn_k": (int, _positive, "convnet-knn: neighbours a k-NN vote uses"),
+    "knn_k": (int, _up_to(10_000), "convnet-knn: neighbours a k-NN vote uses"),
     "contractive": (float, _nonnegative, "penalty on the squared Frobenius norm of the last hidden layer's "
                                          "Jacobian with respect to the input, at the training points"),
 }
@@ -112,25 +115,83 @@ COMPARE_KEYS = {
 SWEPT_SECTIONS = ("data", "model", "train")
 
 
+_TEXT = "text in quotes"
+_DATE = "a date written as YYYY-MM-DD, without quotes"
+# every key site.toml may hold: what its value must be (checked here, or in citation.load where noted)
+SITE_KEYS = {
+    "title": _TEXT, "description": _TEXT, "language": "a language tag in quotes, e.g. \"en\" or \"en-GB\"",
+    "base_url": "an http(s) address in quotes", "authors": "a list of names, or [[authors]] tables",
+    "references": "[references.<key>] tables", "published": _DATE, "updated": _DATE, "licence": _TEXT,
+    "licence_url": "an http(s) address in quotes", "repository": "an http(s) address in quotes",
+    "image": "a figure id in quotes", "bibtex_key": _TEXT,
+}
+REQUIRED_SITE_KEYS = ("title", "description", "authors")
+# a reference's keys: (what the value must be, whether it is required)
+REFERENCE_KEYS = {"authors": (_TEXT, True), "title": (_TEXT, True),
+                  "year": ("a year: a whole number such as 2014, or text such as \"in press\"", True),
+                  "venue": (_TEXT, False), "url": ("an http(s) address in quotes", False)}
+
+
 def load_site(path: Path) -> dict:
     """content/site.toml: title, description, authors, language, base_url, references; what citing the article
-    needs (citation.load: authors as tables, dates, licence, repository, the changelog, the commit)."""
+    needs (citation.load: authors as tables, dates, licence, repository, the changelog, the commit). Every key
+    is a known one (SITE_KEYS, else the closest names) of the right type; every reference's too."""
     problems: list[Problem] = []
     site = _read_toml(path, problems)
-    for key in ("title", "description", "authors"):
+    text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+
+    def problem(message, key, line_key=None):
+        line = key_line(text, line_key or key)
+        if line is None and key == "references":  # written as [[references]] or [references.x] tables
+            line = next((n for n, raw in enumerate(text.splitlines(), start=1)
+                         if raw.strip().lstrip("[").startswith("references")), None)
+        problems.append(Problem(path, message, line=line, key=key))
+
+    for key in REQUIRED_SITE_KEYS:
         if key not in site:
-            problems.append(Problem(path, f"missing required key '{key}'", key=key))
-    for ref_key, ref in site.get("references", {}).items():
-        url = ref.get("url", "") if isinstance(ref, dict) else ""
-        if url and not re.match(r"https?://", str(url)):
-            problems.append(Problem(path, f"reference '{ref_key}': url must start with http:// or https://, got {url!r}",
-                                    line=key_line(path.read_text(), f"references.{ref_key}.url"),
-                                    key=f"references.{ref_key}.url"))
-        for needed in ("authors", "title", "year"):
-            if needed not in ref:
-                problems.append(Problem(path, f"reference '{ref_key}' needs '{needed}'",
-                                        line=key_line(path.read_text(), f"references.{ref_key}.title"),
-                                        key=f"references.{ref_key}"))
+            problem(f"missing required key '{key}'", key)
+    for key, value in site.items():
+        if key not in SITE_KEYS:
+            close = difflib.get_close_matches(key, SITE_KEYS, 3, 0.6)
+            problem(f"unknown key '{key}'" + (f"; did you mean {', '.join(close)}?" if close else "")
+                    + f"; known: {', '.join(SITE_KEYS)}", key)
+    for key in ("title", "description", "language"):
+        if key in site and (not isinstance(site[key], str) or not site[key].strip()):
+            problem(f"'{key}' must be {SITE_KEYS[key]}, got {_shown(site[key])}", key)
+    if isinstance(site.get("language"), str) and not re.fullmatch(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*",
+                                                                   site["language"]):
+        problem(f"'language' must be {SITE_KEYS['language']}, got {site['language']!r}", "language")
+    references = site.get("references", {})
+    if not isinstance(references, dict):
+        problem(f"'references' must be {SITE_KEYS['references']}, got {_shown(references)}", "references")
+        references = site["references"] = {}
+    for ref_key, ref in references.items():
+        where = f"references.{ref_key}"
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", ref_key):
+            problem(f"reference key '{ref_key}' must be letters, digits, '_' and '-' (cited as [@key])", where,
+                    f"{where}.title")
+        if not isinstance(ref, dict):
+            problem(f"reference '{ref_key}' must be a table: [references.{ref_key}] with authors, title, year",
+                    where, "references." + ref_key)
+            continue
+        for name, value in ref.items():
+            if name not in REFERENCE_KEYS:
+                close = difflib.get_close_matches(name, REFERENCE_KEYS, 2, 0.6)
+                problem(f"reference '{ref_key}': unknown key '{name}'" + (f"; did you mean {', '.join(close)}?"
+                                                                           if close else "")
+                        + f"; known: {', '.join(REFERENCE_KEYS)}", f"{where}.{name}")
+                continue
+            good = (isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10_000
+                    if name == "year" and not isinstance(value, str) else isinstance(value, str) and value.strip())
+            if not good:
+                problem(f"reference '{ref_key}': '{name}' must be {REFERENCE_KEYS[name][0]}, got {_shown(value)}",
+                        f"{where}.{name}")
+            elif name == "url" and not re.match(r"https?://", value):
+                problem(f"reference '{ref_key}': url must start with http:// or https://, got {value!r}",
+                        f"{where}.url")
+        for needed, (_, required) in REFERENCE_KEYS.items():
+            if required and needed not in ref:
+                problem(f"reference '{ref_key}' needs '{needed}'", where, f"{where}.title")
     if "authors" in site:  # authors, dates, licence, repository, the changelog and the commit (generator/citation.py)
         site |= citation.load(path, site, problems)
     if problems:
@@ -142,15 +203,52 @@ def load_site(path: Path) -> dict:
 
 
 def load_experiments(folder: Path, profile: str = "full") -> dict[str, Experiment]:
-    """Every content/experiments/*.toml, validated; all problems reported together."""
+    """Every content/experiments/*.toml, validated; all problems reported together. Two files (or two values of
+    one [sweep]) that make one experiment id are refused, naming both."""
     problems: list[Problem] = []
-    experiments = {}
+    experiments: dict[str, Experiment] = {}
     for path in sorted(folder.glob("*.toml")):
         for found in load_variants(path, profile, problems):
+            first = experiments.get(found.id)
+            if first is not None:
+                problems.append(_twice(found, first))
+                continue
             experiments[found.id] = found
+    for stem, names in groups(experiments).items():
+        if stem in experiments:  # a.toml's sweep makes a-1, and a-1.toml sweeps too: `experiment: a-1` is both
+            path = experiments[names[0]].path
+            problems.append(Problem(path, f"the sweep's stem '{stem}' names all its variants (a figure's `experiment: "
+                                          f"{stem}`), and is also the id of the experiment made by "
+                                          f"{_made(experiments[stem])}: rename one file",
+                                    line=table_line(path.read_text(encoding="utf-8"), "sweep"), key="sweep"))
     if problems:
         raise BuildError(problems)
     return experiments
+
+
+def _made(experiment: Experiment) -> str:
+    """What made an experiment: its file, or its file's [sweep] and the values of the variant."""
+    if not experiment.group:
+        return f"the file {experiment.path.name}"
+    values = ", ".join(f"{key} = {value!r}" for key, value in experiment.variant.items())
+    return f"{experiment.path.name}'s [sweep] ({values})"
+
+
+def _twice(found: Experiment, first: Experiment) -> Problem:
+    """Two experiments with one id: a sweep's variant beside a file of that name, or two sweep values that read
+    alike in a name (1.5 and 15 both give -15)."""
+    text = found.path.read_text(encoding="utf-8")
+    if found.group:
+        line = min((_sweep_line(text, key) or 0 for key in found.variant), default=0) or table_line(text, "sweep")
+        key = "sweep"
+    else:
+        line, key = 1, None
+    if found.path == first.path:
+        why = "two of its values read alike in a variant's name: make them differ in letters or digits"
+    else:
+        why = "rename the file, or change the sweep's values"
+    return Problem(found.path, f"experiment id '{found.id}' is made twice, by {_made(first)} and by {_made(found)}; "
+                               f"{why}", line=line, key=key)
 
 
 def settings(spec: dict) -> dict:
@@ -196,6 +294,10 @@ def load_variants(path: Path, profile: str, problems: list[Problem]) -> list[Exp
             problems.append(Problem(path, f"sweep key '{key}' needs a non-empty list of values, got {values!r}",
                                     line=_sweep_line(text, key), key=f"sweep.{key}"))
     if len(problems) > before:
+        return []
+    if math.prod(len(values) for values in sweep.values()) > 1_000:
+        problems.append(Problem(path, f"[sweep] makes {math.prod(len(v) for v in sweep.values()):,} experiments; at most "
+                                      "1,000 (each one trains)", line=table_line(text, "sweep"), key="sweep"))
         return []
     if not sweep:
         found = load_experiment(path, profile, problems, raw, text)
@@ -259,6 +361,11 @@ def _check_compare(rows, path: Path, text: str, problems: list[Problem], sweepin
         if "value" not in row and "why" not in row:
             problems.append(Problem(path, "[[compare]] without 'value' needs 'why' (the reason it is not comparable)",
                                     line=line, key="compare.why"))
+        for key in ("statement", "original", "why", "absent"):
+            if isinstance(row.get(key), str):
+                for what in unsafe_links(row[key]):
+                    problems.append(Problem(path, f"'{key}' in [[compare]]: {what}", line=line,
+                                            key=f"compare.{key}"))
         if sweeping and "." not in str(row.get("claim", ".")):
             problems.append(Problem(path, "in a file with [sweep], 'claim' names its variant: e.g. spiralnet-4-tanh.claim",
                                     line=line, key="compare.claim"))
@@ -271,7 +378,12 @@ def _sweep_line(text: str, key: str) -> int | None:
     for number, raw in enumerate(text.splitlines(), start=1):
         if raw.split("=", 1)[0].strip().strip('"\'') == key and "=" in raw:
             return number
-    return key_line(text, "sweep")
+    return table_line(text, "sweep")
+
+
+def table_line(text: str, name: str) -> int | None:
+    """The line of a TOML text's [name] header."""
+    return next((n for n, raw in enumerate(text.splitlines(), start=1) if raw.strip() == f"[{name}]"), None)
 
 
 def load_experiment(path: Path, profile: str, problems: list[Problem], raw: dict, text: str,
@@ -315,8 +427,45 @@ def load_experiment(path: Path, profile: str, problems: list[Problem], raw: dict
     train = _check_table("train", effective["train"], TRAIN_KEYS, TRAIN_DEFAULTS, problem)
     if len(problems) > before:
         return None
+    _check_widths(data, model, problem, "model.hidden")
+    if profile != "large" and isinstance(large.get("model", {}), dict) and "hidden" in large.get("model", {}):
+        _check_widths(data, model | {"hidden": large["model"]["hidden"]}, problem, "large.model.hidden")
+    if len(problems) > before:
+        return None
     spec = {"data": data, "model": model, "train": train}
     return Experiment(id=path.stem, path=path, spec=spec, source=text)
+
+
+def _check_widths(data: dict, model: dict, problem, key: str) -> None:
+    """What train.py's _model would refuse only once training started: a vector-field layer moves points of the
+    plane (its bumps sit on a 2-D grid of anchors) and keeps the input's width, so every hidden width is the
+    data's, and the data are 2-D."""
+    if model["kind"] != "vector-field":
+        return
+    inputs = input_width(data)
+    if inputs is None:
+        return
+    if inputs != 2:
+        problem(key, f"a vector-field network moves points of the plane; the '{data['kind']}' data have {inputs} "
+                     f"inputs, not 2")
+    elif any(width != inputs for width in model["hidden"]):
+        problem(key, f"vector-field layers keep the input's width: every hidden width must be {inputs} (the "
+                     f"'{data['kind']}' data are {inputs}-D), got {model['hidden']}")
+
+
+def input_width(data: dict) -> int | None:
+    """How many inputs a [data] table's points have (a sample of one point per class is drawn), or None if that
+    cannot be known without reading files (MNIST is 28x28 = 784)."""
+    if data["kind"] == "mnist":
+        return 28 * 28
+    params = {k: v for k, v in data.items() if k != "kind"}
+    if "points_per_class" in params:
+        params["points_per_class"] = 1
+    try:
+        X, _ = datasets.KINDS[data["kind"]](**params)
+    except Exception:  # noqa: BLE001 - parameters this sample cannot take are reported when the data are made
+        return None
+    return int(X.shape[1]) if getattr(X, "ndim", 0) == 2 else None
 
 
 def _check_large(large, effective: dict, swept, problem) -> None:
@@ -416,6 +565,8 @@ def _data_range(key: str, value) -> str | None:
         return "must be a finite number"
     if key == "classes" and value < 2:
         return "must be at least 2"
+    if key == "classes" and value > 1_000:
+        return "must be at most 1,000"
     if isinstance(value, int) and key != "seed" and value < 1:
         return "must be positive"
     if isinstance(value, int) and key != "seed" and value > 1_000_000:

@@ -5,19 +5,36 @@ before anything is trained or written.
 """
 from __future__ import annotations
 
+import datetime
+import difflib
+import html
 import math
 import re
 import tomllib
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
-from .errors import BuildError, Problem
+import markdown
+
+from . import figures
+from .errors import BuildError, Problem, relative
 from .figures import TYPE_NAMES
 
 FENCE = re.compile(r"^```figure[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M)
 CITATION = re.compile(r"\[@([A-Za-z0-9_-]+)\]")
 DIRECTIVE_KEYS = {"id", "kind", "experiment", "caption", "alt", "still"}
 FIGURE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SLUG = FIGURE_ID  # a section's id on the page and its name in @sec: references
+FRONT_MATTER = {"title": "the section's title (text)", "order": "its place in the article (a whole number)",
+                "slug": "its id and @sec: name (lowercase letters, digits and dashes)",
+                "part": "the heading of the part it belongs to (text)"}
+# ids the page's templates give their own elements, and the prefixes of the ids the build generates
+RESERVED_IDS = {"content", "references", "references-title", "appendix", "appendix-title", "cite", "cite-title",
+                "updates", "updates-title", "reproduce", "reproduce-title", "licence", "licence-title"}
+RESERVED_PREFIXES = ("fig-", "eq-", "ref-", "cite-", "fn-", "fnref-", "xref-", "part-")
+# the only link targets prose, captions and references may have: the web, mail, and places on the page
+SAFE_URL = re.compile(r"(https?://|mailto:|#)", re.I)
 
 
 @dataclass
@@ -31,6 +48,7 @@ class Directive:
     path: Path
     line: int
     still: int | None = None  # the frame a moving figure's stills show (print, noscript, og:image); None: the last
+    lines: dict = field(default_factory=dict, compare=False, repr=False)  # directive key -> its line, for errors
 
 
 @dataclass
@@ -50,7 +68,10 @@ def figure_token(figure_id: str) -> str:
 
 
 def load_sections(folder: Path, experiments: dict, kinds: dict, references: dict) -> tuple[list[Section], list[Problem]]:
-    """Every content/*.md, ordered by front matter `order`; problems collected, not raised."""
+    """Every content/*.md, ordered by front matter `order`; problems collected, not raised.
+
+    `experiments`: the experiments (id -> config.Experiment) and the sweep stems (-> None) a figure may draw. What a
+    figure needs of its experiment (a hidden layer to draw, a layer it has) is checked against their specs."""
     problems: list[Problem] = []
     sections = []
     for path in sorted(folder.glob("*.md")):
@@ -65,7 +86,80 @@ def load_sections(folder: Path, experiments: dict, kinds: dict, references: dict
                 problems.append(Problem(fig.path, f"figure id '{fig.id}' is used twice (first at {first.path}:{first.line})",
                                         line=fig.line))
             seen[fig.id] = fig
-    return sorted(sections, key=lambda s: (s.order, s.path.name)), problems
+    slugs: dict[str, Section] = {}
+    for section in sorted(sections, key=lambda s: s.path.name):
+        if section.slug in slugs:
+            first = slugs[section.slug]
+            problems.append(Problem(section.path, f"slug '{section.slug}' is also the slug of {relative(first.path)}: "
+                                                  "two sections cannot share an id; give one another `slug` in its "
+                                                  "front matter", line=_meta_line(section, "slug"), key="slug"))
+        slugs.setdefault(section.slug, section)
+    ordered = sorted(sections, key=lambda s: (s.order, s.path.name))
+    problems += _parts(ordered)
+    problems += _requirements(sections, _specs(folder, experiments))
+    return ordered, problems
+
+
+def _parts(ordered: list[Section]) -> list[Problem]:
+    """A part's sections follow one another (the page heads them once, with one id), and two parts' headings give
+    two ids (render.parts: part-<heading's letters and digits>)."""
+    problems, seen, slugs = [], {}, {}
+    previous = None
+    for section in ordered:
+        if section.part and section.part != previous:
+            slug = "part-" + re.sub(r"[^a-z0-9]+", "-", section.part.lower()).strip("-")
+            if section.part in seen:
+                problems.append(Problem(section.path, f"part '{section.part}' resumes after other sections (its last "
+                                                      f"was {relative(seen[section.part].path)}): a part's sections "
+                                                      "come one after another, by `order`",
+                                        line=_meta_line(section, "part"), key="part"))
+            elif slug in slugs:
+                problems.append(Problem(section.path, f"part '{section.part}' gives the same id as part "
+                                                      f"'{slugs[slug]}' ({slug}): word the headings apart",
+                                        line=_meta_line(section, "part"), key="part"))
+            slugs.setdefault(slug, section.part)
+        if section.part:
+            seen[section.part] = section
+        previous = section.part
+    return problems
+
+
+def _meta_line(section: Section, key: str) -> int:
+    """The line of `key = ...` in a section's front matter (else 1, the front matter's first line)."""
+    try:
+        lines = read_utf8(section.path).split("\n")
+    except (OSError, BuildError):
+        return 1
+    for number, raw in enumerate(lines[:section.body_line], start=1):
+        if raw.split("=", 1)[0].strip() == key and "=" in raw:
+            return number
+    return 1
+
+
+def _specs(folder: Path, experiments) -> dict:
+    """Experiment name -> config.Experiment, for the figures' requirements (none when only names were given)."""
+    if isinstance(experiments, dict):
+        return {name: e for name, e in experiments.items() if hasattr(e, "spec")}
+    return {}
+
+
+def _requirements(sections: list[Section], specs: dict) -> list[Problem]:
+    """Each figure's needs of its experiment (figures.requirements), from the experiment files' specs, before
+    anything trains: a layer out of range, a hidden representation of a network without a hidden layer."""
+    problems = []
+    for section in sections:
+        for fig in section.figures:
+            if fig.experiment in specs:
+                drawn = [specs[fig.experiment].spec]
+            else:  # a sweep's stem: every variant
+                drawn = [e.spec for e in specs.values() if getattr(e, "group", "") == fig.experiment]
+            if not drawn or figures.KINDS[fig.kind].sweep != (fig.experiment not in specs):
+                continue  # an unknown experiment, or a kind drawn from the wrong scope: reported elsewhere
+            for key, message in figures.requirements(fig.kind, fig.options, drawn):
+                what = f"experiment '{fig.experiment}':" if key == "experiment" else f"option '{key}'"
+                problems.append(Problem(fig.path, f"figure '{fig.id}' ({fig.kind}): {what} {message}",
+                                        line=fig.lines.get(key, fig.lines.get("experiment", fig.line)), key=key))
+    return problems
 
 
 def load_section(path, experiments, kinds, references, problems) -> Section | None:
@@ -74,32 +168,61 @@ def load_section(path, experiments, kinds, references, problems) -> Section | No
     except BuildError as err:
         problems.extend(err.problems)
         return None
-    if not text.startswith("+++\n"):
+    if not re.match(r"\+\+\+[ \t]*\n", text):
         problems.append(Problem(path, "missing front matter: start the file with +++, TOML, +++", line=1))
         return None
-    end = text.find("\n+++", 4)
-    if end < 0:
+    start = text.index("\n") + 1
+    closing = re.search(r"^\+\+\+[ \t]*$", text[start:], re.M)
+    if closing is None:
         problems.append(Problem(path, "front matter is not closed with +++", line=1))
         return None
+    end = start + closing.start() - 1  # the newline before the closing +++
     try:
-        meta = tomllib.loads(text[4:end])
+        meta = tomllib.loads(text[start:end + 1])
     except tomllib.TOMLDecodeError as err:
         found = re.search(r"line (\d+)", str(err))
         problems.append(Problem(path, f"front matter is not valid TOML: {err}",
                                 line=int(found.group(1)) + 1 if found else 1))
         return None
-    for key, kind in (("title", str), ("order", int)):
-        if not isinstance(meta.get(key), kind):
-            problems.append(Problem(path, f"front matter needs '{key}' ({kind.__name__})", line=1, key=key))
+    before = len(problems)
+    head = text[:end + 1].split("\n")
+
+    def meta_line(key: str) -> int:
+        return next((n for n, raw in enumerate(head, start=1) if raw.split("=", 1)[0].strip() == key and "=" in raw), 1)
+
+    title, order = meta.get("title"), meta.get("order")
+    if not isinstance(title, str) or not title.strip():
+        problems.append(Problem(path, f"front matter needs 'title' (str): {FRONT_MATTER['title']}, got "
+                                      f"{shown(title)}", line=meta_line("title"), key="title"))
+    if not isinstance(order, int) or isinstance(order, bool):
+        problems.append(Problem(path, f"front matter needs 'order' (int): {FRONT_MATTER['order']}, got "
+                                      f"{shown(order)}", line=meta_line("order"), key="order"))
     if not isinstance(meta.get("part", ""), str):
-        problems.append(Problem(path, "front matter 'part' must be a string (the part's heading)", line=1, key="part"))
-    unknown = set(meta) - {"title", "order", "slug", "part"}
-    if unknown:
-        problems.append(Problem(path, f"unknown front matter keys: {', '.join(sorted(unknown))}", line=1))
-    body_start = text.count("\n", 0, end + 4) + 2
-    body = text[end + 5:]
-    section = Section(path, meta.get("title", ""), meta.get("order", 0),
-                      meta.get("slug", re.sub(r"^\d+-", "", path.stem)), body, body_start,
+        problems.append(Problem(path, "front matter 'part' must be a string (the part's heading), got "
+                                      f"{shown(meta['part'])}", line=meta_line("part"), key="part"))
+    slug = meta.get("slug", re.sub(r"^\d+-", "", path.stem))
+    if not isinstance(slug, str) or not SLUG.match(slug):
+        said = "front matter 'slug'" if "slug" in meta else f"the slug read from the file name, {slug!r},"
+        problems.append(Problem(path, f"{said} must be lowercase letters, digits and dashes (the section's id and "
+                                      f"@sec: name), got {shown(slug)}", line=meta_line("slug"), key="slug"))
+    elif slug in RESERVED_IDS or slug.startswith(RESERVED_PREFIXES):
+        problems.append(Problem(path, f"slug '{slug}' is taken by the page itself (its ids: "
+                                      f"{', '.join(sorted(RESERVED_IDS))}, and those starting "
+                                      f"{', '.join(RESERVED_PREFIXES)}): choose another `slug`", line=meta_line("slug"),
+                                key="slug"))
+    for key in sorted(set(meta) - set(FRONT_MATTER)):
+        close = difflib.get_close_matches(key, FRONT_MATTER, 2)
+        problems.append(Problem(path, f"unknown front matter key '{key}'" + (f"; did you mean {', '.join(close)}?"
+                                                                              if close else "")
+                                + f"; known: {', '.join(FRONT_MATTER)}", line=meta_line(key), key=key))
+    if len(problems) > before:  # reported; the section is still read, with stand-ins, for the problems in its body
+        title = title if isinstance(title, str) else ""
+        order = order if isinstance(order, int) and not isinstance(order, bool) else 0
+        slug = slug if isinstance(slug, str) and SLUG.match(slug) else re.sub(r"[^a-z0-9]+", "-", path.stem.lower())
+    body_from = min(start + closing.end() + 1, len(text))  # after the closing +++ line
+    body_start = text.count("\n", 0, body_from) + 1
+    body = text[body_from:]
+    section = Section(path, title, order, slug, body, body_start,
                       part=meta.get("part", "") if isinstance(meta.get("part", ""), str) else "")
 
     def line_of(offset: int) -> int:
@@ -122,6 +245,17 @@ def load_section(path, experiments, kinds, references, problems) -> Section | No
     for match in re.finditer(r"^```figure", section.body, re.M):
         problems.append(Problem(path, "figure block is not closed with ```", line=line_of(match.start())))
     return section
+
+
+def shown(value) -> str:
+    """A wrong value as an error shows it: its TOML type and a short repr ("a table {'a': 1}")."""
+    if value is None:
+        return "nothing"
+    kind = {str: "text", bool: "true/false", int: "a whole number", float: "a number", list: "a list",
+            dict: "a table", datetime.date: "a date", datetime.datetime: "a date and time",
+            datetime.time: "a time"}.get(type(value), type(value).__name__)
+    text = value.isoformat() if isinstance(value, (datetime.date, datetime.time)) else repr(value)
+    return f"{kind} {text if len(text) <= 40 else text[:37] + '...'}"
 
 
 def parse_directive(block, path, first_line, experiments, kinds, problems) -> Directive | None:
@@ -153,8 +287,9 @@ def parse_directive(block, path, first_line, experiments, kinds, problems) -> Di
         problems.append(Problem(path, f"unknown experiment '{fields['experiment']}'; known: "
                                       f"{', '.join(sorted(experiments)) or '(none)'}", line=lines["experiment"], key="experiment"))
         ok = False
-    if not FIGURE_ID.match(fields["id"]):
-        problems.append(Problem(path, f"figure id '{fields['id']}' must be lowercase letters, digits and dashes",
+    if not FIGURE_ID.match(fields["id"]) or len(fields["id"]) > 100:
+        problems.append(Problem(path, f"figure id '{fields['id'][:100]}' must be lowercase letters, digits and dashes "
+                                      "(at most 100)",
                                 line=lines["id"], key="id"))
         ok = False
     options = {}
@@ -173,6 +308,11 @@ def parse_directive(block, path, first_line, experiments, kinds, problems) -> Di
             problems.append(Problem(path, f"figure '{fields['id']}' ({fields['kind']}): option '{key}' {err}",
                                     line=lines[key], key=key))
             ok = False
+    if ok:
+        for key, message in figures.option_problems(fields["kind"], options):
+            problems.append(Problem(path, f"figure '{fields['id']}' ({fields['kind']}): option '{key}' {message}",
+                                    line=lines[key], key=key))
+            ok = False
     still = fields.get("still", "last").strip()
     if still != "last" and not (still.isdigit() and str(int(still)) == still):
         problems.append(Problem(path, f"figure '{fields['id']}': 'still' is the frame its stills show: a frame "
@@ -183,7 +323,7 @@ def parse_directive(block, path, first_line, experiments, kinds, problems) -> Di
         return None
     return Directive(fields["id"], fields["kind"], fields["experiment"], fields["caption"],
                      fields.get("alt", ""), options, path, first_line - 1,
-                     still=None if still == "last" else int(still))
+                     still=None if still == "last" else int(still), lines=lines)
 
 
 def option_value(option, text: str):
@@ -198,15 +338,119 @@ def option_value(option, text: str):
     if value is None or (option.choices and value not in option.choices) or (
             isinstance(value, float) and not math.isfinite(value)):
         raise ValueError(f"expects {expected} ({option.description}), got {text!r}")
+    wrong = figures.out_of_range(option, value)
+    if wrong:
+        raise ValueError(f"{wrong} ({option.description}), got {text!r}")
     return value
 
 
+class NoRawHTML(markdown.Extension):
+    """Markdown without raw HTML: a tag written in prose, a caption or a footnote is printed as text (&lt;b&gt;),
+    never passed through. Nothing in content/ writes HTML: emphasis, links, tables and math are markdown's."""
+
+    def extendMarkdown(self, md):
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+
+
+# what markdown (with attr_list, tables and footnotes) may put on the page; anything else is refused
+MARKUP_TAGS = {"p", "a", "em", "strong", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li",
+               "blockquote", "hr", "br", "img", "table", "thead", "tbody", "tr", "th", "td", "div", "sup", "sub",
+               "span", "dl", "dt", "dd", "del", "ins", "abbr"}
+MARKUP_ATTRIBUTES = {"id", "class", "href", "title", "src", "alt", "style", "start", "align", "colspan", "rowspan",
+                     "lang", "dir", "width", "height", "rel", "role", "scope"}
+URL_ATTRIBUTES = {"href", "src"}
+ALIGN_STYLE = re.compile(r"\s*text-align:\s*(left|right|center);?\s*")
+
+
+class _Audit(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str]] = []  # (what is refused and why, the text to look for in the source)
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in MARKUP_TAGS:
+            self.found.append((f"the element <{tag}> is refused: markdown makes no such element", f"<{tag}"))
+        for name, value in attrs:
+            value = value or ""
+            if name in URL_ATTRIBUTES and not safe_url(value):
+                self.found.append((f"the link to {value!r} is refused: links go to http(s), mailto or a place on the "
+                                   "page (#...)", value))
+            elif name not in MARKUP_ATTRIBUTES and not name.startswith("aria-"):
+                self.found.append((f"the attribute {name}= is refused: an attribute list {{: ...}} takes an id, "
+                                   "classes and a title", name))
+            elif name == "style" and not ALIGN_STYLE.fullmatch(value):
+                self.found.append((f"the attribute style={value!r} is refused: only a table column's alignment",
+                                   "style"))
+
+
+def unsafe_markup(fragment: str) -> list[tuple[str, str]]:
+    """What in HTML that markdown made could reach a reader as script: an element markdown does not make, an event
+    or other attribute an attribute list ({: ...}) added, a link that is not http(s), mailto or #. Each as (what,
+    the text to look for in the source, for its line)."""
+    audit = _Audit()
+    audit.feed(fragment)
+    audit.close()
+    return audit.found
+
+
+def markdown_html(text: str, inline: bool = False) -> str:
+    """Markdown as the page's renderer reads it (render.py): raw HTML escaped; tables, attribute lists and
+    footnotes in prose, smart punctuation in a caption."""
+    if inline:
+        return markdown.markdown(text, extensions=[NoRawHTML(), "smarty"])
+    return markdown.markdown(text, extensions=[NoRawHTML(), "footnotes", "tables", "attr_list", "smarty"])
+
+
+def unsafe_links(text: str, inline: bool = False) -> list[str]:
+    """What unsafe_markup refuses in markdown text (prose, or a caption with inline=True), as messages."""
+    return [what for what, _ in unsafe_markup(markdown_html(text, inline))]
+
+
+def markup_problems(text: str, path: Path, first_line: int, inline: bool = False, html_text: str | None = None,
+                    source: str | None = None) -> list[Problem]:
+    """unsafe_markup of markdown text (or of `html_text` made from it) as problems at the line where the source
+    holds each (`source`: the text the lines count in; default `text`)."""
+    source = text if source is None else source
+    found = unsafe_markup(markdown_html(text, inline) if html_text is None else html_text)
+    problems = []
+    for what, needle in found:
+        line = first_line + _line_in(source, needle)
+        problems.append(Problem(path, what, line=line))
+    return problems
+
+
+def _line_in(source: str, needle: str) -> int:
+    """The line (from 0) of the source that holds `needle` as markdown made it (character references decoded, a
+    tab as spaces), else 0."""
+    if not needle:
+        return 0
+    at = source.find(needle)
+    if at >= 0:
+        return source.count("\n", 0, at)
+    decoded = html.unescape(source)  # a reference holds no newline: the lines stay where they were
+    pattern = r"\s*".join(re.escape(c) for c in re.sub(r"\s+", "", needle)[:40])
+    found = re.search(pattern, decoded, re.I) if pattern else None
+    return decoded.count("\n", 0, found.start()) if found else 0
+
+
+def safe_url(url: str) -> bool:
+    """A link target prose, a caption or a reference may have: http(s), mailto or a place on the page (#...).
+    Read as a browser reads it: character references decoded, and the whitespace and control characters it
+    ignores (java&#x09;script:) dropped."""
+    cleaned = re.sub(r"[\x00-\x20\x7f]+", "", html.unescape(str(url)))
+    return bool(SAFE_URL.match(cleaned))
+
+
 def read_utf8(path: Path) -> str:
-    """A content file's text; bytes that are not UTF-8 are a content error naming the file and line."""
+    """A content file's text, its lines ended by \n whatever the file used; bytes that are not UTF-8 are a content
+    error naming the file and line."""
     data = path.read_bytes()
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         raise BuildError([Problem(path, f"not UTF-8 text: byte {data[err.start]:#04x} at position {err.start}; "
                                         "save the file as UTF-8", line=line)]) from None
+    # any line ending (Windows' \r\n, old Macs' \r) reads as \n, and a byte-order mark is no content
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")

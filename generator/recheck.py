@@ -36,10 +36,10 @@ def recheck(content_dir: Path, report_path: Path) -> tuple[list[Problem], list[P
         raise BuildError([Problem(report_path, "no build report: build the site once first")])
     scopes = scopes_from_report(json.loads(report_path.read_text()))
     experiments = config.load_experiments(content_dir / "experiments")
-    names = set(experiments) | set(config.groups(experiments))
     for name, exp in experiments.items():
         scopes[name] = config.settings(exp.spec) | scopes.get(name, {})
-    sections, problems = content.load_sections(content_dir, names, figures.KINDS,
+    sections, problems = content.load_sections(content_dir, experiments | dict.fromkeys(config.groups(experiments)),
+                                               figures.KINDS,
                                                config.load_site(content_dir / "site.toml")["references"])
     # what gathering refuses (a check that reads the drawn network alone, or is too long), listed with the rest
     from .build import gather_checks

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import jinja2
@@ -18,7 +19,7 @@ import markdown
 from latex2mathml.converter import convert as latex_to_mathml
 
 from . import xref
-from .content import CITATION, Section, figure_token
+from .content import CITATION, NoRawHTML, Section, figure_token, markup_problems, safe_url
 from .claims_table import MARKER
 from .errors import Problem
 from .pages import slim
@@ -127,10 +128,15 @@ def math(text: str, path: Path, first_line: int, problems: list[Problem],
         latex = match.group(1) if display else match.group(3)
         token = f"MATHTOKEN{len(found)}END"
         try:
-            found[token] = slim_mathml(latex_to_mathml(latex.strip(), display="block" if display else "inline"))
-        except Exception as err:  # latex2mathml raises several kinds; all mean bad LaTeX
+            mathml = latex_to_mathml(latex.strip(), display="block" if display else "inline")
+            reason = unsafe_mathml(mathml)
+        except Exception as err:  # noqa: BLE001 - latex2mathml raises several kinds; all mean bad LaTeX
+            reason = _math_reason(err)
+        if reason is None:
+            found[token] = slim_mathml(mathml)
+        else:
             line = first_line + text.count("\n", 0, match.start())
-            problems.append(Problem(path, f"cannot render math {match.group(0)!r}: {err}", line=line))
+            problems.append(Problem(path, f"cannot render math {match.group(0)!r}: {reason}", line=line))
             found[token] = html.escape(match.group(0))
         label = match.group(2)
         if display and label is not None:
@@ -145,6 +151,72 @@ def math(text: str, path: Path, first_line: int, problems: list[Problem],
                                 f'<span class="eq-number">({number})</span></div>')
         return f"\n\n{token}\n\n" if display else token
     return MATH.sub(swap, text).replace("\\$", "$"), found
+
+
+# latex2mathml's errors, most of which carry no message, in words
+MATH_ERRORS = {
+    "NumeratorNotFoundError": "\\frac without its numerator",
+    "DenominatorNotFoundError": "\\frac without its denominator",
+    "ExtraLeftOrMissingRightError": "a \\left without its \\right, or a \\right without its \\left",
+    "MissingSuperScriptOrSubscriptError": "a ^ or _ with nothing after it to raise or lower",
+    "DoubleSubscriptsError": "two subscripts on one symbol (x_a_b): group them, x_{ab}",
+    "DoubleSuperscriptsError": "two superscripts on one symbol (x^a^b): group them, x^{ab}",
+    "NoAvailableTokensError": "the formula ends while a command still needs an argument (\\frac, \\sqrt, "
+                              "\\left, \\begin ...) or a brace is left open",
+    "InvalidStyleForGenfracError": "\\genfrac's style must be 0, 1, 2 or 3",
+    "MissingEndError": "a \\begin{...} without its matching \\end{...}",
+    "InvalidAlignmentError": "an array's column alignment must be made of l, c and r",
+    "InvalidWidthError": "a width that is not a length",
+    "LimitsMustFollowMathOperatorError": "\\limits must follow an operator such as \\sum",
+}
+
+
+def math_error(latex: str) -> str | None:
+    """Why latex2mathml cannot read this LaTeX, in words, or None if it can (an error without a message is named
+    from MATH_ERRORS, or from its class)."""
+    try:
+        mathml = latex_to_mathml(latex.strip())
+    except Exception as err:  # noqa: BLE001 - latex2mathml raises several kinds; all mean bad LaTeX
+        return _math_reason(err)
+    return unsafe_mathml(mathml)
+
+
+# what latex2mathml makes of LaTeX; \text{<script>} passes its text through as markup, \href and \style add
+# attributes: anything else, an event attribute, a style or a link that is not the web, mail or the page is refused
+MATHML_TAGS = {"math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msub", "msup", "msubsup", "mfrac", "msqrt",
+               "mroot", "mstyle", "merror", "mpadded", "mphantom", "menclose", "mtable", "mtr", "mtd", "munder",
+               "mover", "munderover", "mmultiscripts", "mprescripts", "none"}
+
+
+class _MathAudit(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in MATHML_TAGS:
+            self.found.append(f"it would put a <{tag}> element on the page (\\text{{}} prints its text as markup)")
+        for name, value in attrs:
+            if name.startswith("on") or name == "style":
+                self.found.append(f"it would put the attribute {name}= on the page")
+            elif name in ("href", "src", "xlink:href") and not safe_url(value or ""):
+                self.found.append(f"it links to {value!r}: links go to http(s), mailto or a place on the page (#...)")
+
+
+def unsafe_mathml(mathml: str) -> str | None:
+    """Why latex2mathml's MathML could put script on the page (MATHML_TAGS), or None."""
+    audit = _MathAudit()
+    audit.feed(mathml)
+    audit.close()
+    return "; ".join(dict.fromkeys(audit.found)) or None
+
+
+def _math_reason(err: Exception) -> str:
+    name, said = type(err).__name__, str(err).strip()
+    if name in MATH_ERRORS:
+        return MATH_ERRORS[name] + (f" ({said})" if said else "")
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", name.removesuffix("Error")).lower()
+    return f"{words}: {said}" if said else f"{words} (latex2mathml cannot read it)"
 
 
 def _put_math(out: str, formulas: dict[str, str]) -> str:
@@ -227,10 +299,13 @@ def section_html(section: Section, scopes: dict, figures_html: dict[str, str], n
     text = citations(text, numbers, notes)
     text = cross_references(text, notes, section.path, section.body_line, problems)
     # a section inside a part has an <h3> title, so its ### subsections become <h4>
-    converter = markdown.Markdown(extensions=["footnotes", "tables", "attr_list", "smarty", "toc"],
+    # raw HTML in prose is printed as text (content.NoRawHTML); what markdown itself makes is audited: no element,
+    # attribute or link that could run a script reaches the page (content.unsafe_markup)
+    converter = markdown.Markdown(extensions=[NoRawHTML(), "footnotes", "tables", "attr_list", "smarty", "toc"],
                                   extension_configs={"footnotes": {"UNIQUE_IDS": True},
                                                      "toc": {"baselevel": 2 if section.part else 1}})
     out = converter.convert(text)
+    problems += markup_problems(text, section.path, section.body_line, html_text=out, source=section.body)
     out = sidenotes(notes.unstash(out), notes)
     # a table wider than a phone scrolls inside a region the keyboard can reach, instead of the page scrolling
     # named by its header row, so two tables on the page are two distinct regions
@@ -259,7 +334,9 @@ def caption_html(text: str, scopes: dict, default: str, path: Path, line: int, n
     text, formulas = math(text, path, line, problems, notes)
     text = html.escape(text, quote=False)  # a caption is inline markdown, never raw HTML
     text = cross_references(citations(text, numbers, notes), notes, path, line, problems)
-    out = notes.unstash(markdown.markdown(text, extensions=["smarty"]))
+    made = markdown.markdown(text, extensions=[NoRawHTML(), "smarty"])
+    problems += markup_problems(text, path, line, html_text=made, source="")
+    out = notes.unstash(made)
     out = re.sub(r"^<p>(.*)</p>$", r"\1", out, flags=re.S)
     for token, mathml in formulas.items():
         out = out.replace(token, mathml)

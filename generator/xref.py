@@ -6,8 +6,9 @@
   Only labelled equations are numbered; the number is printed at the right of the equation.
 - A footnote is markdown's ``[^label]`` with its ``[^label]: text`` in the same section.
 
-An unknown target, a label used twice, a footnote without its text (or a text nobody refers to) is a problem at
-its file and line, before anything trains.
+An unknown target, a label used twice, a footnote without its text (or a text nobody refers to), a formula that
+cannot be rendered, and markdown that would put a script on the page (a javascript: link, an event attribute) are
+problems at their file and line, before anything trains.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .content import markup_problems
 from .errors import Problem
 
 NAME = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -82,9 +84,13 @@ def check(sections) -> list[Problem]:
                 labels[label] = (section.path, line)
         problems += _references(body, known, section.path, line_of)
         problems += _footnotes(body, section.path, line_of)
+        problems += _math(body, section.path, line_of)
+        problems += markup_problems(body, section.path, section.body_line)
         for fig in section.figures:
             line = _caption_line(fig)
             problems += _references(fig.caption, known, fig.path, lambda offset, line=line: line)
+            problems += _math(fig.caption, fig.path, lambda offset, line=line: line)
+            problems += markup_problems(fig.caption, fig.path, line, inline=True, source="")
             if XREF_LIKE.search(fig.alt):
                 problems.append(Problem(fig.path, f"figure '{fig.id}': alt text is read on its own, without links; "
                                                   "name the figure or section in words", line=fig.line, key="alt"))
@@ -109,6 +115,21 @@ def _references(text: str, known: Targets, path: Path, line_of) -> list[Problem]
             hint = f"; did you mean {', '.join(close)}?" if close else f"; known: {', '.join(names) or '(none)'}"
             what = {"fig": "figure", "sec": "section", "eq": "labelled equation"}[kind]
             problems.append(Problem(path, f"unknown {what} in cross-reference '@{kind}:{name}'{hint}",
+                                    line=line_of(match.start())))
+    return problems
+
+
+def _math(text: str, path: Path, line_of) -> list[Problem]:
+    """Every formula can be rendered (render.math_error says why not); one holding a placeholder is read once filled."""
+    from .render import MATH, math_error  # render imports this module
+    problems = []
+    for match in MATH.finditer(text):
+        latex = match.group(1) if match.group(1) is not None else match.group(3)
+        if "{{" in latex:
+            continue
+        reason = math_error(latex)
+        if reason:
+            problems.append(Problem(path, f"cannot render math {match.group(0)!r}: {reason}",
                                     line=line_of(match.start())))
     return problems
 

@@ -67,7 +67,7 @@ def test_every_figure_claim_is_declared_by_its_kind(profile, built_site):
     data = measured(profile)
     experiments = config.load_experiments(ROOT / "content" / "experiments", profile)
     site = config.load_site(ROOT / "content" / "site.toml")
-    sections, problems = content.load_sections(ROOT / "content", set(experiments) | set(config.groups(experiments)),
+    sections, problems = content.load_sections(ROOT / "content", experiments | dict.fromkeys(config.groups(experiments)),
                                                figures.KINDS, site["references"])
     assert problems == []
     wrong = {}
@@ -184,7 +184,7 @@ def gather(folder: Path):
     experiments = config.load_experiments(folder / "experiments", "full")
     groups = config.groups(experiments)
     site = config.load_site(folder / "site.toml")
-    sections, problems = content.load_sections(folder, set(experiments) | set(groups), figures.KINDS,
+    sections, problems = content.load_sections(folder, experiments | dict.fromkeys(groups), figures.KINDS,
                                                site["references"])
     return problems + gather_checks(sections, experiments, groups)
 

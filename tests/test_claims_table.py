@@ -1,4 +1,6 @@
 """The claims table: [[compare]] rows read from experiment files, verdicts computed from their tolerances."""
+import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -80,3 +82,17 @@ def test_a_claim_the_build_may_not_produce_is_a_row_that_says_so(tmp_path):
     problems = []
     (row,) = claims_table.rows(config.load_experiments(folder), {"curves-line": {}}, {}, {"olah2014": {}}, problems)
     assert problems == [] and row["shown"] == "no jump" and row["verdict"] == "differs"
+
+
+def test_a_section_title_in_the_table_is_printed_as_written(tmp_path):
+    """The table links each row to its figure's section by title: escaped like the heading, never read as HTML,
+    markdown, a placeholder, math, a citation or a cross-reference."""
+    title = 'A <script>alert(1)</script> [x](javascript:alert(2)) {{check: 1 > 2}} $x$ @sec:t [@olah2014] *b* | c & d'
+    row = {"statement": "s", "original": "o", "source": "olah2014", "figure": "f", "section": ("t", title, 3),
+           "shown": "0.5", "spread": "one seed", "verdict": "agrees", "rule": "r"}
+    problems = []
+    html = render.section_html(render.Section(Path("s.md"), "T", 1, "t", "{{claims-table}}\n", 1), {}, {}, {},
+                               problems, None, claims_table.markdown([row]))
+    assert problems == []
+    link = re.search(r'<a href="#t">(.*?)</a>', html).group(1)
+    assert "<" not in link and unescape(link) == title and "<script" not in html and 'href="javascript' not in html

@@ -1,6 +1,8 @@
 """Rendering: math to MathML at build time, claims into placeholders, numbered citations, footnotes."""
 from pathlib import Path
 
+import pytest
+
 from generator import render
 from generator.content import Section
 
@@ -60,3 +62,83 @@ def test_tables_scroll_inside_a_focusable_region():
     html = render.section_html(Section(Path("s.md"), "T", 1, "t", "| a | b |\n|---|---|\n| 1 | 2 |\n", 1), {}, {}, {}, [])
     assert '<div class="table-wrap" tabindex="0" role="region" aria-label="Table: a, b">' in html
     assert html.index("table-wrap") < html.index("<table>") < html.index("</table>") < html.rindex("</div>")
+
+
+def test_raw_html_in_prose_and_captions_is_printed_as_text():
+    body = "Raw <script>alert(1)</script> and <b onclick=\"x\">bold</b>.\n\n<div>block</div>\n\nA &amp; B, a < b.\n"
+    problems = []
+    out = render.section_html(Section(Path("s.md"), "T", 1, "t", body, 5), {}, {}, {}, problems)
+    assert problems == [] and "<script" not in out and "<b" not in out and "<div>" not in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out and "&lt;div&gt;block&lt;/div&gt;" in out
+    assert "A &amp; B, a &lt; b." in out
+    caption = render.caption_html("See <img src=x onerror=alert(1)>.", {}, None, Path("s.md"), 3, {}, problems)
+    assert problems == [] and "<img" not in caption and "&lt;img" in caption
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ("[x](javascript:alert(1))", 7, "the link to 'javascript:alert(1)' is refused"),
+    ("[x](jav&#x61;script:alert(1))", 7, "javascript:alert(1)"),
+    ("[x](java\tscript:alert(1))", 7, "is refused"),
+    ("[x][r]\n\n[r]: javascript:alert(1)", 9, "javascript:alert(1)"),
+    ("![x](data:image/svg+xml,x)", 7, "the link to 'data:image/svg+xml,x' is refused"),
+    ("[x](pages/other.html)", 7, "is refused"),
+    ("# Heading {: onclick=\"alert(1)\" }", 7, "the attribute onclick= is refused"),
+    ("Text\n{: style=\"background: url(x)\" }", 8, "the attribute style="),
+])
+def test_a_link_that_is_not_the_web_mail_or_the_page_is_refused_with_its_line(text, line, words):
+    problems = []
+    render.section_html(Section(Path("s.md"), "T", 1, "t", "First.\n\n" + text + "\n", 5), {}, {}, {}, problems)
+    (problem,) = problems  # the build stops before writing anything
+    assert words in problem.message and problem.line == line and problem.path.name == "s.md", str(problem)
+
+
+def test_an_autolink_to_a_script_is_text():
+    problems = []
+    out = render.section_html(Section(Path("s.md"), "T", 1, "t", "<javascript:alert(1)>\n", 5), {}, {}, {}, problems)
+    assert problems == [] and "<a" not in out and "&lt;javascript:alert(1)&gt;" in out
+
+
+def test_links_to_the_web_mail_and_the_page_stay_links():
+    problems = []
+    body = "[a](https://example.org) [b](http://example.org) [c](mailto:a@example.org) [d](#sec) <https://e.org>\n"
+    out = render.section_html(Section(Path("s.md"), "T", 1, "t", body, 5), {}, {}, {}, problems)
+    assert problems == [] and out.count("<a href=") == 5
+    caption = render.caption_html("See [x](javascript:alert(1)).", {}, None, Path("s.md"), 3, {}, problems)
+    (problem,) = problems
+    assert problem.line == 3 and "javascript:alert(1)" in problem.message and caption
+
+
+def test_bad_latex_says_why():
+    for latex, words in (("$x^$", "nothing after it"), ("$\\frac{1}{$", "still needs an argument"),
+                         ("$\\right)$", "\\left without its \\right"), ("$x_a_b$", "two subscripts")):
+        problems = []
+        render.math("ok\n" + latex, Path("s.md"), 7, problems)
+        (problem,) = problems
+        assert problem.line == 8 and problem.message.endswith(problem.message.split(": ", 1)[1])
+        assert words in problem.message, problem.message
+        assert render.math_error(latex.strip("$")) in problem.message
+
+
+def test_math_links_and_markup_are_checked_while_gathering(tmp_path):
+    from generator import content, figures, xref
+    (tmp_path / "01-a.md").write_text('+++\ntitle = "A"\norder = 1\n+++\nGood $x^2$, bad $x^$.\n\n'
+                                      "[x](javascript:alert(1))\n\n```figure\nid: f\nkind: dataset\n"
+                                      "experiment: e\ncaption: See [y](javascript:alert(2)) and $\\frac{1}{$.\n```\n")
+    sections, problems = content.load_sections(tmp_path, {"e"}, figures.KINDS, {})
+    assert problems == []
+    found = sorted((p.line, p.message.split(":")[0]) for p in xref.check(sections))
+    assert found == [(5, "cannot render math '$x^$'"), (7, "the link to 'javascript"),
+                     (13, "cannot render math '$\\\\frac{1}{$'"), (13, "the link to 'javascript")], found
+
+
+@pytest.mark.parametrize("latex, words", [
+    ("\\text{<script>alert(1)</script>}", "<script> element"),
+    ("\\href{javascript:alert(1)}{x}", "links to 'javascript:alert(1)'"),
+    ("\\style{background:url(x)}{y}", "style="),
+])
+def test_math_that_would_put_script_on_the_page_is_refused(latex, words):
+    problems = []
+    _, formulas = render.math(f"a ${latex}$ b", Path("s.md"), 4, problems)
+    (problem,) = problems
+    assert problem.line == 4 and words in problem.message and "<script" not in "".join(formulas.values())
+    assert render.math_error("\\href{https://example.org}{x}") is None and render.math_error("\\text{a < b}") is None

@@ -8,6 +8,7 @@ A kind's cache entries are keyed by the source of every module its builder's mod
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -30,6 +31,34 @@ class Option:
     description: str               # one line: what the option sets
     choices: tuple = ()            # the only values allowed, where there are a few
     otherwise: str = ""            # what a None default means ("the last hidden layer")
+    # the range a number must lie in, checked while gathering (content.option_value): a count of frames, lines or
+    # points is at least 1 (2 where a motion needs two) and capped, so a typo fails at once, not hours into drawing
+    least: float | None = None     # smallest allowed
+    most: float | None = None      # largest allowed
+    above: float | None = None     # must be greater (a width, a scale: above 0)
+    below: float | None = None     # must be smaller (a share: below 1)
+    odd: bool = False
+
+
+def out_of_range(option: Option, value) -> str | None:
+    """Why a parsed option value is outside the option's declared range ("must be at least 1"), else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if option.least is not None and value < option.least:
+        return f"must be at least {option.least:,}"
+    if option.most is not None and value > option.most:
+        return f"must be at most {option.most:,}"
+    if option.above is not None and value <= option.above:
+        return f"must be greater than {option.above:g}"
+    if option.below is not None and value >= option.below:
+        return f"must be less than {option.below:g}"
+    if option.odd and value % 2 == 0:
+        return "must be odd"
+    return None
+
+
+FRAMES = 1_000       # the most frames a count of frames may ask for (per stage, per layer, shown)
+LINES = 1_000        # the most circles, grid lines, rows and columns
 
 
 @dataclass(frozen=True)
@@ -51,18 +80,18 @@ class Kind:
 # Mapper's cover and clustering, settable per figure (None: analysis/mapper_graph.py's defaults for the layer)
 _COVER = {
     "intervals": Option(int, None, "intervals the cover lays along each lens dimension",
-                        otherwise="per layer, set in analysis/mapper_graph.py"),
+                        otherwise="per layer, set in analysis/mapper_graph.py", least=1, most=LINES),
     "overlap": Option(float, None, "share by which neighbouring intervals overlap",
-                      otherwise="per layer, set in analysis/mapper_graph.py"),
+                      otherwise="per layer, set in analysis/mapper_graph.py", above=0, below=1),
     "eps": Option(float, None, "DBSCAN radius, as a share of the cloud's radius",
-                  otherwise="per layer, set in analysis/mapper_graph.py"),
+                  otherwise="per layer, set in analysis/mapper_graph.py", above=0),
 }
 _GRAPH_CLAIMS = Claims(tuple(f"graph_{name}" for name in (
     "n_cubes", "perc_overlap", "eps", "min_samples", "pca_components", "eps_absolute", "nodes", "edges",
     "variance_explained", "leaves", "pieces", "layer")))
 _CIRCLES = {
     "circles": Option(flag, True, "draw the input as concentric circles; false: the warped grid and the data"),
-    "circle_count": Option(int, 40, "circles drawn, of radius k/20 for k = 1..count"),
+    "circle_count": Option(int, 40, "circles drawn, of radius k/20 for k = 1..count", least=1, most=LINES),
 }
 _SPIRAL_CLAIMS = ("frames", "keyframes", "drawn_error", "accuracy", "final_loss", "packing_angle", "packing_angle_best")
 _DATA_EXTENT = "the data's extent, rounded up to a quarter, at least 1"
@@ -87,13 +116,14 @@ KINDS = {
         "regions:hidden_representation", "The data and the warped grid in a 2-unit hidden layer, with that layer's "
         "decision regions and the straight-line classifier there.",
         {"layer": Option(int, None, "the hidden layer drawn, 1 = the first; it must have 2 units",
-                         otherwise="the last hidden layer")},
+                         otherwise="the last hidden layer", least=1)},
         Claims(("hidden_accuracy", "layer"))),
     "layer-morph": Kind(
         "morph:layer_morph", "Every 2-unit layer as one continuous motion: linear map, bias, squash, with the "
         "decision line at the end.",
-        {"frames_per_stage": Option(int, 16, "frames in each of a layer's three stages"),
-         "grid": Option(float, None, "half-width of the grid drawn over the input", otherwise=_DATA_EXTENT)},
+        {"frames_per_stage": Option(int, 16, "frames in each of a layer's three stages", least=1, most=FRAMES),
+         "grid": Option(float, None, "half-width of the grid drawn over the input", otherwise=_DATA_EXTENT,
+                        above=0)},
         Claims(("frames", "min_det_path", "swapped_units", "layers", "swapped_layer_*"))),
     "weight-playground": Kind(
         "playground:weight_playground", "Sliders for W and b of the first 2→2 tanh layer; the plane deforms in the "
@@ -112,43 +142,45 @@ KINDS = {
         "last hidden layer's Jacobian, as a heat map.",
         # maps meant to be compared give the same scale, so one colour means one stretch in all of them
         {"scale_min": Option(float, None, "the stretch at the bottom of the log colour scale (lower: its first "
-                             "colour)", otherwise="the map's 1st percentile"),
+                             "colour)", otherwise="the map's 1st percentile", above=0),
          "scale_max": Option(float, None, "the stretch at the top of the log colour scale (higher: its last colour)",
-                             otherwise="the map's largest stretch")},
+                             otherwise="the map's largest stretch", above=0)},
         Claims(("stretch_max", "stretch_median_data", "stretch_max_data"))),
     "field-arrows": Kind(
         "field:field_arrows", "One vector-field layer x → x + F(x) as arrows over the grid it deforms: a trained "
         "layer, or fixed bumps.",
         {"bumps": Option(str, None, "fixed bumps `x,y,vx,vy; ...` instead of a trained layer",
                          otherwise="the trained layer"),
-         "bump_width": Option(float, 0.7, "width of the fixed bumps (with `bumps` only)"),
+         "bump_width": Option(float, 0.7, "width of the fixed bumps (with `bumps` only)", above=0),
          "window": Option(float, None, "half-width of the window drawn",
-                          otherwise=f"3 with `bumps`, else {_DATA_EXTENT}"),
-         "lines": Option(int, 30, "grid lines across the window"),
-         "layer": Option(int, 1, "the trained layer drawn, 1 = the first (without `bumps`)")},
+                          otherwise=f"3 with `bumps`, else {_DATA_EXTENT}", above=0),
+         "lines": Option(int, 30, "grid lines across the window", least=1, most=LINES),
+         "layer": Option(int, 1, "the trained layer drawn, 1 = the first (without `bumps`)", least=1)},
         Claims(("max_push", "bumps"))),
     "field-morph": Kind(
         "field:field_morph", "A trained vector-field network as one continuous motion, p = x + t F(x) layer by "
         "layer.",
-        {"frames_per_layer": Option(int, 20, "frames for each layer's push"),
-         "grid": Option(float, None, "half-width of the grid drawn over the input", otherwise=_DATA_EXTENT)},
+        {"frames_per_layer": Option(int, 20, "frames for each layer's push", least=1, most=FRAMES),
+         "grid": Option(float, None, "half-width of the grid drawn over the input", otherwise=_DATA_EXTENT,
+                        above=0)},
         Claims(("frames", "layers", "shown_accuracy", "folded_share", "folded_share_data", "seeds_folded_share_min", "seeds_folded_any_share_min",
                 "folded_share_layer_*"))),
     # Ranlot 2017 (spiralNet): every variant of a [sweep] over K and the activation
     "spiral-training": Kind(
         "spiralnet:spiral_training", "K picked on the figure; tanh and ReLU columns: input regions, the 2-unit last "
         "hidden layer scrubbed through training with its own regions, the loss.",
-        {"k": Option(int, None, "the K shown first", otherwise="4 if the sweep has it, else the smallest")},
+        {"k": Option(int, None, "the K shown first", otherwise="4 if the sweep has it, else the smallest", least=2)},
         Claims(("snapshots", "choices", *(f"{name}_*_k*" for name in _SPIRAL_CLAIMS)),
                ("packing_distance_tanh_k*",)),  # tanh runs only
         sweep=True),
     "spiral-directions": Kind(
         "spiralnet:spiral_directions", "K and activation picked: the trained last layer, unit arrows of x → h(x), "
         "angle histograms with circular means beside the original's.",
-        {"k": Option(int, None, "the K shown first", otherwise="4 if the sweep has it, else the smallest"),
+        {"k": Option(int, None, "the K shown first", otherwise="4 if the sweep has it, else the smallest", least=2),
          "activation": Option(str, "tanh", "the activation shown first", ("tanh", "relu")),
-         "angle_grid": Option(int, 500, "points per side of the input grid the angle histograms count"),
-         "arrows": Option(int, 12, "arrows per side of the direction field")},
+         "angle_grid": Option(int, 500, "points per side of the input grid the angle histograms count", least=2,
+                              most=2_000),
+         "arrows": Option(int, 12, "arrows per side of the direction field", least=1, most=200)},
         # a class that no grid point is predicted as has no angle; the original published K = 2 and 4 only
         Claims(("angle_grid_points", "arrows", "angle_mean_*_*_k*", "angle_std_*_*_k*"),
                ("original_angle_mean_*_*_k*",)),
@@ -168,14 +200,14 @@ KINDS = {
     "weight-norms": Kind(
         "learning_curves:weight_norms", "Each neuron's weight-vector length through training, a panel per layer.",
         {"scale": Option(str, "linear", "the norm axis's scale", ("linear", "log")),
-         "max_points": Option(int, 101, "most snapshots drawn per line (every k-th)")},
+         "max_points": Option(int, 101, "most snapshots drawn per line (every k-th)", least=2, most=10_000)},
         Claims(("jumps_marked", "layers", "points_per_line",
                 *(f"output_{n}" for n in ("neurons", "norm_start", "norm_end", "norm_max"))),
                tuple(f"hidden*_{n}" for n in ("neurons", "norm_start", "norm_end", "norm_max")))),
     "digit-fate": Kind(
         "learning_curves:digit_fate", "How the test images of one digit are classified at each snapshot, as stacked "
         "shares.",
-        {"digit": Option(int, 9, "the digit followed, 0..9")},
+        {"digit": Option(int, 9, "the digit followed, 0..9", least=0, most=9)},
         Claims(("digit", "digit_count", "final_correct", "best_correct_after_rise", "main_wrong",
                 "main_wrong_peak_share", "main_wrong_peak_step", "main_wrong_final_share", "single_class_snapshots",
                 "single_class_switches", "single_class_distinct"))),
@@ -188,30 +220,31 @@ KINDS = {
         "weight_cloud:weight_trajectories", "Each layer's neurons' weights on the layer's 2-D PCA, grown snapshot by "
         "snapshot under the scrubber.",
         {"layer": Option(int, None, "the layer drawn, 1 = the first hidden layer, the last = the output layer",
-                         otherwise="every layer"),
+                         otherwise="every layer", least=1),
          "colour": Option(str, "step", "colour by training step, or by neuron (ranked along PC1 at the end)",
                           ("step", "neuron")),
-         "max_frames": Option(int, 200, "most snapshots shown (every k-th)")},
+         "max_frames": Option(int, 200, "most snapshots shown (every k-th)", least=2, most=FRAMES)},
         _trajectory_claims),
     "weight-images": Kind(
         "weight_images:weight_images", "First-layer neurons as 28×28 images through training, one sprite sheet under "
         "the scrubber.",
         {"neurons": Option(int, None, "neurons shown, sampled evenly along PC1 at the last snapshot",
-                           otherwise="16, or all if fewer"),
-         "max_frames": Option(int, 101, "most snapshots shown (every k-th)"),
-         "levels": Option(int, 15, "colours of the diverging palette: odd, 3..15")},
+                           otherwise="16, or all if fewer", least=1, most=10_000),
+         "max_frames": Option(int, 101, "most snapshots shown (every k-th)", least=2, most=FRAMES),
+         "levels": Option(int, 15, "colours of the diverging palette: odd, 3..15", least=3, most=15, odd=True)},
         # growth: largest |w| at the end over at the start, absent when the start's weights are all zero
         Claims(("neurons_shown", "frames", "levels", "largest_start", "largest_end"), ("growth",))),
     "learning-surface": Kind(
         "weight_images:learning_surface", "Differences of neighbouring first-layer neurons along the learning "
         "surface, a row per snapshot.",
-        {"rows": Option(int, 8, "snapshots shown, one row each"),
-         "columns": Option(int, 8, "differences per row"),
+        {"rows": Option(int, 8, "snapshots shown, one row each", least=1, most=LINES),
+         "columns": Option(int, 8, "differences per row", least=1, most=LINES),
          "first_step": Option(int, None, "the first row's step (the nearest snapshot)",
-                              otherwise="the first snapshot after step 0"),
-         "last_step": Option(int, None, "the last row's step (the nearest snapshot)", otherwise="the last snapshot"),
+                              otherwise="the first snapshot after step 0", least=0),
+         "last_step": Option(int, None, "the last row's step (the nearest snapshot)", otherwise="the last snapshot",
+                             least=0),
          "reference_step": Option(int, None, "the step whose first principal direction orders the neurons",
-                                  otherwise="the last row's")},
+                                  otherwise="the last row's", least=0)},
         Claims(("rows", "columns", "neurons_sampled", "reference_step", "reference_pc1_share", "reference_pc2_share",
                 "first_row_step", "last_row_step"))),
     "mapper-graph": Kind(
@@ -241,6 +274,108 @@ def resolve_options(kind: str, options: dict) -> dict:
         raise ValueError(f"figure kind '{kind}' has no option {', '.join(sorted(unknown))}; "
                          f"known: {', '.join(sorted(declared)) or '(none)'}")
     return {name: option.default for name, option in declared.items()} | dict(options)
+
+
+def option_problems(kind: str, options: dict) -> list[tuple[str, str]]:
+    """What the directive's options get wrong together, or in a text's form, as (option, message): read while
+    gathering, before anything trains (each option's own type and range: content.option_value)."""
+    found = []
+    low, high = options.get("scale_min"), options.get("scale_max")
+    if low is not None and high is not None and low >= high:
+        found.append(("scale_max", f"must be greater than scale_min ({low:g}), got {high:g}"))
+    if options.get("bumps") is not None:
+        try:
+            rows = [[float(v) for v in bump.split(",")] for bump in options["bumps"].split(";")]
+        except ValueError:
+            rows = []
+        if not rows or any(len(row) != 4 or not all(math.isfinite(v) for v in row) for row in rows):
+            found.append(("bumps", f"are written x,y,vx,vy; x,y,vx,vy; ... (four finite numbers per bump), got "
+                                   f"{options['bumps']!r}"))
+    return found
+
+
+def requirements(kind: str, options: dict, specs: list[dict]) -> list[tuple[str, str]]:
+    """What a figure needs of the experiment it draws (specs: its spec, or every variant's for a sweep kind), known
+    from the experiment files before anything trains: a hidden layer to draw, a layer or snapshot the network has, a
+    K the sweep trains. Each problem as (the option it concerns, or "experiment", message)."""
+    options = resolve_options(kind, options)
+    found: list[tuple[str, str]] = []
+    if KINDS[kind].sweep:
+        ks = sorted({spec["data"].get("classes") for spec in specs if isinstance(spec["data"].get("classes"), int)})
+        if options.get("k") is not None and ks and options["k"] not in ks:
+            found.append(("k", f"must be a K the sweep trains: {', '.join(map(str, ks))}; got {options['k']}"))
+        return found
+    (spec,) = specs
+    model = spec["model"]
+    hidden = list(model.get("hidden", []))
+    described = f"hidden = {hidden}"
+    mlp = model.get("kind") == "mlp"
+    if kind == "hidden-representation":
+        if not mlp:
+            found.append(("experiment", f"draws a hidden layer of an mlp; this experiment's model is {model['kind']}"))
+        elif not hidden:
+            found.append(("experiment", "the experiment's network has no hidden layer (hidden = []): there is no "
+                                        "hidden representation to draw"))
+        else:
+            layer = len(hidden) if options["layer"] is None else options["layer"]
+            if not 1 <= layer <= len(hidden):
+                found.append(("layer", f"must be 1..{len(hidden)}, a hidden layer of the experiment's network "
+                                       f"({described}), got {layer}"))
+            elif hidden[layer - 1] != 2:
+                found.append(("layer" if options["layer"] is not None else "experiment",
+                              f"hidden layer {layer} has {hidden[layer - 1]} units ({described}); this kind draws a "
+                              "2-unit layer"))
+    elif kind == "layer-morph" and mlp and (not hidden or any(width != 2 for width in hidden)):
+        found.append(("experiment", f"plays 2-unit hidden layers; the experiment's network has {described}"))
+    elif kind == "training-motion" and mlp and hidden != [2]:
+        found.append(("experiment", f"draws one hidden layer of 2 units; the experiment's network has {described}"))
+    elif kind == "weight-playground" and mlp and (not hidden or hidden[0] != 2):
+        found.append(("experiment", f"needs a 2→2 first layer; the experiment's network has {described}"))
+    elif kind == "stretch-map" and mlp and not hidden:
+        found.append(("experiment", "draws the last hidden layer's stretch; the experiment's network has no hidden "
+                                    "layer (hidden = [])"))
+    elif kind == "rotatable-3d" and mlp and options["space"] == "hidden" and (not hidden or hidden[-1] != 3):
+        found.append(("experiment", f"space: hidden draws a last hidden layer of 3 units; the experiment's network has "
+                                    f"{described}"))
+    elif kind in ("field-arrows", "field-morph") and (kind == "field-morph" or options["bumps"] is None):
+        if model.get("kind") != "vector-field":
+            bumps = " (or give `bumps`)" if kind == "field-arrows" else ""
+            found.append(("experiment", f"draws a trained vector-field layer; this experiment's model is "
+                                        f"{model.get('kind')}{bumps}"))
+        elif kind == "field-arrows" and not 1 <= options["layer"] <= len(hidden):
+            found.append(("layer", f"must be 1..{len(hidden)}, a layer of the experiment's network ({described}), "
+                                   f"got {options['layer']}"))
+    if not mlp:
+        return found  # the layers and snapshots below are an mlp's (W0 .. the output layer, train.py's schedule)
+    layers = len(hidden) + 1  # weight layers, the output layer last
+    counted = f"{layers} weight layer{'s' if layers > 1 else ''} ({described}, then the output layer)"
+    if kind == "weight-trajectories" and options["layer"] is not None and not 1 <= options["layer"] <= layers:
+        found.append(("layer", f"must be 1..{layers}: the experiment's network has {counted}, got "
+                               f"{options['layer']}"))
+    if kind in ("mapper-graph", "mapper-surface") and not -layers <= options["layer"] < layers:
+        found.append(("layer", f"must be {-layers}..{layers - 1}: the experiment's network has {counted}, "
+                               f"counted from 0, or from the output layer with -1; got {options['layer']}"))
+    if kind == "weight-images" and hidden and options["neurons"] is not None and options["neurons"] > hidden[0]:
+        found.append(("neurons", f"must be at most {hidden[0]}, the first layer's width ({described}), got "
+                                 f"{options['neurons']}"))
+    if kind == "confusion-matrix":
+        count = snapshot_count(spec["train"])
+        if not -count <= options["snapshot"] < count:
+            found.append(("snapshot", f"must be {-count}..{count - 1}: the experiment records {count} snapshots "
+                                      f"(train.snapshots), got {options['snapshot']}"))
+    return found
+
+
+def snapshot_count(train: dict) -> int:
+    """How many snapshots a run records: the length of train.snapshot_steps(steps, snapshots, spacing), worked out
+    here because train.py imports torch, which the gathering process never loads (tests/test_fuzz.py holds the
+    two together)."""
+    import numpy as np
+    steps, count = train["steps"], train["snapshots"]
+    if train.get("snapshot_spacing", "linear") == "log":
+        logged = np.logspace(0, np.log10(max(steps - 1, 1)), count).astype(np.int64)
+        return len(np.unique(np.concatenate([[0], logged])))
+    return len(np.unique(np.linspace(0, steps, max(count, 2)).round().astype(np.int64)))
 
 
 def declared_claims(kind: str, options: dict) -> tuple[set[str], set[str]]:
