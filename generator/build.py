@@ -119,7 +119,7 @@ def closest_checks(found: list[dict], count: int = 10) -> str:
     lines = [f"  {d['margin']:6.2f}  {d['file']}:{d['line']}  {prose.shorten(d['expression'], 100)}"
              for d in margins[:count]]
     return (f"the {len(lines)} checks closest to their thresholds (margin in spreads; "
-            f"{len(margins)} of {sum(d['kind'] == 'check' for d in found)} checks read claims with a spread):\n"
+            f"{len(margins)} of {sum(d['kind'] == 'check' for d in found)} checks have a finite margin):\n"
             + "\n".join(lines))
 
 

@@ -107,3 +107,13 @@ def test_compare_moves_in_spreads_failed_checks_and_changed_picks():
     text = "\n".join(result.lines())
     assert "3.00 spreads  exp.loss: 0.2 -> 0.35" in text and "branch 1 -> otherwise" in text
     assert compare.compare(report(0.2, 2.0, "holds"), report(0.2, 2.0, "holds")).moves == []
+
+
+def test_the_build_prints_the_checks_closest_to_their_thresholds_least_margin_first():
+    from generator.build import closest_checks
+    found = [{"kind": "check", "margin": m, "file": "content/a.md", "line": i, "expression": f"x{i} > 0"}
+             for i, m in enumerate([3.0, 0.7, "inf", None, 1.5])] + [{"kind": "pick", "margin": None}]
+    text = closest_checks(found, count=2)
+    lines = text.splitlines()
+    assert "3 of 5 checks have a finite margin" in lines[0] and len(lines) == 3
+    assert lines[1].split() == ["0.70", "content/a.md:1", "x1", ">", "0"] and "content/a.md:4" in lines[2]

@@ -48,3 +48,14 @@ def test_the_path_mode_trains_the_same_seeds_on_the_other_path_and_counts_bitwis
     (counted,) = [line for line in said if line.startswith("runs that came out different")]
     assert counted.endswith("of 1"), counted  # the one run was found in both caches and compared
     assert any(line.startswith("replication (path) passes") for line in said), said
+
+
+def test_the_published_report_names_the_machine_and_what_each_check_decided(main_build):
+    import json
+    _, _, out = main_build
+    report = json.loads((out / "build-report.json").read_text())
+    assert report["machine"]["numeric_path"]["mkl_cbwr"] == "AVX2" and report["machine"]["cpu"]
+    checks = [s for s in report["sentences"] if s["kind"] == "check"]
+    assert [c["outcome"] for c in checks] == ["holds", "holds"] and checks[0]["file"].endswith("01-a.md")
+    page = (out / "index.html").read_text()
+    assert report["machine"]["cpu"] in page and "MKL_CBWR=AVX2" in page  # the reproduce block names them
