@@ -75,7 +75,7 @@ def main(argv=None) -> int:
     c.add_argument("--content", type=Path, default=ROOT / "content", help="content folder (for the settings)")
     c.add_argument("--report", type=Path, default=ROOT / ".cache" / "measured-full.json",
                    help="the measurements to read (default: the last full build's)")
-    k = commands.add_parser("kinds", help="print the README's tables of figure kinds and options (from figures.KINDS)")
+    k = commands.add_parser("kinds", help="print the tables of figure kinds and options (from figures.KINDS) that docs/content.md holds")
     k.add_argument("--readme", action="store_true", help="rewrite them in docs/content.md between the kinds markers")
     commands.add_parser("clean", help="remove site/ and the cache")
     args = parser.parse_args(argv)

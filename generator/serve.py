@@ -1,6 +1,6 @@
 """A static server for the built site on 127.0.0.1, gzip-compressing text as real hosts do. Specs, data and stills
 (.json, .png, .svg, .csv) are sent with `Access-Control-Allow-Origin: *`, so a page on another origin can load a
-figure's spec and its data with vega-embed (what README's "Embedding a figure" asks of a host)."""
+figure's spec and its data with vega-embed (what docs/embedding.md asks of a host)."""
 from __future__ import annotations
 
 import functools

@@ -3,7 +3,7 @@
 KINDS declares every kind in one place: its builder ("module:function" inside generator.figures, imported only
 when drawn), what it draws, whether it draws a whole sweep, its directive options (type, default, meaning) and
 the claims its builder returns. Builders receive options merged with the declared defaults (resolve_options);
-the README's table of kinds is generated from KINDS (`python -m generator kinds`, see generator/kinds_table.py).
+the table of kinds in docs/content.md is generated from KINDS (`python -m generator kinds`, see generator/kinds_table.py).
 A kind's cache entries are keyed by the source of every module its builder's module imports (code_key).
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ def flag(text: str) -> bool:
     return text.lower() in ("true", "yes")
 
 
-# how each option type reads in an error message and in the README's table
+# how each option type reads in an error message and in the kinds table (docs/content.md)
 TYPE_NAMES = {int: "a whole number", float: "a number", str: "text", flag: "true or false"}
 
 
