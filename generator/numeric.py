@@ -20,8 +20,11 @@ from importlib import metadata
 # torch's own kernels, MKL's matrix products and oneDNN's convolutions: the AVX2 code paths, on every x86-64
 # processor that has AVX2 (MKL's conditional numerical reproducibility, MKL_CBWR)
 PINS = {"ATEN_CPU_CAPABILITY": "avx2", "MKL_CBWR": "AVX2", "ONEDNN_MAX_CPU_ISA": "AVX2"}
-# a second path of the same processor whose sums round differently (replication, generator/replicate.py)
-ALTERNATE = {"ATEN_CPU_CAPABILITY": "default", "MKL_CBWR": "COMPATIBLE", "ONEDNN_MAX_CPU_ISA": "SSE41"}
+# a second path of the same processor whose sums round differently (replication, generator/replicate.py): torch's
+# scalar kernels (tanh, sigmoid, softmax, Adam's update) and oneDNN without AVX. Each changed the bits of a
+# spiralNet and an MNIST training step on the AMD EPYC of docs/benchmarks.md (2026-12-07), at 1.3-1.4x the time a
+# step; MKL_CBWR=COMPATIBLE changes the matrix products' bits too, but took 1.8-2x
+ALTERNATE = {"ATEN_CPU_CAPABILITY": "default", "ONEDNN_MAX_CPU_ISA": "SSE41"}
 VARIABLES = tuple(PINS)
 AVX512 = {"avx512f", "avx512bw", "avx512vl", "avx512dq"}
 ORDER = ("default", "avx2", "avx512")

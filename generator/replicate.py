@@ -10,8 +10,8 @@ compares them with the built site (generator/compare.py):
 
 What is trained again (MODE):
 - `seeds`: every run on a disjoint set of seeds, the ones after its own (seeds 4..7 where the build trains 0..3);
-- `path`: the same seeds on another numeric path of this processor (numeric.ALTERNATE: torch's scalar kernels,
-  MKL's compatible products, oneDNN without AVX, which round differently from the pinned AVX2 path); it also
+- `path`: the same seeds on another numeric path of this processor (numeric.ALTERNATE: torch's scalar kernels
+  and oneDNN without AVX, which round differently from the pinned AVX2 path); it also
   counts the runs whose arrays came out different at all, bit for bit;
 - `both` (the default): other seeds on the other path, one build that tests both at once.
 
