@@ -20,6 +20,13 @@ CONNECT_SECONDS = 4  # a scheduler that does not answer by then is an error, not
 IDENTITY = ("torch", "numpy")
 
 
+class AtScheduler(Problem):
+    """A problem whose place is the scheduler's address (tcp://host:port), printed as given, not as a path."""
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
 class WorkerMismatch(Exception):
     """A worker whose libraries or training code differ from the builder's: its runs would be filed under keys
     that do not describe them."""
@@ -77,7 +84,7 @@ def connect(address: str):
         return Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
     except Exception as err:  # OSError, TimeoutError, ValueError (a malformed address), ...
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise BuildError([Problem(address, f"cannot reach the Dask scheduler: {reason}; "
+        raise BuildError([AtScheduler(address, f"cannot reach the Dask scheduler: {reason}; "
                                            "start one with `dask scheduler`, or build without --scheduler "
                                            "(and without DASK_SCHEDULER_ADDRESS) to train here")]) from None
 
@@ -134,7 +141,7 @@ def _refuse_workers(client, address, expected, missing, experiments, progress) -
     if not reports:
         progress.log(f"  no worker is connected to {address} yet: the runs wait for one (`dask worker {address} "
                      "--nthreads 1`)")
-    problems = [Problem(address, text) for worker, report in sorted(reports.items())
+    problems = [AtScheduler(address, text) for worker, report in sorted(reports.items())
                 if (text := mismatch(worker, report["identity"], expected))]
     problems += [runs.data_problem(experiments[name], f"experiment '{name}': on worker {worker}, {path}: missing")
                  for worker, report in sorted(reports.items()) for name, path in report["missing"]]
@@ -148,7 +155,7 @@ def _result(future, name: str, address: str, experiments: dict, done: set, lock)
     try:
         result = future.result()
     except WorkerMismatch as err:
-        raise BuildError([Problem(address, str(err))]) from None
+        raise BuildError([AtScheduler(address, str(err))]) from None
     except KilledWorker as err:
         raise BuildError([Problem(experiments[name].path, f"experiment '{name}': the workers training it died, "
                                                           f"again and again ({err}); is it out of memory?")]) from None

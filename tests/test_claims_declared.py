@@ -157,7 +157,7 @@ def test_lint_reports_an_undeclared_claim_with_the_closest_names(text, words):
 
 def test_lint_accepts_declared_claims_settings_and_globbed_families():
     problems = []
-    prose.lint("{{exp.det_w:.2f}} {{exp.train_steps:d}} {{check: jump2_to > exp.seeds_jump1_to}} "
+    prose.lint("{{exp.det_w:.2f}} {{exp.train_steps:d}} {{pick: jump2_to > exp.seeds_jump1_to | a | b}} "
                "{{pick: exp.jump11_to > 0 | a | b}}", {"exp"}, "exp", Path("s.md"), 1, problems, NAMES)
     assert problems == []
     prose.lint("{{exp.anything}}", {"exp"}, None, Path("s.md"), 1, problems, {"exp": None})  # None: not checked
@@ -202,7 +202,7 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
 def test_misspelt_claims_in_prose_captions_sweeps_settings_and_compare_rows_are_found_while_gathering(tmp_path):
     folder = content_copy(tmp_path)
     edit(folder / "04-spirals.md", "{{spirals-4x2.sigma_max:.1f}}", "{{spirals-4x2.sigma_mx:.1f}}")
-    edit(folder / "04-spirals.md", "{{check: spirals-morph.layers == 4}}", "{{check: spirals-morph.layer == 4}}")
+    edit(folder / "04-spirals.md", "{{check exact: spirals-morph.layers == 4}}", "{{check exact: spirals-morph.layer == 4}}")
     edit(folder / "04-spirals.md", "{{det_w4:.2f}}", "{{det_w5:.2f}}")               # caption: 4 square layers
     edit(folder / "10-packing.md", "{{accuracy_tanh_k4:.1%}}", "{{acuracy_tanh_k4:.1%}}")  # a sweep figure's own
     edit(folder / "07-easy-way-out.md", "annulus-2-contractive.train_contractive:", "annulus-2-contractive.train_contractiv:")

@@ -154,3 +154,79 @@ def test_area_kept_at_the_data_over_seeds():
     assert measured["seeds_det_jacobian_median_data"] == pytest.approx((9 + 1) / 2)
     assert measured["seeds_det_jacobian_median_data_min"] == pytest.approx(1.0)
     assert measured["seeds_det_jacobian_median_data_n"] == 2
+
+
+def test_share_of_seeds_whose_first_layer_mirrors_the_plane():
+    Ws = [np.eye(2), np.diag([1.0, -1.0]), [[0.0, 1.0], [1.0, 0.0]], np.diag([2.0, 3.0])]  # det 1, -1, -1, 6
+    measured = claims.experiment_claims(square_run(Ws, [1.0] * 4), TWO_CURVES)
+    assert measured["seeds_det_w_negative"] == 0.5 and measured["seeds_det_w_negative_count"] == 2
+    assert measured["seeds_det_w_negative_n"] == 4
+    assert (measured["seeds_det_w_negative_lo"], measured["seeds_det_w_negative_hi"]) == pytest.approx(wilson(2, 4))
+
+
+def test_share_of_the_data_at_a_corner_of_the_hidden_square():
+    # tanh(Wx) with W = 10 I: a point with both |x_i| >= artanh(0.95) / 10 lands within 0.05 of a corner
+    edge = np.arctanh(1 - claims.CORNER_DISTANCE) / 10
+    X = np.array([[0.3, 0.3], [-0.3, 0.4], [0.3, 0.0], [0.0, 0.0], [edge * 1.01, -edge * 1.01], [edge * 0.99, 0.3]])
+    Ws = [np.eye(2) * 10, np.eye(2) * 0.5]  # seed 0: 3 of 6 points at a corner; seed 1: none
+    measured = claims.experiment_claims(square_run(Ws, [1.0, 0.5], X=X), TWO_CURVES)
+    assert measured["corner_distance"] == claims.CORNER_DISTANCE
+    assert measured["corner_share"] == pytest.approx(0.5)  # seed 0 is shown (the more accurate)
+    assert measured["seeds_corner_share"] == pytest.approx(0.25) and measured["seeds_corner_share_n"] == 2
+    assert measured["seeds_corner_share_min"] == 0 and measured["seeds_corner_share_max"] == pytest.approx(0.5)
+    assert measured["seeds_half_at_corners"] == 0.5 and measured["seeds_half_at_corners_count"] == 1
+
+
+def test_stretch_at_the_data_over_seeds():
+    # at x = 0 with b = 0 tanh's slope is 1, so the stretch of a 2 -> 2 -> 2 network is W's larger singular value
+    Ws = [np.diag([3.0, 1.0]), np.diag([0.05, 0.02]), rotation(0.4) @ np.diag([0.5, 0.2])]
+    measured = claims.experiment_claims(square_run(Ws, [1.0] * 3, X=np.zeros((5, 2))), TWO_CURVES)
+    assert measured["seeds_stretch_median_data"] == pytest.approx((3 + 0.05 + 0.5) / 3)
+    assert measured["seeds_stretch_median_data_min"] == pytest.approx(0.05)
+    assert measured["seeds_stretch_max_data_max"] == pytest.approx(3.0) and measured["seeds_stretch_max_data_n"] == 3
+    assert measured["crushed_below"] == claims.CRUSHED_BELOW
+    assert measured["seeds_crushed_count"] == 1 and measured["seeds_crushed_n"] == 3  # only 0.05 is below 0.1
+    # away from the origin the slopes shrink the stretch: tanh'(3 * 1) = 1 - tanh(3)^2
+    far = claims.experiment_claims(square_run([np.diag([3.0, 1.0])], [1.0], X=np.array([[1.0, 0.0]] * 3)), TWO_CURVES)
+    assert far["seeds_stretch_median_data"] == pytest.approx(max(3 * (1 - np.tanh(3.0) ** 2), 1.0))
+
+
+def field_run(vectors_per_seed, X):
+    """A vector-field network per seed: one field layer over a single anchor at the origin, then a 2 -> 2 output."""
+    seeds = len(vectors_per_seed)
+    return {"V0": np.array(vectors_per_seed, float).reshape(1, seeds, 1, 2), "anchors": np.zeros((1, 2)),
+            "W0": np.tile(np.eye(2), (1, seeds, 1, 1)), "b0": np.zeros((1, seeds, 2)), "X": X,
+            "y": np.arange(len(X)) % 2, "seeds": np.arange(seeds), "loss": np.zeros((2, seeds)),
+            "accuracy": np.ones(seeds)}
+
+
+FIELD = {"data": {"kind": "spirals"}, "model": {"kind": "vector-field", "bump_width": 0.2, "activation": "tanh"},
+         "train": {"steps": 1}}
+
+
+def test_folds_of_field_layers_over_seeds():
+    X = np.array([[-0.9, 0.0], [0.9, 0.5]])  # the square drawn is [-1, 1]^2
+    gentle, abrupt = [0.0, 0.0], [3.0, 0.0]  # no push at all; a push steep enough to overtake its neighbours
+    measured = claims.experiment_claims(field_run([gentle, abrupt, abrupt], X), FIELD)
+    assert measured["fold_mesh"] == claims.FOLD_MESH
+    assert measured["seeds_folding"] == pytest.approx(2 / 3) and measured["seeds_folding_count"] == 2
+    assert measured["seeds_inside_out_count"] == 2 and measured["seeds_folded_share_min"] == 0
+    folded = measured["seeds_folded_share_max"]
+    assert 0 < folded < 0.5 and measured["seeds_folded_share"] == pytest.approx(2 * folded / 3)
+    # one layer: left inside out anywhere is left inside out overall
+    assert measured["seeds_folded_any_share_max"] == pytest.approx(folded)
+    # by hand: x + F(x) turns the plane inside out where 1 + dF_x/dx < 0 (F has no y part, so det J = 1 + dF_x/dx)
+    square = np.stack(np.meshgrid(*[np.linspace(-1, 1, claims.FOLD_MESH + 1)] * 2), -1).reshape(-1, 2)
+    f = np.exp(-(square ** 2).sum(1) / (2 * 0.2 ** 2))
+    slope = 3.0 * (-square[:, 0] / 0.2 ** 2) * f / (1 + f) ** 2
+    assert folded == pytest.approx(float((1 + slope < 0).mean()), abs=2 / len(square))
+
+
+def test_folds_over_seeds_match_the_figure():
+    from generator.figures.field import _folds
+    X = np.array([[-0.9, 0.0], [0.9, 0.5]])
+    run = field_run([[0.0, 0.0], [3.0, 0.0], [2.0, 1.0]], X)
+    measured = claims.experiment_claims(run, FIELD)
+    drawn = _folds(run, 0, FIELD["model"], 1.0)
+    assert measured["seeds_folded_share_min"] == pytest.approx(drawn["seeds_folded_share_min"])
+    assert measured["seeds_folded_any_share_min"] == pytest.approx(drawn["seeds_folded_any_share_min"])

@@ -12,7 +12,8 @@ import torch.nn.functional as F
 from generator import config, frames, train
 from generator.analysis import branches, mapper_graph, plateaus, symmetry
 from generator.analysis.claims import experiment_claims
-from generator.analysis.learning_claims import float64_probe, group_gap_claims, learning_claims, symmetry_claims
+from generator.analysis import learning_claims as learning
+from generator.analysis.learning_claims import group_gap_claims, learning_claims, path_probe, symmetry_claims
 from generator.analysis.learning_cloud import cloud, layer_count
 from generator.models import BatchedMLP
 
@@ -210,14 +211,102 @@ def test_runs_with_a_test_split_get_learning_claims(short_run):
     json.dumps(claims)  # the cache stores them as JSON
 
 
-def test_float64_probe_that_cannot_split_states_no_split_step(short_run):
+def test_a_probe_that_cannot_split_states_no_split_step(short_run):
     # after one SGD step from zero the hidden weights are still all zero (their gradient goes through the
-    # zero output weights), so a probe capped at one step cannot split
+    # zero output weights), so a probe capped at one step cannot split, on any path; the probe runs in a
+    # process of its own with the float64 path's environment
     run, spec = short_run
-    probe = float64_probe(run, spec, probe_steps=1)
-    assert probe == {"float64_split": 0, "float64_probe_steps": 1, "float64_probe_seed": 0}
-    claims = symmetry_claims(run, 0, probe_steps=1)
-    assert claims["float64_split"] == 0 and "float64_split_step" not in claims
+    probe = path_probe(run, spec, 0, probe_steps=1, settle=1, paths=("float64",))   # run["seeds"][0] is 0
+    assert probe == {"probe_seed": 0, "probe_steps": 1, "probe_settle": 1, "probe_paths": 1, "probe_split_paths": 0,
+                     "probe_float64_split": 0, "float64_split": 0, "float64_probe_steps": 1, "float64_probe_seed": 0}
+
+
+def test_the_probe_trains_as_the_build_trains(short_run):
+    """The probe's network is the build's, bit for bit: the same seed's minibatches, products and loss give the
+    same hidden weights as train.py's run of that seed alone (so the pinned path's probe repeats the run)."""
+    run, spec = short_run
+    steps = int(run["snapshot_steps"][-1])
+    for index in (0, 1):
+        *_, hidden = symmetry.zero_init_steps(run["X"], run["y"], run["W0"].shape[2], steps, seed=int(run["seeds"][index]),
+                                              lr=spec["train"]["learning_rate"], batch=spec["train"]["batch_size"])
+        assert np.array_equal(hidden, run["W0"][-1, index])
+        assert np.any(hidden != 0)                            # it moved: the comparison is not of zeros
+
+
+def test_probe_reports_the_split_and_its_growth():
+    X, y = small_data()
+    # identical arithmetic for every unit: no split in the whole budget, one group of them all
+    never = symmetry.probe(X, y, 7, 30, 10, lr=0.5, batch=32, unitwise=True)
+    assert never == {"steps_run": 30, "split_step": None, "groups_at_split": None, "groups_at_end": [7],
+                     "gap_at_split": 0.0, "gap_at_end": 0.0}
+    # random output weights: every unit differs after the first step, and the probe stops `settle` steps later
+    control = symmetry.probe(X, y, 7, 30, 4, lr=0.5, batch=32, unitwise=True, output_init_std=0.1)
+    assert control["split_step"] == 1 and control["steps_run"] == 5
+    assert control["groups_at_split"] == [1] * 7 and control["groups_at_end"] == [1] * 7
+    # the gap is group_gap's, on the groups of the split kept to the end: with every group one unit, the
+    # "largest" is the first in np.unique's order at the split, and the rest are its others
+    W = np.stack([w.copy() for w in symmetry.zero_init_steps(X, y, 7, 5, lr=0.5, batch=32, unitwise=True,
+                                                             output_init_std=0.1)]).astype(np.float64)
+    first = np.unique(W[0], axis=0, return_inverse=True)[1].ravel() == 0
+    assert control["gap_at_split"] == pytest.approx(np.abs(W[0, first].mean(0) - W[0, ~first].mean(0)).max(), rel=1e-12)
+    assert control["gap_at_end"] == pytest.approx(np.abs(W[-1, first].mean(0) - W[-1, ~first].mean(0)).max(), rel=1e-12)
+    assert control["gap_at_end"] == pytest.approx(symmetry.group_gap(W, 0)[-1], rel=1e-12)
+
+
+def test_each_path_runs_in_its_own_process_with_its_environment():
+    # torch reads its capability when it loads: the probe's process must have it set before, so "default" takes
+    # the plain kernels whatever the parent process uses; "pinned" takes AVX2 where the processor has it
+    from generator import numeric
+    X, y = small_data()
+    found = symmetry.probe_paths(X, y, 7, 3, 1, paths=("pinned", "default"), lr=0.5, batch=32)
+    assert found["default"]["capability"] == "default"
+    assert found["pinned"]["capability"] == min("avx2", numeric.supported(numeric.cpu()[1]), key=numeric.ORDER.index)
+    assert found["pinned"]["steps_run"] >= 3 and set(found["pinned"]) >= {"split_step", "groups_at_end", "gap_at_end"}
+    env = symmetry.path_environment("compatible", {"MKL_CBWR": "AVX", "HOME": "/x"})
+    assert env["MKL_CBWR"] == "COMPATIBLE" and env["ATEN_CPU_CAPABILITY"] == "avx2" and env["HOME"] == "/x"
+
+
+def test_path_probe_claims_from_known_results(monkeypatch):
+    # the claims say what each path's probe found, and only what it found
+    results = {"pinned": {"steps_run": 3000, "split_step": None, "groups_at_split": None, "groups_at_end": [100],
+                          "gap_at_split": 0.0, "gap_at_end": 0.0, "capability": "avx2"},
+               "float64": {"steps_run": 1002, "split_step": 2, "groups_at_split": [96, 4], "groups_at_end": [90, 6, 4],
+                           "gap_at_split": 1e-20, "gap_at_end": 3e-17, "capability": "avx2"}}
+    asked = {}
+
+    def fake(X, y, width, steps, settle, paths, **kwargs):
+        asked.update(width=width, steps=steps, settle=settle, paths=paths, **kwargs)
+        return {name: results[name] for name in paths}
+    monkeypatch.setattr(symmetry, "probe_paths", fake)
+    W0 = np.zeros((4, 2, 100, 3))                    # snapshots at steps 0, 1000, 2000, 3000 of seeds 7 and 2
+    run = {"X": np.zeros((5, 3)), "y": np.zeros(5, int), "W0": W0, "seeds": np.array([7, 2]),
+           "snapshot_steps": np.array([0, 1000, 2000, 3000])}
+    spec = {"train": {"steps": 30000, "learning_rate": 0.05, "batch_size": 100}}
+    claims = path_probe(run, spec, 1, paths=("pinned", "float64"))
+    assert asked == {"width": 100, "steps": learning.PROBE_STEPS, "settle": learning.PROBE_SETTLE,
+                     "paths": ("pinned", "float64"), "seed": 2, "lr": 0.05, "batch": 100}
+    assert claims["probe_paths"] == 2 and claims["probe_split_paths"] == 1 and claims["probe_seed"] == 2
+    assert claims["probe_pinned_split"] == 0 and not any(n.startswith("probe_pinned_split_") for n in claims)
+    assert (claims["probe_float64_split_step"], claims["probe_float64_split_groups"]) == (2, 2)
+    assert (claims["probe_float64_split_large"], claims["probe_float64_split_small"]) == (96, 4)
+    assert claims["probe_float64_groups_end"] == 3
+    assert claims["probe_float64_gap_growth"] == pytest.approx(3000)
+    assert (claims["float64_split"], claims["float64_split_step"], claims["float64_probe_seed"]) == (1, 2, 2)
+    # the pinned probe repeats the run: it agrees with a run that never splits, not with one split by step 2,000
+    assert claims["probe_pinned_agrees"] == 1
+    W0[2:, 1, :50] = 1.0
+    assert path_probe(run, spec, 1, paths=("pinned",))["probe_pinned_agrees"] == 0
+    results["pinned"] |= {"split_step": 1500, "groups_at_split": [50, 50]}
+    assert path_probe(run, spec, 1, paths=("pinned",))["probe_pinned_agrees"] == 1
+    results["pinned"] |= {"split_step": 800}            # split before the run's snapshot at 1,000: it was not
+    assert path_probe(run, spec, 1, paths=("pinned",))["probe_pinned_agrees"] == 0
+    # a short run probes no longer than it trained
+    path_probe(run, {"train": {"steps": 60}}, 0, paths=("float64",))
+    assert (asked["steps"], asked["settle"]) == (60, 60)
+    declared = learning.path_probe_declared()
+    assert all(name in declared for name in claims)
+    missing = {n for n, how in declared.items() if how == "required" and n not in claims}
+    assert missing == {"probe_default_split", "probe_compatible_split"}     # the paths this test left out
 
 
 def stepped_run(plateau_ends, second_jumps, seeds=(5, 6, 7), T=150, classes=4):
@@ -297,6 +386,70 @@ def test_plateau_norm_shares_read_each_layer_at_the_plateau_end():
         assert name in declared and name in claims
 
 
+def test_one_answer_claims_count_single_answer_snapshots_and_their_changes():
+    # five snapshots of 100 test images: one answer (3, 3, 5) at three of them, a split vote at one, and 99 of 100
+    # on digit 1 at the last (ONE_ANSWER: still one answer)
+    confusion = np.zeros((5, 10, 10), int)
+    for t, digit in zip((0, 1, 2), (3, 3, 5)):
+        confusion[t, :, digit] = 10
+    confusion[3, :, 2], confusion[3, :, 4] = 5, 5
+    confusion[4, :, 1] = 10
+    confusion[4, 0, 1], confusion[4, 0, 7] = 9, 1
+    claims = learning.one_answer_claims(confusion)
+    assert claims["plateau_single_answer_share"] == pytest.approx(4 / 5)
+    assert claims["plateau_answer_switches"] == 2                        # 3 -> 5 -> 1 (the split vote skipped)
+    assert claims["plateau_answer_switch_share"] == pytest.approx(2 / 3)
+    assert claims["plateau_answer_digits"] == 3
+    assert learning.one_answer_claims(confusion[3:4])["plateau_answer_switch_share"] == 0.0
+
+
+def test_first_jump_span_share_over_seeds():
+    # seeds' plateaus end at snapshots 40, 60, 80 and each rise takes 5 snapshots (stepped_run): its span over
+    # the wait, in steps, is 5 / 40 etc., up to the smoothing's trimming of a snapshot or two
+    run = stepped_run([40, 60, 80], [None] * 3)
+    spec = {"train": {"steps": 3000, "batch_size": 100, "learning_rate": 0.1}, "model": {"init": "normal"}}
+    claims = learning_claims(run, spec)
+    steps = run["snapshot_steps"]
+    assert claims["jump1_span_share"] == pytest.approx((claims["jump1_end_step"] - claims["jump1_start_step"])
+                                                       / claims["jump1_start_step"])
+    assert claims["seeds_jump1_span_share_n"] == 3
+    assert claims["seeds_jump1_span_share_max"] == pytest.approx(5 / 40, abs=2 / 40)
+    assert claims["seeds_jump1_span_share_min"] == pytest.approx(5 / 80, abs=2 / 80)
+    # a flat seed has no first jump: the share is over the seeds that jump
+    flat = stepped_run([40, 60, 80], [None] * 3)
+    flat["test_accuracy"][:, 0] = 0.25
+    assert learning_claims(flat, spec)["seeds_jump1_span_share_n"] == 2
+    assert learning.jump_span_share(steps, plateaus.Jump(0, 3, 0.1, 0.5)) == 1.0
+
+
+def test_norm_growth_decades_take_the_least_grown_layer():
+    # layer 0: mean length 1e-5 -> 1 (5 decades), one neuron 100 long at snapshot 2 (7 decades);
+    # layer 1: 1e-3 -> 1 (3 decades), never longer than 1 (3 decades)
+    T = 4
+    W0 = np.ones((T, 1, 3, 4)) * np.array([1e-5, 1e-2, 10.0, 1.0])[:, None, None, None] / 2   # |w| = the scale
+    W0[2, 0, 0] *= 10.0
+    W1 = np.ones((T, 1, 2, 3)) * np.array([1e-3, 0.1, 0.5, 1.0])[:, None, None, None] / np.sqrt(3)
+    claims = learning.norm_growth_claims({"W0": W0, "W1": W1}, 0)
+    assert claims["norm_growth_decades"] == pytest.approx(3.0)
+    assert claims["norm_reach_decades"] == pytest.approx(3.0)
+    W1[1, 0, 0] *= 1e4                          # one neuron of layer 1 1,000 long: 6 decades, now below layer 0's 7
+    claims = learning.norm_growth_claims({"W0": W0, "W1": W1}, 0)
+    assert claims["norm_reach_decades"] == pytest.approx(6.0)
+    assert claims["norm_growth_decades"] == pytest.approx(3.0)
+
+
+def test_output_line_share_is_one_on_a_line_and_less_off_it():
+    rng = np.random.default_rng(2)
+    T, N, D = 6, 10, 8
+    line = rng.normal(size=(T, N, 1)) * np.ones(D)                     # every vector c * (1, ..., 1)
+    run = {"W0": np.zeros((T, 1, 5, D)), "W1": line[:, None]}
+    assert learning.output_line_share(run, 0) == pytest.approx(1.0, abs=1e-12)
+    run["W1"] = rng.normal(size=(T, 1, N, D))
+    assert learning.output_line_share(run, 0) < 0.5
+    run["W1"] = np.zeros((T, 1, N, D))                                   # no spread at all: on a line, trivially
+    assert learning.output_line_share(run, 0) == 1.0
+
+
 def test_runs_without_a_test_split_keep_generic_claims():
     exp = config.load_experiments(ROOT / "content" / "experiments", "quick")["curves-line"]
     claims = experiment_claims(train.train(exp.id, exp.spec), exp.spec)
@@ -340,3 +493,11 @@ def test_a_figure_sets_its_own_cover_and_clustering(short_run):
     assert default.claims["graph_n_cubes"] != 7
     printed = json.dumps(tuned.spec, ensure_ascii=False)  # the settings subtitle, one line a setting
     assert '"7 intervals, overlap 0.25"' in printed and '"DBSCAN eps 0.3 × radius' in printed
+
+
+def test_fewer_branches_each_layer_reads_the_layers_in_order():
+    from generator.analysis.learning_claims import fewer_each_layer
+    assert fewer_each_layer({"branches_output_final": 3, "branches_hidden2_final": 5, "branches_hidden1_final": 9})
+    assert not fewer_each_layer({"branches_hidden1_final": 9, "branches_hidden2_final": 9, "branches_output_final": 3})
+    assert not fewer_each_layer({"branches_hidden1_final": 4, "branches_hidden2_final": 5, "branches_output_final": 3})
+    assert fewer_each_layer({f"branches_hidden{k}_final": 20 - k for k in range(1, 12)} | {"branches_output_final": 1})

@@ -399,6 +399,9 @@ def test_saving_reloads_the_page_in_place_and_a_failed_build_shows_its_errors(li
     assert "01-a.md:7" in stderr.read_text()
     assert "says after." in page.inner_text("main") and "says after." in (out / "index.html").read_text()
 
+    # where the reader is now: the morph started above when they went Home and scrolled back, and the browser's
+    # scroll anchoring may have moved scrollY by its change of height since
+    scroll = page.evaluate("scrollY")
     page.evaluate("window.__oldPage = true")
     del lines[6]
     section.write_text("\n".join(lines) + "\n")

@@ -9,10 +9,12 @@ from generator.analysis.spread import wilson
 OFFSETS = np.array([[0.02, 0.0], [-0.02, 0.0], [0.0, 0.03], [0.0, -0.03]])  # mean zero: centres exact
 
 
-def spiral_run(centres, weights, activation="tanh", accuracy=None):
+def spiral_run(centres, weights, activation="tanh", accuracy=None, between=(), loss=None):
     """A 2 -> 2 -> K network whose hidden layer act(W x) puts class k's points around centres[k] when W = I
     (the inputs are act^-1 of the wanted positions; ReLU's origin class comes from negative inputs).
-    `weights` holds each seed's W; snapshot 0 has W = 0 (every point at the origin), the final one W."""
+    `weights` holds each seed's W; snapshot 0 (step 0) has W = 0 (every point at the origin), the final one
+    (step 5) W. `between`: more snapshots in between, each a list of every seed's W, at steps 1, 2, ...
+    `loss`: each seed's final loss."""
     centres = np.asarray(centres, float)
     H = np.concatenate([c + OFFSETS for c in centres])
     if activation == "tanh":
@@ -20,10 +22,15 @@ def spiral_run(centres, weights, activation="tanh", accuracy=None):
     else:
         X = np.where(np.all(np.abs(np.repeat(centres, len(OFFSETS), 0)) < 1e-12, 1, keepdims=True), -1.0 + H, H)
     K, seeds = len(centres), len(weights)
-    W0 = np.stack([np.zeros((seeds, 2, 2)), np.array(weights, float)])
-    return {"W0": W0, "b0": np.zeros((2, seeds, 2)), "W1": np.zeros((2, seeds, K, 2)), "b1": np.zeros((2, seeds, K)),
-            "X": X.astype(np.float32), "y": np.repeat(np.arange(K), len(OFFSETS)), "seeds": np.arange(seeds) + 10,
-            "loss": np.zeros((5, seeds)),
+    W0 = np.stack([np.zeros((seeds, 2, 2)), *(np.array(w, float) for w in between), np.array(weights, float)])
+    count = len(W0)
+    losses = np.zeros((6, seeds))
+    if loss is not None:
+        losses[-1] = loss
+    return {"W0": W0, "b0": np.zeros((count, seeds, 2)), "W1": np.zeros((count, seeds, K, 2)),
+            "b1": np.zeros((count, seeds, K)), "X": X.astype(np.float32), "y": np.repeat(np.arange(K), len(OFFSETS)),
+            "seeds": np.arange(seeds) + 10, "loss": losses,
+            "snapshot_steps": np.array([0, *range(1, len(between) + 1), 5]),
             "accuracy": np.ones(seeds) if accuracy is None else np.asarray(accuracy, float)}
 
 
@@ -142,3 +149,91 @@ def test_relu_origin_is_a_share_of_the_farthest_centre():
     centres = np.array([[10.0, 0.0], [0.0, 10 * (o - 0.005)], [10 * (o + 0.005), 0.0], [0.0, 4.0]])
     assert spiral_claims.relu_places(centres) == ["edge bottom", "corner bottom-left", "edge bottom", "edge left"]
     assert spiral_claims.relu_places(centres * 250.0) == spiral_claims.relu_places(centres)  # scale-free
+
+
+FIVE = CORNERS + [[0.95, 0.05]]  # the four corners and the right edge's midpoint
+SWAP = np.array([[0.0, 1.0], [1.0, 0.0]])  # swaps the units: (0.95, 0.05) -> (0.05, 0.95), the top edge's midpoint
+
+
+def test_the_eight_places_are_the_corners_and_the_edge_midpoints():
+    place = spiral_claims.rim_place
+    assert place([0.9, -0.8]) == "corner bottom-right" and place([-0.97, 0.1]) == "edge left"
+    m = spiral_claims.MIDPOINT
+    assert place([0.95, m - 0.01]) == "edge right" and place([0.95, m + 0.01]) is None  # part-way to a corner
+    assert place([0.2, 0.3]) is None  # inside
+    assert spiral_claims.keeps_to_eight_places(np.array(FIVE))
+    assert not spiral_claims.keeps_to_eight_places(np.array(CORNERS + [[0.95, 0.45]]))  # part-way along the edge
+    assert not spiral_claims.keeps_to_eight_places(np.array(CORNERS + [[0.9, 0.9]]))    # two in one corner
+    assert not spiral_claims.keeps_to_eight_places(np.array([[0.95, 0.0], [0.9, -0.1], [-0.9, -0.9]]))  # one midpoint
+
+
+def test_places_over_seeds_count_the_seeds_that_keep_to_the_eight_places():
+    run = spiral_run(FIVE, [I, SWAP, I], loss=[0.1, 0.2, 0.6])  # seed 1's fifth class on the top edge instead
+    measured = claims.experiment_claims(run, spec(5))
+    assert measured["eight_places"] == 1 and measured["seeds_eight_places"] == 1.0
+    assert measured["seeds_eight_places_count"] == 3 and measured["seeds_none_inside"] == 1.0
+    assert measured["seeds_smallest_coordinate"] == pytest.approx(0.05) and measured["seeds_smallest_coordinate_n"] == 3
+    assert measured["seeds_final_loss"] == pytest.approx(0.3) and measured["seeds_final_loss_max"] == pytest.approx(0.6)
+    assert measured["seeds_final_loss_sd"] == pytest.approx(np.std([0.1, 0.2, 0.6], ddof=1))
+    off = claims.experiment_claims(spiral_run(CORNERS + [[0.95, 0.45]], [I, I]), spec(5))  # part-way to a corner
+    assert off["class_4_place"] == "edge right" and off["eight_places"] == 0
+    assert off["seeds_eight_places"] == 0.0 and off["seeds_none_inside"] == 1.0
+    inside = claims.experiment_claims(spiral_run(CORNERS + [[0.1, 0.2]], [I, I]), spec(5))
+    assert inside["seeds_none_inside_count"] == 0 and inside["seeds_eight_places_count"] == 0
+    assert inside["seeds_smallest_coordinate"] == pytest.approx(0.1)
+
+
+def test_four_corners_have_a_large_smallest_coordinate():
+    measured = claims.experiment_claims(spiral_run([[0.9, 0.8], [-0.85, 0.9], [-0.9, -0.9], [0.9, -0.95]], [I, SWAP]),
+                                        spec(4))
+    assert measured["seeds_smallest_coordinate"] == pytest.approx(0.8)
+    assert measured["seeds_smallest_coordinate_min"] == pytest.approx(0.8)
+    assert "seeds_crowded_until_step" not in measured  # four corners for four classes: no crowding measured
+
+
+def test_crowding_over_seeds_reads_every_snapshot():
+    """Five classes, three seeds, snapshots at steps 0 (all at the origin), 1, 2 and 5 (the end of a 5-step run):
+    `collapse` puts every class on the diagonal (both units read x1), the corners' classes two by two on one
+    place. Seed 0 stays collapsed until step 2 and spreads out at the end; seed 1 spreads out at once; seed 2
+    spreads out and then collapses again, crowded at the end."""
+    collapse = np.array([[1.0, 0.0], [1.0, 0.0]])
+    between = [[collapse, I, I], [collapse, I, I]]
+    run = spiral_run(FIVE, [I, I, collapse], between=between)
+    measured = claims.experiment_claims(run, spec(5))
+    assert [spiral_claims.crowding(run, s, 5) for s in range(3)] == [(2, False), (0, False), (5, True)]
+    assert [spiral_claims.crowding(run, s, 5, chunk=1) for s in range(3)] == [(2, False), (0, False), (5, True)]
+    assert measured["seeds_crowded_until_step"] == pytest.approx(7 / 3)
+    assert measured["seeds_crowded_until_step_max"] == 5 and measured["seeds_crowded_until_step_min"] == 0
+    # long: past a quarter of the 5 steps, 1.25
+    assert measured["seeds_long_crowded_count"] == 2 and measured["seeds_long_crowded_n"] == 3
+    assert measured["seeds_crowded_at_end_count"] == 1
+    assert (measured["seeds_crowded_at_end_lo"], measured["seeds_crowded_at_end_hi"]) == pytest.approx(wilson(1, 3))
+
+
+def test_crowding_agrees_with_the_packing_figures_trace():
+    """The same last crowded step as packing.last_crowded over a forward pass at every snapshot."""
+    from generator import frames
+    from generator.analysis import packing
+    collapse = np.array([[1.0, 0.0], [1.0, 0.0]])
+    run = spiral_run(FIVE, [I, collapse], between=[[collapse, I], [I, collapse], [collapse, I]])
+    for seed in range(2):
+        trace = [packing.distance_ratio(frames.forward(frames.layers(run, seed, t), run["X"], "tanh")[-2], run["y"], 5)
+                 for t in range(len(run["snapshot_steps"]))]
+        last = packing.last_crowded(run["snapshot_steps"], trace)
+        assert spiral_claims.crowding(run, seed, 5, chunk=2)[0] == run["snapshot_steps"][last]
+        hidden = spiral_claims.last_hidden_at(run, seed, "tanh", range(len(run["snapshot_steps"])))
+        for t in range(len(run["snapshot_steps"])):
+            assert np.array_equal(hidden[t], frames.forward(frames.layers(run, seed, t), run["X"], "tanh")[-2])
+
+
+def test_relu_two_classes_on_one_axis():
+    shared = [[0.0, 0.0], [2.0, 0.0], [5.0, 0.0], [0.0, 3.0]]   # two on the h1 axis (the bottom edge)
+    apart = [[0.0, 0.0], [2.0, 0.0], [2.0, 2.0], [0.0, 3.0]]    # one per axis
+    assert spiral_claims.axis_shared(spiral_claims.relu_places(np.array(shared)))
+    assert not spiral_claims.axis_shared(spiral_claims.relu_places(np.array(apart)))
+    measured = claims.experiment_claims(spiral_run(shared, [I, I], "relu", loss=[0.01, 0.03]), spec(4, "relu"))
+    assert measured["seeds_axis_shared_count"] == 2 and measured["seeds_axis_shared"] == 1.0
+    assert measured["seeds_final_loss"] == pytest.approx(0.02)
+    assert "seeds_eight_places" not in measured and "seeds_crowded_until_step" not in measured
+    left = claims.experiment_claims(spiral_run(apart, [I, SWAP], "relu"), spec(4, "relu"))
+    assert left["seeds_axis_shared_count"] == 0

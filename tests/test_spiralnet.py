@@ -199,8 +199,8 @@ def test_the_packing_figure_finds_the_last_crowded_snapshot(variants):
         trace = spiralnet.packing_trace(spiralnet.by_choice([v])[(K, "tanh")])
         last = out.claims[f"crowded_until_snapshot_tanh_k{K}"]
         assert out.claims[f"crowded_until_step_tanh_k{K}"] == int(v.run()["snapshot_steps"][last])
-        assert all(dist >= spiralnet.CROWDED for step, _, dist in trace[last + 1:])
-        assert last == 0 or trace[last][2] < spiralnet.CROWDED
+        assert all(dist >= packing.CROWDED for step, _, dist in trace[last + 1:])
+        assert last == 0 or trace[last][2] < packing.CROWDED
 
 
 def test_the_training_figure_redraws_little_per_frame(variants):

@@ -14,9 +14,13 @@ from .spread import over_seeds, over_seeds_names, share, share_names
 # claims no processor's rounding can change (counts and settings a run copies): a check may read them with
 # claims over seeds (prose.lint refuses a check that reads the drawn network alone)
 EXACT = frozenset({"seeds", "steps", "figure_seed", "heldout_points", "knn_k", "train_images", "test_images",
-                   "a_max_y", "b_min_y"})
+                   "a_max_y", "b_min_y", "corner_distance", "crushed_below", "fold_mesh"})
 HELDOUT_POINTS = 20_000  # per class: a dense fresh sample of the same sets, never seen in training
 JACOBIAN_GRID = 101      # points per side of the grid over the input square where |det J| is measured
+CORNER_DISTANCE = 0.05   # a hidden point is "at a corner" of the square [-1, 1]^2 when both coordinates lie within
+                         # this distance of -1 or 1 (both units saturated)
+CRUSHED_BELOW = 0.1      # a network "crushes" its data when the stretch at its median data point is below this
+FOLD_MESH = 100          # cells per side of the mesh whose vertices sample the square for folds (as field-morph's)
 
 
 def experiment_claims(run: dict, spec: dict) -> dict:
@@ -96,8 +100,13 @@ def generic_claims(run: dict, spec: dict) -> dict:
         claims[f"det_w{i + 1}"] = float(np.linalg.det(params[i][0]))
     if square:
         claims["det_w"] = claims[f"det_w{square[0] + 1}"]
+        claims |= det_sign_claims(run, square[0])
     if len(params) > 1 and params[0][0].shape == (2, 2):
         claims |= stretch_claims(run, spec, best)
+    if stretch_measured(spec, [W.shape for W, _ in params]):
+        claims |= data_stretch_claims(run, spec)
+    if spec["model"].get("kind") == "vector-field":
+        claims |= fold_claims(run, spec)
     return claims
 
 
@@ -115,10 +124,78 @@ def generic_claims_declared(spec: dict) -> dict[str, str]:
     square = [i for i, (rows, columns) in enumerate(shapes[:-1]) if rows == columns]
     out |= required(f"det_w{i + 1}" for i in square)
     if square:
-        out |= required("det_w")
+        out |= required("det_w") | det_sign_claims_declared(spec)
     if len(shapes) > 1 and shapes[0] == (2, 2):
         out |= stretch_claims_declared(spec)
+    if stretch_measured(spec, shapes):
+        out |= data_stretch_claims_declared(spec)
+    if spec["model"].get("kind") == "vector-field":
+        out |= fold_claims_declared(spec)
     return out
+
+
+def det_sign_claims(run: dict, layer: int) -> dict:
+    """The first square hidden layer's det W on every seed: the share of seeds where it comes out negative (the
+    layer, as trained, mirrors the plane; swapping its two units makes it positive, computing the same function)."""
+    dets = np.array([np.linalg.det(frames.layers(run, s)[layer][0]) for s in range(len(run["seeds"]))])
+    return share("seeds_det_w_negative", dets < 0)
+
+
+def det_sign_claims_declared(spec: dict) -> dict[str, str]:
+    return required(share_names("seeds_det_w_negative"))
+
+
+def stretch_measured(spec: dict, shapes) -> bool:
+    """Part I's networks of a 2-D input with a hidden layer (not vector fields, not spiralNet's K spirals); shapes:
+    (out, in) of each W, output layer last."""
+    return (shapes[0][1] == 2 and len(shapes) > 1 and spec["model"].get("kind", "mlp") == "mlp"
+            and spec["data"]["kind"] != "k-spirals")
+
+
+def data_stretch_claims(run: dict, spec: dict) -> dict:
+    """A 2-D input: on every seed, the stretch of the whole hidden stack at the training points (frames.stretch:
+    the largest singular value of d(last hidden layer)/d(input)), its median and its largest; the share of seeds
+    whose median is below CRUSHED_BELOW (half the data sit where every direction is shortened tenfold)."""
+    activation = spec["model"]["activation"]
+    per_seed = [frames.stretch(frames.layers(run, s), run["X"], activation) for s in range(len(run["seeds"]))]
+    medians = np.array([np.median(v) for v in per_seed])
+    return ({"crushed_below": CRUSHED_BELOW} | over_seeds("seeds_stretch_median_data", medians)
+            | over_seeds("seeds_stretch_max_data", [v.max() for v in per_seed])
+            | share("seeds_crushed", medians < CRUSHED_BELOW))
+
+
+def data_stretch_claims_declared(spec: dict) -> dict[str, str]:
+    return required("crushed_below", over_seeds_names("seeds_stretch_median_data"),
+                    over_seeds_names("seeds_stretch_max_data"), share_names("seeds_crushed"))
+
+
+def fold_claims(run: dict, spec: dict) -> dict:
+    """Vector-field layers x -> x + F(x) on every seed: where they fold the plane, sampled at the vertices of a
+    FOLD_MESH x FOLD_MESH mesh over the square the field-morph figure draws by default. Per seed: the share of the
+    square some layer turns inside out where the square has arrived by then (seeds_folded_any_share), and the
+    share the layers together leave inside out, the sign of the product of their Jacobian determinants
+    (seeds_folded_share: two folds over the same place leave it the right way round); the share of seeds with
+    any fold at all (seeds_folding) and with some of the square left inside out (seeds_inside_out)."""
+    width = spec["model"]["bump_width"]
+    anchors = run["anchors"].astype(np.float64)
+    reach = max(1.0, np.ceil(np.abs(run["X"]).max() * 4) / 4)
+    square = frames.mesh(-reach, reach, FOLD_MESH)
+    overall, anywhere = [], []
+    for s in range(len(run["seeds"])):
+        arrived = frames.field_forward(run, s, square, width)
+        dets = [frames.field_jacobian_det(at, vectors, anchors, width)
+                for at, vectors in zip(arrived, frames.field_layers(run, s))]
+        overall.append(float((np.prod([np.sign(d) for d in dets], axis=0) < 0).mean()))
+        anywhere.append(float(np.logical_or.reduce([d < 0 for d in dets]).mean()))
+    overall, anywhere = np.array(overall), np.array(anywhere)
+    return ({"fold_mesh": FOLD_MESH} | over_seeds("seeds_folded_share", overall)
+            | over_seeds("seeds_folded_any_share", anywhere)
+            | share("seeds_folding", anywhere > 0) | share("seeds_inside_out", overall > 0))
+
+
+def fold_claims_declared(spec: dict) -> dict[str, str]:
+    return required("fold_mesh", over_seeds_names("seeds_folded_share"), over_seeds_names("seeds_folded_any_share"),
+                    share_names("seeds_folding"), share_names("seeds_inside_out"))
 
 
 def threshold_claims(run: dict, spec: dict) -> dict:
@@ -164,14 +241,24 @@ def stretch_claims(run: dict, spec: dict, best: int) -> dict:
     per_seed = [float(np.median(abs_det_jacobian(*frames.layers(run, s)[0], run["X"], activation)))
                 for s in range(len(run["seeds"]))]  # the same median on every seed
     claims["det_jacobian_median_data"] = per_seed[best]
-    return claims | over_seeds("seeds_det_jacobian_median_data", per_seed)
+    claims |= over_seeds("seeds_det_jacobian_median_data", per_seed)
+    # the share of the training points the first layer puts at a corner of its square, on every seed
+    corners = []
+    for s in range(len(run["seeds"])):
+        W, b = frames.layers(run, s)[0]
+        h = frames.ACTIVATIONS[activation](run["X"].astype(np.float64) @ W.T + b)
+        corners.append(float((np.abs(h) >= 1 - CORNER_DISTANCE).all(1).mean()))
+    corners = np.array(corners)
+    return (claims | {"corner_distance": CORNER_DISTANCE, "corner_share": float(corners[best])}
+            | over_seeds("seeds_corner_share", corners) | share("seeds_half_at_corners", corners >= 0.5))
 
 
 def stretch_claims_declared(spec: dict) -> dict[str, str]:
     return required(over_seeds_names("seeds_sigma_max"), over_seeds_names("seeds_sigma_min"),
                     over_seeds_names("seeds_sigma_ratio"), "sigma_ratio_median", "sigma_ratio_median_n",
                     "sigma_max", "sigma_min", "sigma_ratio", "det_jacobian_median", "det_jacobian_median_data",
-                    over_seeds_names("seeds_det_jacobian_median_data"))
+                    over_seeds_names("seeds_det_jacobian_median_data"), "corner_distance", "corner_share",
+                    over_seeds_names("seeds_corner_share"), share_names("seeds_half_at_corners"))
 
 
 def abs_det_jacobian(W: np.ndarray, b: np.ndarray, x: np.ndarray, activation: str) -> np.ndarray:

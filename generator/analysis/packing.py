@@ -14,6 +14,7 @@ from scipy import stats
 # 1, sqrt 2 / 2, sqrt 13 / 6, 4 - 2 sqrt 3 (Schaer and Meir 1965; Graham and Lubachevsky 1996).
 UNIT_SQUARE_SPREAD = {2: np.sqrt(2), 3: np.sqrt(6) - np.sqrt(2), 4: 1.0, 5: np.sqrt(2) / 2,
                       6: np.sqrt(13) / 6, 7: 4 - 2 * np.sqrt(3)}
+CROWDED = 0.25  # a distance share below this: two class centres sit within a quarter of the best spacing
 
 
 def centroids(H: np.ndarray, y: np.ndarray, classes: int) -> np.ndarray:
@@ -70,3 +71,10 @@ def circular_summary(angles_deg: np.ndarray) -> tuple[float, float]:
     radians = np.radians(angles_deg)
     return (float(np.degrees(stats.circmean(radians)) % 360.0),
             float(np.degrees(stats.circstd(radians))))
+
+
+def last_crowded(steps, shares) -> int:
+    """Index of the last snapshot after step 0 whose distance share is below CROWDED (two class centres still
+    crowd one place); 0 if there is none."""
+    crowded = [i for i, (step, share) in enumerate(zip(steps, shares)) if step > 0 and share < CROWDED]
+    return crowded[-1] if crowded else 0

@@ -9,9 +9,16 @@ units round differently and, once apart, the difference grows.
 
 `distinct_units` counts bitwise-distinct units in a recorded run; `train_zero_init` trains a small
 zero-initialised network either with the project's batched model (BLAS products) or unit by unit (every
-hidden unit computed by literally the same operations), so the two can be compared.
+hidden unit computed by literally the same operations), so the two can be compared. `probe_paths` retrains the
+network on each numeric path this processor offers (PATHS), each in a process of its own, and says whether and
+when its hidden units split, into which groups, and how far training pulls the groups apart.
 """
 from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -38,9 +45,24 @@ def train_zero_init(X: np.ndarray, y: np.ndarray, width: int, steps: int, *, lr:
     """Distinct hidden units after each SGD step of an input -> width (sigmoid) -> classes network without
     biases, all weights zero (output weights N(0, output_init_std) when that is positive: a control that
     must break the symmetry). unitwise: every hidden unit computed by its own, identical, operations
-    (matrix-vector products, one unit at a time); otherwise the project's BatchedMLP (batched BLAS).
+    (matrix-vector products, one unit at a time); otherwise the project's BatchedMLP, trained as train.py trains
+    one seed alone (the same minibatches, products and loss, so the same numbers bit for bit).
     until_split: stop after the first step that leaves more than one distinct unit (but not before
     `min_steps`), so `steps` is a cap and a list shorter than it means the units split."""
+    counts = []
+    for hidden in zero_init_steps(X, y, width, steps, lr=lr, batch=batch, dtype=dtype, threads=threads,
+                                  unitwise=unitwise, seed=seed, output_init_std=output_init_std):
+        counts.append(_distinct(hidden))
+        if until_split and counts[-1] > 1 and len(counts) >= min_steps:
+            break
+    return counts
+
+
+def zero_init_steps(X: np.ndarray, y: np.ndarray, width: int, steps: int, *, lr: float = 0.05, batch: int = 100,
+                    dtype: str = "float32", threads: int = 1, unitwise: bool = False, seed: int = 0,
+                    output_init_std: float = 0.0):
+    """The hidden layer's (width, inputs) weights after each of `steps` SGD steps (see train_zero_init); each
+    array is the live weights' view, valid until the next step."""
     import torch
     import torch.nn.functional as F
 
@@ -58,28 +80,25 @@ def train_zero_init(X: np.ndarray, y: np.ndarray, width: int, steps: int, *, lr:
         with torch.no_grad():
             model.weights[1].copy_(torch.randn(model.weights[1].shape, generator=gen).to(kind) * output_init_std)
     params = [p for p in model.parameters() if p.requires_grad]
-    optimiser = torch.optim.SGD(params, lr=lr)
+    optimiser = torch.optim.SGD([{"params": params}], lr=lr)
     batches = torch.Generator().manual_seed(seed)
-    counts = []
     for _ in range(steps):
-        pick = torch.randint(len(X_t), (batch,), generator=batches)
-        xb, yb = X_t[pick], y_t[pick]
+        # as train.py draws and gathers one seed's minibatch
+        rows = torch.randint(len(X_t), (batch,), generator=batches)
+        xb, yb = X_t.index_select(0, rows).view(1, batch, -1), y_t.index_select(0, rows).view(1, batch)
         if unitwise:
             W1, W2 = model.weights[0][0], model.weights[1][0]
             # one matrix-vector product per unit, so autograd's backward is per unit too
-            hidden = torch.stack([torch.sigmoid(xb @ W1[j]) for j in range(width)], 1)   # (batch, width)
-            logits = torch.stack([hidden @ W2[k] for k in range(classes)], 1)           # (batch, classes)
-            loss = F.cross_entropy(logits, yb)
+            hidden = torch.stack([torch.sigmoid(xb[0] @ W1[j]) for j in range(width)], 1)   # (batch, width)
+            logits = torch.stack([hidden @ W2[k] for k in range(classes)], 1)              # (batch, classes)
+            loss = F.cross_entropy(logits, yb[0])
         else:
-            logits = model(xb)
-            loss = F.cross_entropy(logits.transpose(1, 2), yb.expand(1, -1), reduction="none").mean()
+            logits = model(xb)                                                             # (1, batch, classes)
+            loss = F.cross_entropy(logits.transpose(1, 2), yb, reduction="none").mean(1).sum()
         optimiser.zero_grad()
         loss.backward()
         optimiser.step()
-        counts.append(_distinct(model.weights[0][0].detach().numpy()))
-        if until_split and counts[-1] > 1 and len(counts) >= min_steps:
-            break
-    return counts
+        yield model.weights[0][0].detach().numpy()
 
 
 def _distinct(w: np.ndarray) -> int:
@@ -102,3 +121,91 @@ def group_gap(W: np.ndarray, at: int) -> np.ndarray:
         return np.zeros(len(W))
     W = np.asarray(W, np.float64)
     return np.abs(W[:, largest].mean(1) - W[:, ~largest].mean(1)).max(1)
+
+
+# --- the same network on each numeric path this processor offers ----------------------------------------------
+# Whether the units split is decided by how the sums round, and that is fixed when torch, MKL and oneDNN load:
+# each path is a process of its own, started with its variables set (numeric.py explains them). The training
+# pins (numeric.PINS) with one of them changed, or the pinned path in float64. A path this processor lacks
+# gives way to what it has (on a processor without AVX2, "pinned" and "default" take the same kernels).
+PATHS = {
+    "pinned": ({}, "float32"),                                  # the path every training run takes
+    "default": ({"ATEN_CPU_CAPABILITY": "default"}, "float32"),  # torch's kernels without AVX2
+    "compatible": ({"MKL_CBWR": "COMPATIBLE"}, "float32"),      # MKL's products without AVX2
+    "float64": ({}, "float64"),                                 # the pinned path in double precision
+}
+
+
+def probe(X: np.ndarray, y: np.ndarray, width: int, steps: int, settle: int, **kwargs) -> dict:
+    """Train the zero-initialised network (zero_init_steps; kwargs: lr, batch, dtype, seed) until its hidden
+    units split or `steps`, then `settle` steps more. {"steps_run", "split_step" (the step, counted from 1, of
+    the first difference; None if none), "groups_at_split" and "groups_at_end" (group_sizes, largest first),
+    "gap_at_split" and "gap_at_end" (group_gap: how far the mean weights of the largest group at the split are
+    from the other units', there and at the last step; 0 without a split)}."""
+    split, at_split, gap_at_split, labels, hidden, run = None, None, 0.0, None, None, 0
+    for run, hidden in enumerate(zero_init_steps(X, y, width, steps + settle, **kwargs), start=1):
+        if split is None and _distinct(hidden) > 1:
+            split, at_split = run, group_sizes(hidden)
+            labels = np.unique(hidden, axis=0, return_inverse=True)[1].ravel()
+            gap_at_split = _gap(hidden, labels)
+        if (split is None and run >= steps) or (split is not None and run >= split + settle):
+            break
+    last = np.zeros((width, 1)) if hidden is None else np.array(hidden)
+    return {"steps_run": run, "split_step": split, "groups_at_split": at_split, "groups_at_end": group_sizes(last),
+            "gap_at_split": gap_at_split, "gap_at_end": _gap(last, labels) if labels is not None else 0.0}
+
+
+def _gap(w: np.ndarray, labels: np.ndarray) -> float:
+    """group_gap of one snapshot's (units, fan_in) weights, the groups given by labels (from the split)."""
+    largest = labels == np.bincount(labels).argmax()
+    w = np.asarray(w, np.float64)
+    return float(np.abs(w[largest].mean(0) - w[~largest].mean(0)).max()) if not largest.all() else 0.0
+
+
+def path_environment(name: str, environ=None) -> dict[str, str]:
+    """The environment of a probe on path `name`: this one, with the training pins, the path's change, and one
+    thread for every library."""
+    from .. import numeric
+    from ..threads import VARIABLES, THREADS
+    environ = dict(os.environ if environ is None else environ)
+    return environ | numeric.PINS | PATHS[name][0] | dict.fromkeys(VARIABLES, str(THREADS))
+
+
+def probe_paths(X: np.ndarray, y: np.ndarray, width: int, steps: int, settle: int, *, paths=tuple(PATHS),
+                **kwargs) -> dict[str, dict]:
+    """probe() on each path, each in a fresh process whose environment (path_environment) is set before torch
+    loads: {path: probe's result, with "capability", what torch dispatched to there}."""
+    import subprocess
+    import tempfile
+
+    root = Path(__file__).resolve().parents[2]
+    out = {}
+    with tempfile.TemporaryDirectory() as folder:
+        np.save(Path(folder) / "X.npy", np.asarray(X))
+        np.save(Path(folder) / "y.npy", np.asarray(y))
+        for name in paths:
+            job = {"folder": folder, "width": int(width), "steps": int(steps), "settle": int(settle),
+                   "dtype": PATHS[name][1], **kwargs}
+            env = path_environment(name) | {"PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get(
+                "PYTHONPATH")]))}
+            done = subprocess.run([sys.executable, "-m", "generator.analysis.symmetry"], input=json.dumps(job),
+                                  env=env, cwd=root, capture_output=True, text=True)
+            if done.returncode:
+                raise RuntimeError(f"the zero-start probe on the {name} path failed:\n{done.stderr[-2000:]}")
+            out[name] = json.loads(done.stdout.strip().splitlines()[-1])
+    return out
+
+
+def _probe_process() -> None:
+    """A probe's process (probe_paths): the job as JSON on stdin, the result as JSON on the last line of stdout."""
+    from .. import numeric
+    job = json.loads(sys.stdin.read())
+    folder = Path(job.pop("folder"))
+    X, y = np.load(folder / "X.npy"), np.load(folder / "y.npy")
+    width, steps, settle = job.pop("width"), job.pop("steps"), job.pop("settle")
+    result = probe(X, y, width, steps, settle, **job)
+    print(json.dumps(result | {"capability": numeric.dispatched()}))
+
+
+if __name__ == "__main__":
+    _probe_process()

@@ -9,6 +9,7 @@ import json
 
 import altair as alt
 
+from ..analysis import packing
 from . import choices, encode, style
 from .output import FigureOutput
 from .spiral_data import ACTIVATIONS, QUANT, Choice, choice_files, choice_key, direction_files, sheet_layout
@@ -308,9 +309,6 @@ def _histogram_panel(hist, angles, originals):
         fontSize=12, anchor="start"))
 
 
-CROWDED = 0.25  # a distance share below this: two class centres sit within a quarter of the best spacing
-
-
 def spiral_packing(options, variants) -> FigureOutput:
     """The packing claim through training for every K: the smallest angle between class-centroid
     directions over the best the activation's range allows, and for tanh the smallest centroid distance
@@ -321,9 +319,8 @@ def spiral_packing(options, variants) -> FigureOutput:
         claims |= {f"{name}_{act}_k{K}": value for name, value in built.claims.items()
                    if name in ("packing_angle", "packing_distance", "final_loss", "accuracy")}
         trace = packing_trace(choice)
-        if act == "tanh":  # the last snapshot at which two class centres still crowd one place
-            crowded = [i for i, (step, _, dist) in enumerate(trace) if step > 0 and dist < CROWDED]
-            last = crowded[-1] if crowded else 0
+        if act == "tanh":  # the last snapshot at which two class centres still crowd one place (packing.CROWDED)
+            last = packing.last_crowded([step for step, _, _ in trace], [dist for _, _, dist in trace])
             claims |= {f"crowded_until_snapshot_tanh_k{K}": last, f"crowded_until_step_tanh_k{K}": trace[last][0]}
         rows += [{"K": K, "act": act, "step": int(s), "angle": round(a, 3)} | ({"dist": round(d, 3)} if d is not None else {})
                  for s, a, d in trace if s > 0]
@@ -353,7 +350,6 @@ def spiral_packing(options, variants) -> FigureOutput:
 
 def packing_trace(choice):
     """(step, angle ratio, distance ratio or None) at every snapshot of one run."""
-    from ..analysis import packing
     from .spiral_data import hidden_through_training
     run = choice.variant.run()
     H = hidden_through_training(run, choice.act)
