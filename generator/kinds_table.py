@@ -1,4 +1,5 @@
-"""The tables of figure kinds and their options in docs/content.md, generated from figures.KINDS (never kept by hand).
+"""The tables of figure kinds (with the classes each draws) and their options in docs/content.md, generated from
+figures.KINDS (never kept by hand).
 
 `python -m generator kinds` prints them; `--readme` rewrites docs/content.md (DOC) between the markers; a test
 checks that the document is current.
@@ -14,11 +15,14 @@ DOC = Path("docs") / "content.md"  # the guide to writing content, relative to t
 
 
 def markdown() -> str:
-    """A table of the kinds (what each draws, from one run or a sweep, its options) and one of the options."""
-    lines = ["| Kind | Draws | From | Options |", "|---|---|---|---|"]
+    """A table of the kinds (what each draws, from one run or a sweep, how many classes, its options) and one of
+    the options."""
+    lines = ["| Kind | Draws | From | Classes | Options |", "|---|---|---|---|---|"]
     for name, kind in KINDS.items():
         options = ", ".join(f"`{option}`" for option in kind.options) or "—"
-        lines.append(f"| `{name}` | {_cell(kind.description)} | {'a sweep' if kind.sweep else 'one run'} | {options} |")
+        classes = f"{kind.classes.text()}: {_cell(kind.classes.why)}" if kind.classes else "—"
+        lines.append(f"| `{name}` | {_cell(kind.description)} | {'a sweep' if kind.sweep else 'one run'} | {classes} "
+                     f"| {options} |")
     lines += ["", "| Kind | Option | Type | Default | Sets |", "|---|---|---|---|---|"]
     for name, kind in KINDS.items():
         for option_name, option in kind.options.items():

@@ -186,7 +186,10 @@ def test_what_a_figure_needs_of_its_experiment_is_checked_before_training(tmp_pa
     the input plane): refused with the directive's line, from the experiment file's spec."""
     from generator import config
     (tmp_path / "experiments").mkdir()
-    (tmp_path / "experiments" / "curves-line.toml").write_text(EXPERIMENT.replace("HIDDEN", hidden))
+    experiment = EXPERIMENT.replace("HIDDEN", hidden)
+    if figures.KINDS[kind].classes and figures.KINDS[kind].classes.least == 10:  # a digit kind: MNIST's ten classes
+        experiment = experiment.replace('kind = "two-curves"\npoints_per_class = 20', 'kind = "mnist"')
+    (tmp_path / "experiments" / "curves-line.toml").write_text(experiment)
     experiments = config.load_experiments(tmp_path / "experiments")
     text = HEAD + figure_block(kind, options)
     (tmp_path / "01-a.md").write_text(text)

@@ -121,13 +121,13 @@ def test_a_plane_draws_each_line_family_as_one_path():
     Vega run a facet per line at every frame): pack() puts a break between two lines of one kind, drawn() lifts the
     pen there and groups no line mark by line."""
     xy = np.arange(20, dtype=float).reshape(10, 2)
-    parts = plane.classes(xy[:4], np.array([0, 1, 0, 1])) + [
+    parts = plane.classes(xy[:4], np.array([0, 1, 0, 1]), 2) + [
         (xy[4:8], np.array([10, 10, 11, 11]), plane.GRID), (xy[8:], np.array([12, 12]), plane.BORDER)]
     row = plane.pack(parts, extra={"dx": np.ones(10)})[0]
     assert row["g"] == [0, 0, 1, 1, 10, 10, plane.BREAK, 11, 11, 12, 12]
     assert row["x"][6] is None and row["dx"][6] is None and row["k"][6] == plane.GRID
     assert [v for v in row["x"] if v is not None] == np.concatenate([p[0] for p in parts])[:, 0].tolist()
-    spec = plane.drawn("@data/points.json", -1, 1).to_dict()
+    spec = plane.drawn("@data/points.json", -1, 1, classes=2).to_dict()
     lines = [layer for layer in spec["layer"] if layer["mark"]["type"] == "line"]
     assert len(lines) == 6 and all("detail" not in layer["encoding"] for layer in lines)
     assert all(layer["mark"]["aria"] is False for layer in lines)

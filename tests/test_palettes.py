@@ -17,11 +17,15 @@ to the same 20 as the shorter ones: it reaches it (measured 24.7 at worst, under
 from __future__ import annotations
 
 import itertools
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from generator.figures import style
+
+PLAYER = Path(__file__).resolve().parent.parent / "templates" / "static" / "player.js"
 
 # Machado et al. 2009, severity 1.0; rows act on linear (R, G, B)
 MACHADO = {
@@ -94,6 +98,37 @@ def test_class_points_stand_out_on_every_region(vision):
         worst = np.unravel_index(distance.argmin(), distance.shape)
         assert distance.min() >= ON_REGION, (f"under {vision}, points {points[worst[0]]} on region {regions[worst[1]]}: "
                                              f"ΔE {distance.min():.1f}")
+
+
+def page_backgrounds() -> dict[str, str]:
+    """What a figure is drawn on where no region is: the light page's white, and the dark theme's background, as
+    player.js gives it to Vega (its colours of the data stay as they are in the dark)."""
+    dark = re.search(r'\bBG = "(#[0-9a-fA-F]{6})"', PLAYER.read_text(encoding="utf-8"))
+    assert dark, "player.js names its dark background BG"
+    return {"light": "#ffffff", "dark": dark.group(1)}
+
+
+@pytest.mark.parametrize("vision", VISIONS)
+@pytest.mark.parametrize("classes", range(2, style.MOST_CLASSES + 1))
+def test_class_points_stand_out_on_the_light_and_the_dark_page(classes, vision):
+    """The dataset, the morphs and the 3-D view draw a run's class points straight on the page's background: every
+    class colour stays a small mark's distance from it, in light and in dark."""
+    colours = style.class_colours(classes)
+    for theme, background in page_backgrounds().items():
+        distance = np.linalg.norm(seen(colours, vision) - seen([background], vision), axis=1)
+        assert distance.min() >= MARKS, (f"{colours[distance.argmin()]} on the {theme} page ({background}) under "
+                                         f"{vision}: ΔE {distance.min():.1f}")
+
+
+def test_the_class_colours_come_from_the_tested_palettes():
+    """style.class_colours and region_colours, which every kind drawing a run's classes uses, hand out only colours
+    of the palettes above, for every K they allow."""
+    marks = [colours for use, colours in style.PALETTES.values() if use == "marks"]
+    areas = [colours for use, colours in style.PALETTES.values() if use == "areas"]
+    for classes in range(2, style.MOST_CLASSES + 1):
+        assert any(style.class_colours(classes) == colours[:classes] for colours in marks), classes
+        regions = ["#%02x%02x%02x" % rgb for rgb in style.region_colours(classes)]
+        assert any(regions == colours[:classes] for colours in areas), classes
 
 
 def test_palettes_are_the_ones_the_builders_draw():

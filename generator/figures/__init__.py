@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Callable
 
+from .style import MOST_CLASSES
+
 
 def flag(text: str) -> bool:
     """A directive's yes/no value."""
@@ -69,12 +71,43 @@ class Claims:
 
 
 @dataclass(frozen=True)
+class Classes:
+    """How many classes a kind draws, each in a colour of its own: an experiment of another K (for a sweep kind,
+    any variant's) is refused while gathering, naming the figure's file and line and this."""
+    least: int
+    most: int
+    why: str  # what limits it, in the refusal and the kinds table ("a colour-blind-safe colour each")
+
+    def allows(self, classes: int) -> bool:
+        return self.least <= classes <= self.most
+
+    def text(self) -> str:
+        """'2 to 7' or '10'."""
+        return str(self.least) if self.least == self.most else f"{self.least} to {self.most}"
+
+
+@dataclass(frozen=True)
 class Kind:
     builder: str                                  # "module:function" inside generator.figures
     description: str                              # one line: what the figure draws
     options: dict[str, Option] = field(default_factory=dict)
     claims: Claims | Callable[[dict], Claims] = Claims()  # or a function of the resolved options
     sweep: bool = False                           # True: builder(options, variants) draws every variant of a [sweep]
+    classes: Classes | None = None                # the classes it draws, each in its own colour; None: it draws none
+
+
+def class_count(spec: dict) -> int:
+    """K, the classes an experiment's data holds, from its normalised spec: the dataset's `classes` where it has
+    one, else 10 for MNIST's digits and 2 (analysis.claims.weight_shapes sizes the output layer alike; a test
+    holds the two together)."""
+    data = spec["data"]
+    return int(data.get("classes", 10 if data["kind"] == "mnist" else 2))
+
+
+# The kinds that draw a run's classes in the plane (or in 3-D): style.class_colours, Olah's red and blue for two,
+# spiralNet's colour-blind-safe palette for three to seven (tests/test_palettes.py), nothing beyond.
+_PLANE_CLASSES = Classes(2, MOST_CLASSES, "a colour-blind-safe colour each")
+_DIGITS = Classes(10, 10, "MNIST's ten digits, 0 to 9")
 
 
 # Mapper's cover and clustering, settable per figure (None: analysis/mapper_graph.py's defaults for the layer)
@@ -109,34 +142,35 @@ def _trajectory_claims(options: dict) -> Claims:
 
 KINDS = {
     # Olah 2014: one run, drawn in the plane (or in 3-D)
-    "dataset": Kind("regions:dataset", "The training data in the input plane."),
+    "dataset": Kind("regions:dataset", "The training data in the input plane.", classes=_PLANE_CLASSES),
     "decision-regions": Kind("regions:decision_regions", "The trained network's decision regions over the input plane, "
-                             "with the data.", claims=Claims(("shown_accuracy",))),
+                             "with the data.", claims=Claims(("shown_accuracy",)), classes=_PLANE_CLASSES),
     "hidden-representation": Kind(
         "regions:hidden_representation", "The data and the warped grid in a 2-unit hidden layer, with that layer's "
-        "decision regions and the straight-line classifier there.",
+        "decision regions and the output's straight boundary there.",
         {"layer": Option(int, None, "the hidden layer drawn, 1 = the first; it must have 2 units",
                          otherwise="the last hidden layer", least=1)},
-        Claims(("hidden_accuracy", "layer"))),
+        Claims(("hidden_accuracy", "layer")), classes=_PLANE_CLASSES),
     "layer-morph": Kind(
         "morph:layer_morph", "Every 2-unit layer as one continuous motion: linear map, bias, squash, with the "
-        "decision line at the end.",
+        "decision boundary at the end.",
         {"frames_per_stage": Option(int, 16, "frames in each of a layer's three stages", least=1, most=FRAMES),
          "grid": Option(float, None, "half-width of the grid drawn over the input", otherwise=_DATA_EXTENT,
                         above=0)},
-        Claims(("frames", "min_det_path", "swapped_units", "layers", "swapped_layer_*"))),
+        Claims(("frames", "min_det_path", "swapped_units", "layers", "swapped_layer_*")), classes=_PLANE_CLASSES),
     "weight-playground": Kind(
         "playground:weight_playground", "Sliders for W and b of the first 2→2 tanh layer; the plane deforms in the "
-        "browser.", claims=Claims(("det_w_start", "slider_limit"))),
+        "browser.", claims=Claims(("det_w_start", "slider_limit")), classes=_PLANE_CLASSES),
     "training-motion": Kind(
-        "training:training_motion", "A 2-unit hidden layer through training, with the output's decision line moving "
-        "along.", _CIRCLES, Claims(("frames", "final_accuracy", "start_accuracy", "best_snapshot_accuracy"))),
+        "training:training_motion", "A 2-unit hidden layer through training, with the output's decision boundary "
+        "moving along.", _CIRCLES, Claims(("frames", "final_accuracy", "start_accuracy", "best_snapshot_accuracy")),
+        classes=_PLANE_CLASSES),
     "rotatable-3d": Kind(
         "space:rotatable_3d", "A 3-D input, or a 3-unit last hidden layer with the output's separating plane, turned "
         "with two sliders.",
         {"space": Option(str, "hidden", "what is drawn: the input, or the last hidden layer", ("input", "hidden")),
          **_CIRCLES},
-        Claims(("shown_accuracy", "space"))),
+        Claims(("shown_accuracy", "space")), classes=_PLANE_CLASSES),
     "stretch-map": Kind(
         "stretch:stretch_map", "How much the network stretches the input plane: the largest singular value of the "
         "last hidden layer's Jacobian, as a heat map.",
@@ -145,7 +179,7 @@ KINDS = {
                              "colour)", otherwise="the map's 1st percentile", above=0),
          "scale_max": Option(float, None, "the stretch at the top of the log colour scale (higher: its last colour)",
                              otherwise="the map's largest stretch", above=0)},
-        Claims(("stretch_max", "stretch_median_data", "stretch_max_data"))),
+        Claims(("stretch_max", "stretch_median_data", "stretch_max_data")), classes=_PLANE_CLASSES),
     "field-arrows": Kind(
         "field:field_arrows", "One vector-field layer x → x + F(x) as arrows over the grid it deforms: a trained "
         "layer, or fixed bumps.",
@@ -164,7 +198,7 @@ KINDS = {
          "grid": Option(float, None, "half-width of the grid drawn over the input", otherwise=_DATA_EXTENT,
                         above=0)},
         Claims(("frames", "layers", "shown_accuracy", "folded_share", "folded_share_data", "seeds_folded_share_min", "seeds_folded_any_share_min",
-                "folded_share_layer_*"))),
+                "folded_share_layer_*")), classes=_PLANE_CLASSES),
     # Ranlot 2017 (spiralNet): every variant of a [sweep] over K and the activation
     "spiral-training": Kind(
         "spiralnet:spiral_training", "K picked on the figure; tanh and ReLU columns: input regions, the 2-unit last "
@@ -172,7 +206,7 @@ KINDS = {
         {"k": Option(int, None, "the K shown first", otherwise="4 if the sweep has it, else the smallest", least=2)},
         Claims(("snapshots", "choices", *(f"{name}_*_k*" for name in _SPIRAL_CLAIMS)),
                ("packing_distance_tanh_k*",)),  # tanh runs only
-        sweep=True),
+        sweep=True, classes=_PLANE_CLASSES),
     "spiral-directions": Kind(
         "spiralnet:spiral_directions", "K and activation picked: the trained last layer, unit arrows of x → h(x), "
         "angle histograms with circular means beside the original's.",
@@ -184,7 +218,7 @@ KINDS = {
         # a class that no grid point is predicted as has no angle; the original published K = 2 and 4 only
         Claims(("angle_grid_points", "arrows", "angle_mean_*_*_k*", "angle_std_*_*_k*"),
                ("original_angle_mean_*_*_k*",)),
-        sweep=True),
+        sweep=True, classes=_PLANE_CLASSES),
     "spiral-packing": Kind(
         "spiralnet:spiral_packing", "The packing measure through training for every K: smallest angle between class "
         "directions, and for tanh smallest distance between class centres.",
@@ -210,12 +244,12 @@ KINDS = {
         {"digit": Option(int, 9, "the digit followed, 0..9", least=0, most=9)},
         Claims(("digit", "digit_count", "final_correct", "best_correct_after_rise", "main_wrong",
                 "main_wrong_peak_share", "main_wrong_peak_step", "main_wrong_final_share", "single_class_snapshots",
-                "single_class_switches", "single_class_distinct"))),
+                "single_class_switches", "single_class_distinct")), classes=_DIGITS),
     "confusion-matrix": Kind(
         "learning_curves:confusion_matrix", "The test confusion matrix at one snapshot, counts in the cells.",
         {"snapshot": Option(int, -1, "the snapshot, counted from 0 (negative: from the last)")},
         Claims(("test_count", "accuracy", "step", "top_confusion_true", "top_confusion_predicted",
-                "top_confusion_count", "best_digit", "worst_digit"))),
+                "top_confusion_count", "best_digit", "worst_digit")), classes=_DIGITS),
     "weight-trajectories": Kind(
         "weight_cloud:weight_trajectories", "Each layer's neurons' weights on the layer's 2-D PCA, grown snapshot by "
         "snapshot under the scrubber.",
@@ -296,10 +330,17 @@ def option_problems(kind: str, options: dict) -> list[tuple[str, str]]:
 
 def requirements(kind: str, options: dict, specs: list[dict]) -> list[tuple[str, str]]:
     """What a figure needs of the experiment it draws (specs: its spec, or every variant's for a sweep kind), known
-    from the experiment files before anything trains: a hidden layer to draw, a layer or snapshot the network has, a
-    K the sweep trains. Each problem as (the option it concerns, or "experiment", message)."""
+    from the experiment files before anything trains: as many classes as the kind draws (Kind.classes), a hidden
+    layer to draw, a layer or snapshot the network has, a K the sweep trains. Each problem as (the option it
+    concerns, or "experiment", message)."""
     options = resolve_options(kind, options)
     found: list[tuple[str, str]] = []
+    drawn = KINDS[kind].classes
+    refused = sorted({K for K in map(class_count, specs) if not drawn.allows(K)}) if drawn else []
+    if refused:
+        has = (f"its variants have K = {', '.join(map(str, refused))}" if KINDS[kind].sweep
+               else f"its data has {refused[0]} classes")
+        found.append(("experiment", f"this kind draws {drawn.text()} classes ({drawn.why}); {has}"))
     if KINDS[kind].sweep:
         ks = sorted({spec["data"].get("classes") for spec in specs if isinstance(spec["data"].get("classes"), int)})
         if options.get("k") is not None and ks and options["k"] not in ks:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import frames
-from . import encode, plane, style
+from . import boundary, encode, plane, style
 from .motion import following_zoom, layer_expression, moving_frames
 from .output import FigureOutput
 
@@ -53,7 +53,8 @@ def field_arrows(options, run, spec, claims) -> FigureOutput:
         shafts.mark_point(shape="triangle-up", filled=True, size=18, color=style.CLASS_COLOURS[1], opacity=1).encode(
             x=alt.X("px2:Q", scale=x.to_dict()["scale"]), y=alt.Y("py2:Q", scale=y.to_dict()["scale"]),
             angle=alt.Angle("angle:Q", scale=None)))
-    chart = plane.sized(alt.layer(plane.drawn(encode.url("grid.json"), lo, hi, legend=False), arrows_layer))
+    # the grid holds no class points: the two-class colours are never drawn
+    chart = plane.sized(alt.layer(plane.drawn(encode.url("grid.json"), lo, hi, classes=2, legend=False), arrows_layer))
     files = {"arrows.json": encode.json_file(arrows), "grid.json": encode.json_file(plane.pack(parts))}
     return FigureOutput(plane.spec(chart), files, {"max_push": float(np.linalg.norm(push, axis=1).max()),
                                                     "bumps": int(len(anchors))})
@@ -62,6 +63,7 @@ def field_arrows(options, run, spec, claims) -> FigureOutput:
 def field_morph(options, run, spec, claims) -> FigureOutput:
     alt = plane.alt
     X, y = run["X"], run["y"]
+    K = plane.class_count(run)
     model = spec["model"]
     if model["kind"] != "vector-field":
         raise ValueError("field-morph needs a vector-field network")
@@ -73,9 +75,9 @@ def field_morph(options, run, spec, claims) -> FigureOutput:
     rows = []
     for layer in range(len(reps) - 1):
         here, push = reps[layer], reps[layer + 1] - reps[layer]
-        parts = plane.classes(here[:n], y) + [(here[n:][~border], ids[~border] + 10, plane.GRID),
-                                              (here[n:][border], ids[border] + 10, plane.BORDER)]
-        pushes = np.concatenate([push[:n][y == 0], push[:n][y == 1], push[n:][~border], push[n:][border]])
+        parts = plane.classes(here[:n], y, K) + [(here[n:][~border], ids[~border] + 10, plane.GRID),
+                                                 (here[n:][border], ids[border] + 10, plane.BORDER)]
+        pushes = np.concatenate([*(push[:n][y == c] for c in range(K)), push[n:][~border], push[n:][border]])
         rows.append({"layer": layer} | plane.pack(parts, extra={"dx": pushes[:, 0], "dy": pushes[:, 1]})[0])
     steps = options["frames_per_layer"]
     path = [(layer, t) for layer in range(len(reps) - 1)
@@ -86,10 +88,7 @@ def field_morph(options, run, spec, claims) -> FigureOutput:
                    "label": f"layer {layer + 1} of {len(reps) - 1}: x + t·F(x), t = {t:.2f} · window ±{z:.2f}"}
                   for i, ((layer, t), z) in enumerate(zip(path, zoom))]
     W_out, b_out = frames.layers(run, seed)[-1]
-    ends = frames.linear_boundary(W_out, b_out, -zoom[-1], zoom[-1])
-    if ends:
-        (x0, y0), (x1, y1) = np.array(ends) / zoom[-1]
-        frame_rows[-1] |= {"bx0": round(x0, 4), "by0": round(y0, 4), "bx1": round(x1, 4), "by1": round(y1, 4)}
+    frame_rows[-1] |= boundary.frame_fields(boundary.segments(W_out, b_out, -zoom[-1], zoom[-1]), zoom[-1], K)
 
     frame = alt.param(name="frame", value=0, bind=alt.binding_range(min=0, max=len(path) - 1, step=1, name="frame "))
     frames_data = alt.Data(url=encode.url("frames.json"), format=alt.DataFormat(type="json"))
@@ -102,7 +101,7 @@ def field_morph(options, run, spec, claims) -> FigureOutput:
                 .transform_lookup(lookup="fk", from_=alt.LookupData(data=frames_data, key="i", fields=["t", "z"]))
                 .transform_calculate(px="(datum.x + datum.t * datum.dx) / datum.z",
                                      py="(datum.y + datum.t * datum.dy) / datum.z"))
-    chart = moving_frames(frame, frames_data, moved)
+    chart = moving_frames(frame, frames_data, moved, K)
     files = {"points.json": encode.json_file(rows), "frames.json": encode.json_file(frame_rows)}
     accuracy = float((frames.predict(run, seed, X, model) == y).mean())
     figure_claims = {"frames": len(path), "layers": len(reps) - 1, "shown_accuracy": accuracy} | _folds(run, seed, model, reach)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import frames
-from . import encode, plane
+from . import boundary, encode, plane
 from .motion import following_zoom, layer_expression, moving_frames
 from .output import FigureOutput
 
@@ -20,6 +20,7 @@ STAGES = {1: "linear map P(t)", 2: "add bias t·b", 3: "squash"}
 
 def layer_morph(options, run, spec, claims) -> FigureOutput:
     X, y = run["X"], run["y"]
+    K = plane.class_count(run)
     activation = spec["model"]["activation"]
     params, swapped = frames.positive_determinants(frames.layers(run, frames.best_seed(run)))
     for i, (W, _) in enumerate(params[:-1]):
@@ -34,20 +35,17 @@ def layer_morph(options, run, spec, claims) -> FigureOutput:
     rows = []
     for layer in range(len(params) - 1):
         grid = reps_grid[layer]
-        parts = plane.classes(reps_X[layer], y) + [
+        parts = plane.classes(reps_X[layer], y, K) + [
             (grid[~border], grid_ids[~border] + 10, plane.GRID), (grid[border], grid_ids[border] + 10, plane.BORDER)]
         rows += [{"layer": layer} | plane.pack(parts)[0]]
 
     drawn = [frames.apply_frame(f, np.concatenate([reps_X[f["layer"]], reps_grid[f["layer"]]]), activation) for f in path]
     zoom = following_zoom(drawn)
     dets = [float(np.linalg.det(f["M"])) for f in path]
-    ends = frames.linear_boundary(*params[-1], -zoom[-1], zoom[-1])
     frame_rows = [_frame_row(i, f, len(params) - 1, z) for i, (f, z) in enumerate(zip(path, zoom))]
-    if ends:
-        (x0, y0), (x1, y1) = np.array(ends) / zoom[-1]
-        frame_rows[-1] |= {"bx0": round(x0, 4), "by0": round(y0, 4), "bx1": round(x1, 4), "by1": round(y1, 4)}
+    frame_rows[-1] |= boundary.frame_fields(boundary.segments(*params[-1], -zoom[-1], zoom[-1]), zoom[-1], K)
 
-    chart = moving_chart(len(path), activation, [f["layer"] for f in path])
+    chart = moving_chart(len(path), activation, K, [f["layer"] for f in path])
     files = {"points.json": encode.json_file(rows), "frames.json": encode.json_file(frame_rows)}
     figure_claims = {"frames": len(path), "min_det_path": min(dets), "swapped_units": bool(swapped),
                      "layers": len(params) - 1}
@@ -65,9 +63,9 @@ def _frame_row(i, f, layers, zoom):
             "label": label}
 
 
-def moving_chart(count, activation, layers=None):
-    """Points entering frame i's layer, moved by frame i's M, c, s and drawn in its window z; a slider
-    and, where a frame has one, its decision line (bx0, by0)-(bx1, by1) and its label. `layers`: the layer each
+def moving_chart(count, activation, classes: int, layers=None):
+    """Points of K classes entering frame i's layer, moved by frame i's M, c, s and drawn in its window z; a slider
+    and, where a frame has one, its decision boundary (bx0, by0)-(bx1, by1) and its label. `layers`: the layer each
     frame plays (default: all the first)."""
     alt = plane.alt
     frame = alt.param(name="frame", value=0, bind=alt.binding_range(min=0, max=count - 1, step=1, name="frame "))
@@ -88,4 +86,4 @@ def moving_chart(count, activation, layers=None):
                                      v="datum.c * datum.x + datum.d * datum.y + datum.f")
                 .transform_calculate(px=f"((1 - datum.s) * datum.u + datum.s * {squash.replace('U', 'datum.u')}) / datum.z",
                                      py=f"((1 - datum.s) * datum.v + datum.s * {squash.replace('U', 'datum.v')}) / datum.z"))
-    return moving_frames(frame, frames_data, moved)
+    return moving_frames(frame, frames_data, moved, classes)

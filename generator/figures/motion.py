@@ -29,18 +29,21 @@ def layer_expression(layers: list[int]) -> str:
     return expression
 
 
-def moving_frames(frame, frames_data, moved):
-    """Points placed by `moved` in the window [-1, 1]^2 (positions already divided by the frame's z),
-    the current frame's decision line where it has one, and its label above the plot; the slider `frame` drives
-    them."""
+def moving_frames(frame, frames_data, moved, classes: int):
+    """Points of K classes placed by `moved` in the window [-1, 1]^2 (positions already divided by the frame's z),
+    the current frame's decision boundary where it has one (boundary.frame_fields: one line for two classes, a list
+    of segments for more), and its label above the plot; the slider `frame` drives them."""
     alt = plane.alt
     scale = alt.Scale(domain=[-1, 1], nice=False, zero=False)
     current = alt.Chart(frames_data).transform_filter("datum.i == frame")
-    boundary = current.transform_filter("isValid(datum.bx0)").mark_rule(
+    lines = current.transform_filter("isValid(datum.bx0)")
+    if classes > 2:
+        lines = lines.transform_flatten(["bx0", "by0", "bx1", "by1"])
+    boundary = lines.mark_rule(
         color="#111", strokeDash=[5, 3], strokeWidth=1.5, clip=True).encode(
         x=alt.X("bx0:Q", scale=scale), y=alt.Y("by0:Q", scale=scale), x2="bx1:Q", y2="by1:Q")
     # the frame's label sits above the plotting area, never under the data
     label = current.mark_text(align="left", baseline="bottom", fontSize=11, color="#333", dy=-6).encode(
         text="label:N", x=alt.value(0), y=alt.value(0))
-    points = plane.drawn(encode.url("points.json"), -1, 1, names=None, prepare=moved)
+    points = plane.drawn(encode.url("points.json"), -1, 1, classes=classes, names=None, prepare=moved)
     return plane.sized(alt.layer(points, boundary, label).add_params(frame))

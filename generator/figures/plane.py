@@ -2,8 +2,9 @@
 
 Points travel packed: one row {"x": [...], "y": [...], "g": [...], "k": [...]} per file, unpacked with
 flatten. k says what a point is: 0 class A, 1 class B, 2 grid line, 3 border, 4 decision boundary,
-5 and 6 a curve drawn in class A's or class B's colour (e.g. the circles of the disk and the ring);
-g numbers the line a point belongs to.
+5 and 6 a curve drawn in class A's or class B's colour (e.g. the circles of the disk and the ring), and from
+class C on 12, 13, ... (class_kind); g numbers the line a point belongs to. The classes' colours and names are
+style.class_colours and style.class_labels of the run's K (class_count).
 """
 from __future__ import annotations
 
@@ -17,17 +18,41 @@ CLASS_A, CLASS_B, GRID, BORDER, BOUNDARY, CURVE_A, CURVE_B = 0, 1, 2, 3, 4, 5, 6
 # the points with a window transform instead would cost a pass over every point per frame. (The mark property is
 # valid Vega-Lite and compiles to the same Vega as the encoding `order: {"value": null}`, which the schema rejects.)
 IN_DATA_ORDER = {"order": None}   # mark properties: mark_line(**IN_DATA_ORDER, ...)
+# k of class C and after: 10 + the class (12, 13, ...), past the kinds above and space.py's box (7..9), so that a
+# two-class figure's files and specs stay as they were drawn before there were more classes
+MORE_CLASSES = 10
 
 
-def kind_colour(legend: bool = False) -> alt.Color:
-    """Colour by k. Every layer of a chart must use this one scale: Vega-Lite merges the colour scales of
-    layers, so two layers with different domains would recolour each other's classes."""
-    scale = alt.Scale(domain=[CLASS_A, CLASS_B, GRID, CURVE_A, CURVE_B],
-                      range=[*style.CLASS_COLOURS, style.GRID_COLOUR, *style.CLASS_COLOURS])
+def class_kind(c: int) -> int:
+    """k of class c's points (0 = class A)."""
+    return c if c <= CLASS_B else MORE_CLASSES + c
+
+
+def class_filter(classes: int) -> str:
+    """A Vega filter keeping the class points of a figure of K classes."""
+    two = f"datum.k <= {CLASS_B}"
+    return two if classes <= 2 else f"{two} || datum.k >= {class_kind(2)}"
+
+
+def class_count(run: dict) -> int:
+    """K, the classes the run's network tells apart: the width of its output layer (the last b)."""
+    return int(run[f"b{sum(1 for name in run if name.startswith('W')) - 1}"].shape[-1])
+
+
+def kind_colour(classes: int, legend: bool = False) -> alt.Color:
+    """Colour by k, for a figure of K classes. Every layer of a chart must use this one scale: Vega-Lite merges the
+    colour scales of layers, so two layers with different domains would recolour each other's classes."""
+    kinds = [class_kind(c) for c in range(classes)]
+    colours = style.class_colours(classes)
+    scale = alt.Scale(domain=[*kinds, GRID, CURVE_A, CURVE_B], range=[*colours, style.GRID_COLOUR, *colours[:2]])
     if not legend:
         return alt.Color("k:N", scale=scale, legend=None)
+    labels = style.class_labels(classes)
+    named = f"'{labels[-1]}'"
+    for kind, label in zip(reversed(kinds[:-1]), reversed(labels[:-1])):
+        named = f"datum.label == '{kind}' ? '{label}' : {named}"
     return alt.Color("k:N", scale=scale, legend=alt.Legend(
-        title=None, orient="bottom", values=[CLASS_A, CLASS_B], symbolOpacity=1, labelExpr="datum.label == '0' ? 'class A' : 'class B'"))
+        title=None, orient="bottom", values=kinds, symbolOpacity=1, labelExpr=named))
 
 
 def spec(chart) -> dict:
@@ -60,9 +85,9 @@ def pack(parts: list[tuple[np.ndarray, np.ndarray, int]], extra: dict[str, np.nd
     return [out]
 
 
-def classes(X: np.ndarray, y: np.ndarray, line_offset: int = 0):
-    """Class points as pack() parts; each class is also one line (its defining curve)."""
-    return [(X[y == c], np.full((y == c).sum(), line_offset + c), c) for c in (0, 1)]
+def classes(X: np.ndarray, y: np.ndarray, count: int, line_offset: int = 0):
+    """The points of each of `count` classes as pack() parts; each class is also one line (its defining curve)."""
+    return [(X[y == c], np.full((y == c).sum(), line_offset + c), class_kind(c)) for c in range(count)]
 
 
 def unpack(chart, extra: tuple = ()):
@@ -91,9 +116,9 @@ def region_layer(src: str, lo: float, hi: float) -> alt.Chart:
         url="src:N", x=alt.X("x0:Q", scale=scale), x2="x1:Q", y=alt.Y("y0:Q", scale=scale), y2="y1:Q")
 
 
-def drawn(url: str, lo: float, hi: float, names=("x₁", "x₂"), prepare=as_drawn,
+def drawn(url: str, lo: float, hi: float, *, classes: int, names=("x₁", "x₂"), prepare=as_drawn,
           class_lines: bool = False, legend: bool = True) -> alt.LayerChart:
-    """Grid, border, curves, boundary and class points from one packed file.
+    """Grid, border, curves, boundary and the points of K classes from one packed file.
 
     `prepare` adds the transforms that place each point (px, py); they sit on the parent layer, so
     Vega runs them once per update however many marks share them.
@@ -114,19 +139,20 @@ def drawn(url: str, lo: float, hi: float, names=("x₁", "x₂"), prepare=as_dra
         # class B's curves, then class A's over them on a white halo: where a layer crushes the disk's circles
         # into the ring's (the annulus through training), the minority stays visible on top
         c.transform_filter(f"datum.k == {CURVE_B}").mark_line(**lines, strokeWidth=1.4).encode(
-            **path, color=kind_colour(legend=legend)),
+            **path, color=kind_colour(classes, legend=legend)),
         c.transform_filter(f"datum.k == {CURVE_A}").mark_line(
             **lines, color="#ffffff", strokeWidth=3.4, opacity=0.9).encode(**path),
         c.transform_filter(f"datum.k == {CURVE_A}").mark_line(**lines, strokeWidth=1.6).encode(
-            **path, color=kind_colour(legend=legend)),
+            **path, color=kind_colour(classes, legend=legend)),
         c.transform_filter(f"datum.k == {BOUNDARY}").mark_line(
             **lines, color=style.BORDER_COLOUR, strokeDash=[5, 3], strokeWidth=1.5).encode(**path),
     ]
     if class_lines:
-        layers.append(c.transform_filter(f"datum.k <= {CLASS_B}").mark_line(
-            **IN_DATA_ORDER, strokeWidth=1, opacity=0.5, clip=True).encode(**line, color=kind_colour(legend=legend)))
-    layers.append(c.transform_filter(f"datum.k <= {CLASS_B}").mark_circle(size=14, opacity=0.9, clip=True).encode(
-        x=x, y=y, color=kind_colour(legend=legend)))
+        layers.append(c.transform_filter(class_filter(classes)).mark_line(
+            **IN_DATA_ORDER, strokeWidth=1, opacity=0.5, clip=True).encode(
+            **line, color=kind_colour(classes, legend=legend)))
+    layers.append(c.transform_filter(class_filter(classes)).mark_circle(size=14, opacity=0.9, clip=True).encode(
+        x=x, y=y, color=kind_colour(classes, legend=legend)))
     # a break row is placed wherever `prepare` puts it (null times a number is a number): lift the pen there
     return prepare(alt.layer(*layers, data=alt.Data(url=url, format=alt.DataFormat(type="json")))).transform_calculate(
         px=f"datum.g == {BREAK} ? null : datum.px")

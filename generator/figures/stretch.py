@@ -16,6 +16,7 @@ from .output import FigureOutput
 def stretch_map(options, run, spec, claims) -> FigureOutput:
     alt = plane.alt
     X, y = run["X"], run["y"]
+    K = plane.class_count(run)
     if X.shape[1] != 2:
         raise ValueError("stretch-map needs a 2-D input")
     activation = spec["model"]["activation"]
@@ -34,10 +35,10 @@ def stretch_map(options, run, spec, claims) -> FigureOutput:
                         legend=alt.Legend(title="stretch (largest singular value)", orient="bottom",
                                           titleOrient="top", gradientLength=140, titleLimit=300)))
     chart = plane.sized(alt.layer(plane.region_layer(encode.url("stretch.png"), lo, hi),
-                                  plane.drawn(encode.url("points.json"), lo, hi), key)
+                                  plane.drawn(encode.url("points.json"), lo, hi, classes=K), key)
                         .resolve_scale(color="independent"))
     files = {"stretch.png": encode.class_png(levels.round().astype(np.uint8), style.viridis()),
-             "points.json": encode.json_file(plane.pack(plane.classes(X, y)))}
+             "points.json": encode.json_file(plane.pack(plane.classes(X, y, K)))}
     figure_claims = {"stretch_max": float(field.max()), "stretch_median_data": float(np.median(at_data)),
                      "stretch_max_data": float(at_data.max())}
     return FigureOutput(plane.spec(chart), files, figure_claims)

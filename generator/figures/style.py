@@ -55,6 +55,33 @@ def spiral_backgrounds() -> list[tuple[int, int, int]]:
     return [hex_rgb(c) for c in SPIRAL_REGIONS]
 
 
+# The classes of one run, as every kind that draws them colours them (the plane kinds: points, curves, regions,
+# legend): two classes keep Olah's red and blue, Part I's look; three to seven take spiralNet's palettes, so that
+# every class has a colour of its own. A kind's declaration (figures.Classes) refuses more while gathering.
+MOST_CLASSES = len(SPIRAL_COLOURS)
+
+
+def _checked(classes: int) -> int:
+    if not 2 <= classes <= MOST_CLASSES:
+        raise ValueError(f"a figure draws 2 to {MOST_CLASSES} classes, each in a colour of its own; got {classes}")
+    return classes
+
+
+def class_colours(classes: int) -> list[str]:
+    """Each class's colour for points and curves, class A first."""
+    return list(CLASS_COLOURS) if _checked(classes) == 2 else SPIRAL_COLOURS[:classes]
+
+
+def region_colours(classes: int) -> list[tuple[int, int, int]]:
+    """Each class's decision-region colour as RGB (for the region images), class A first."""
+    return list(REGION_COLOURS) if _checked(classes) == 2 else spiral_backgrounds()[:classes]
+
+
+def class_labels(classes: int) -> list[str]:
+    """Each class's name in a legend: class A, class B, class C, ..."""
+    return [f"class {chr(ord('A') + c)}" for c in range(_checked(classes))]
+
+
 # Every categorical palette drawn, by where it is drawn; tests/test_palettes.py simulates colour-vision deficiency
 # on each and holds it to a smallest pairwise distance. "marks": small points or thin lines, told apart side by
 # side at a few pixels; "areas": large patches (backgrounds, bands).

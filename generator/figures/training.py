@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import frames
-from . import encode, plane
+from . import boundary, encode, plane
 from .morph import moving_chart
 from .output import FigureOutput
 
@@ -18,12 +18,13 @@ CIRCLE_BANDS = [(range(1, 7), plane.CURVE_A), (range(7, 14), plane.GRID), (range
 
 def training_motion(options, run, spec, claims) -> FigureOutput:
     X, y = run["X"], run["y"]
+    K = plane.class_count(run)
     activation = spec["model"]["activation"]
     seed = frames.best_seed(run)
     first = frames.layers(run, seed)[0][0]
     if first.shape[0] != 2 or len(frames.layers(run, seed)) != 2:
         raise ValueError("training-motion needs one hidden layer of 2 units")
-    parts = base_parts(options, X, y)
+    parts = base_parts(options, X, y, K)
     snapshots = run["snapshot_steps"]
     rows, accuracy = [], []
     for i, step in enumerate(snapshots):
@@ -34,24 +35,20 @@ def training_motion(options, run, spec, claims) -> FigureOutput:
         row = {"i": i, "L": 0, "a": M[0, 0], "b": M[0, 1], "c": M[1, 0], "d": M[1, 1], "e": b[0], "f": b[1], "s": 1,
                "z": zoom, "label": f"step {int(step):,} of {int(snapshots[-1]):,} · accuracy {accuracy[-1]:.1%}"}
         row = {k: round(float(v), 5) if not isinstance(v, str) else v for k, v in row.items()}
-        ends = frames.linear_boundary(W_out, b_out, -zoom, zoom)
-        if ends:
-            (x0, y0), (x1, y1) = np.array(ends) / zoom
-            row |= {"bx0": round(x0, 4), "by0": round(y0, 4), "bx1": round(x1, 4), "by1": round(y1, 4)}
-        rows.append(row)
+        rows.append(row | boundary.frame_fields(boundary.segments(W_out, b_out, -zoom, zoom), zoom, K))
     files = {"points.json": encode.json_file([{"layer": 0} | plane.pack(parts)[0]]),
              "frames.json": encode.json_file(rows)}
     accuracy = np.array(accuracy)
     claims_out = {"frames": len(rows), "final_accuracy": float(accuracy[-1]), "start_accuracy": float(accuracy[0]),
                   "best_snapshot_accuracy": float(accuracy.max())}
-    return FigureOutput(plane.spec(moving_chart(len(rows), activation)), files, claims_out, frames=len(rows))
+    return FigureOutput(plane.spec(moving_chart(len(rows), activation, K)), files, claims_out, frames=len(rows))
 
 
-def base_parts(options, X, y):
-    """(xy, line id, kind) parts in the input plane; 1-D inputs become points (x, 0)."""
+def base_parts(options, X, y, classes: int):
+    """(xy, line id, kind) parts in the input plane, the points of K classes; 1-D inputs become points (x, 0)."""
     if X.shape[1] == 1:
         line = np.linspace(-1.0, 1.0, 201)
-        return [(np.stack([X[y == c, 0], np.zeros((y == c).sum())], 1), np.full((y == c).sum(), c), c) for c in (0, 1)] + [
+        return plane.classes(np.stack([X[:, 0], np.zeros(len(X))], 1), y, classes) + [
             (np.stack([line, np.zeros_like(line)], 1), np.full(201, 9), plane.GRID)]
     if options["circles"]:
         angles = np.linspace(0, 2 * np.pi, 73)
@@ -62,5 +59,5 @@ def base_parts(options, X, y):
             parts.append((circle, np.full(len(angles), 100 + k), kind))
         return parts
     grid_xy, ids, border = frames.grid_lines(-1.0, 1.0)
-    return plane.classes(X, y) + [(grid_xy[~border], ids[~border] + 10, plane.GRID),
+    return plane.classes(X, y, classes) + [(grid_xy[~border], ids[~border] + 10, plane.GRID),
                                   (grid_xy[border], ids[border] + 10, plane.BORDER)]
