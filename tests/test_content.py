@@ -180,6 +180,9 @@ snapshots = 5
     ("[2, 2]", "training-motion", "", "experiment", "one hidden layer of 2 units"),
     ("[2]", "rotatable-3d", "", "experiment", "last hidden layer of 3 units"),
     ("[2]", "field-morph", "", "experiment", "vector-field"),
+    ("[3]", "weight-playground", "", "experiment", "needs a 2→2 first layer"),
+    ("[2]", "field-arrows", "", "experiment", "draws a trained vector-field layer"),
+    ("[2]", "weight-images", "neurons: 5\n", "neurons", "must be at most 2"),
 ])
 def test_what_a_figure_needs_of_its_experiment_is_checked_before_training(tmp_path, hidden, kind, options, key, words):
     """A layer out of range (it wrapped round to another), a hidden representation of a network without one (it drew
