@@ -347,7 +347,7 @@ def settles_in_place(page, scroll: int) -> None:
     """The reloaded page is back where the reader was, within 2 px, once the figures near it have started and
     fitted (on a loaded machine that can take a few frames after the restored inputs)."""
     try:
-        page.wait_for_function(f"Math.abs(scrollY - {scroll}) <= 2", timeout=5_000)
+        page.wait_for_function(f"Math.abs(scrollY - {scroll}) <= 2", timeout=20_000)
     except Exception:
         raise AssertionError(f"scrolled to {page.evaluate('scrollY')}, not back to {scroll}") from None
 

@@ -40,16 +40,16 @@
   }
 
   if (saved) {
-    let moved = false; // once the reader scrolls, the page is theirs
+    // figures starting and fitting above the reader change the page's height: hold the place while they settle,
+    // however long that takes on a busy machine, until the reader scrolls, taps or types: then the page is theirs
+    let moved = false;
+    const settle = new ResizeObserver(() => scroll());
     for (const type of ["wheel", "touchstart", "keydown", "mousedown"]) {
-      addEventListener(type, () => { moved = true; }, { once: true, passive: true });
+      addEventListener(type, () => { moved = true; settle.disconnect(); }, { once: true, passive: true });
     }
     const scroll = () => moved || scrollTo(saved.x, saved.y);
     scroll();
-    // figures starting and fitting above the reader change the page's height: hold the place while they settle
-    const settle = new ResizeObserver(scroll);
     settle.observe(document.documentElement);
-    setTimeout(() => settle.disconnect(), 10_000);
     addEventListener("load", () => { scroll(); history.scrollRestoration = "auto"; });
     document.addEventListener("figure-ready", (event) => {
       restore(event.detail.id, saved.figures[event.detail.id]).catch(console.warn).finally(scroll);
