@@ -12,6 +12,10 @@ JNDs, under normal vision and each simulation; palettes drawn as large areas (de
 and a class's points at least ON_REGION = 12 from every region they may sit on. The ten-colour digit palette is held
 to the same 20 as the shorter ones: it reaches it (measured 24.7 at worst, under tritanopia).
 
+The dark theme draws the palettes on its dark background, with a lighter twin for each colour too dark for it
+(player.js, DARK_TWINS): every palette with its twins is held to the same distances, and every colour drawn as a
+small mark to WCAG's 3:1 (1.4.11, non-text contrast) against that background.
+
 `python tests/test_palettes.py` prints the table of smallest distances.
 """
 from __future__ import annotations
@@ -102,22 +106,130 @@ def test_class_points_stand_out_on_every_region(vision):
 
 def page_backgrounds() -> dict[str, str]:
     """What a figure is drawn on where no region is: the light page's white, and the dark theme's background, as
-    player.js gives it to Vega (its colours of the data stay as they are in the dark)."""
+    player.js gives it to Vega."""
     dark = re.search(r'\bBG = "(#[0-9a-fA-F]{6})"', PLAYER.read_text(encoding="utf-8"))
     assert dark, "player.js names its dark background BG"
     return {"light": "#ffffff", "dark": dark.group(1)}
+
+
+def dark_twins() -> dict[str, str]:
+    """player.js's DARK_TWINS: each data colour too dark for the dark background, and the lighter colour the dark
+    theme draws instead (lower case)."""
+    block = re.search(r"const DARK_TWINS = \{(.*?)\};", PLAYER.read_text(encoding="utf-8"), re.S)
+    assert block, "player.js lists the dark theme's twins in DARK_TWINS"
+    pairs = re.findall(r'"(#[0-9a-fA-F]{6})":\s*"(#[0-9a-fA-F]{6})"', block.group(1))
+    assert pairs, "DARK_TWINS lists no colour"
+    return {old.lower(): new.lower() for old, new in pairs}
+
+
+def as_drawn(colours, theme: str) -> list[str]:
+    """A palette as `theme` draws it on the page's background."""
+    twins = dark_twins() if theme == "dark" else {}
+    return [twins.get(c.lower(), c) for c in colours]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2's contrast ratio of two colours."""
+    lum = {c: float(linear_rgb([c])[0] @ [0.2126, 0.7152, 0.0722]) for c in (a, b)}
+    light, dark = max(lum.values()), min(lum.values())
+    return (light + 0.05) / (dark + 0.05)
 
 
 @pytest.mark.parametrize("vision", VISIONS)
 @pytest.mark.parametrize("classes", range(2, style.MOST_CLASSES + 1))
 def test_class_points_stand_out_on_the_light_and_the_dark_page(classes, vision):
     """The dataset, the morphs and the 3-D view draw a run's class points straight on the page's background: every
-    class colour stays a small mark's distance from it, in light and in dark."""
-    colours = style.class_colours(classes)
+    class colour (in the dark, its twin where it has one) stays a small mark's distance from it."""
     for theme, background in page_backgrounds().items():
+        colours = as_drawn(style.class_colours(classes), theme)
         distance = np.linalg.norm(seen(colours, vision) - seen([background], vision), axis=1)
         assert distance.min() >= MARKS, (f"{colours[distance.argmin()]} on the {theme} page ({background}) under "
                                          f"{vision}: ΔE {distance.min():.1f}")
+
+
+MARK_PALETTES = sorted(name for name, (use, _) in style.PALETTES.items() if use == "marks")
+
+
+@pytest.mark.parametrize("name", MARK_PALETTES)
+@pytest.mark.parametrize("vision", VISIONS)
+def test_palette_stays_distinct_with_its_dark_twins(name, vision):
+    """The dark theme draws a palette with its twins (the regions, drawn as images, are the same in both themes):
+    it stays as far apart as the light one must."""
+    use, colours = style.PALETTES[name]
+    dark = as_drawn(colours, "dark")
+    distance, a, b = smallest_distance(dark, vision)
+    assert distance >= THRESHOLD[use], f"{name} in the dark under {vision}: {a} and {b} are only ΔE {distance:.1f} apart"
+
+
+@pytest.mark.parametrize("name", MARK_PALETTES)
+def test_every_mark_colour_reaches_3_to_1_on_the_dark_background(name):
+    background = page_backgrounds()["dark"]
+    short = {c: round(contrast(c, background), 2) for c in as_drawn(style.PALETTES[name][1], "dark")
+             if contrast(c, background) < 3.0}
+    assert short == {}, f"{name}: under 3:1 on the dark background ({background}): {short}"
+
+
+def test_each_dark_twin_is_its_colour_lighter():
+    """A twin keeps its colour's name (the article calls spiralNet's classes gold, blue, dark red, green, purple):
+    the same hue within 20 degrees (CIELAB), or grey for a grey, and lighter; and every twin stands for a colour of
+    a palette drawn as marks."""
+    drawn = {c.lower() for name in MARK_PALETTES for c in style.PALETTES[name][1]}
+    for old, new in dark_twins().items():
+        assert old in drawn, f"DARK_TWINS lists {old}, which no palette of style.PALETTES draws as marks"
+        (l0, a0, b0), (l1, a1, b1) = seen([old, new], "normal")
+        assert l1 > l0, f"the twin {new} of {old} is not lighter"
+        if np.hypot(a0, b0) < 10:  # a grey
+            assert np.hypot(a1, b1) < 10, f"the twin {new} of the grey {old} is not grey"
+            continue
+        turn = abs((np.degrees(np.arctan2(b1, a1) - np.arctan2(b0, a0)) + 180) % 360 - 180)
+        assert turn <= 20, f"the twin {new} of {old} turns its hue by {turn:.0f} degrees"
+
+
+def dark_viridis() -> list[str]:
+    """player.js's DARK_VIRIDIS: the stops of viridis as the dark theme draws it (lower case)."""
+    block = re.search(r"const DARK_VIRIDIS = \[(.*?)\];", PLAYER.read_text(encoding="utf-8"), re.S)
+    assert block, "player.js lists the dark theme's viridis in DARK_VIRIDIS"
+    return [c.lower() for c in re.findall(r'"(#[0-9a-fA-F]{6})"', block.group(1))]
+
+
+def blended(colour: str, alpha: float, background: str) -> str:
+    """`colour` drawn at `alpha` over `background`, as a canvas blends (in sRGB)."""
+    mixed = [round(alpha * a + (1 - alpha) * b) for a, b in zip(style.hex_rgb(colour), style.hex_rgb(background))]
+    return "#%02x%02x%02x" % tuple(mixed)
+
+
+def ramp_length(colours, vision: str) -> float:
+    """How far a sequential palette travels through CIELAB from stop to stop as `vision` sees it."""
+    return float(np.linalg.norm(np.diff(seen(colours, vision), axis=0), axis=1).sum())
+
+
+def test_the_dark_viridis_is_viridis_lifted():
+    """Viridis on the dark ground (the weight trails' steps, the learning graphs' nodes): the same hues from purple to
+    yellow (the article names them), still rising in lightness, its first step's trail dots (drawn at
+    TRAIL_OPACITY) 3:1 from the dark background as on white, and, under each simulated vision, at least 4/5 of
+    viridis' own way from stop to stop (its dark end is lifted, so it spans less lightness)."""
+    from generator.figures.weight_cloud import TRAIL_OPACITY
+    light, dark = [c.lower() for c in style.VIRIDIS], dark_viridis()
+    assert len(dark) == len(light) and dark[-1] == light[-1]
+    lab_light, lab_dark = seen(light, "normal"), seen(dark, "normal")
+    assert np.all(np.diff(lab_dark[:, 0]) > 0), "the dark viridis does not rise in lightness"
+    hue = lambda lab: np.degrees(np.arctan2(lab[:, 2], lab[:, 1]))
+    turns = np.abs((hue(lab_dark) - hue(lab_light) + 180) % 360 - 180)
+    assert turns.max() <= 20, f"a stop of the dark viridis turns its hue by {turns.max():.0f} degrees"
+    background = page_backgrounds()["dark"]
+    assert contrast(blended(light[0], TRAIL_OPACITY, "#ffffff"), "#ffffff") >= 3.0  # the light theme's first step
+    first = contrast(blended(dark[0], TRAIL_OPACITY, background), background)
+    assert first >= 3.0, f"the first step's trail is {first:.2f}:1 on the dark background"
+    for vision in VISIONS:
+        assert ramp_length(dark, vision) >= 0.8 * ramp_length(light, vision), vision
+
+
+def test_the_picture_style_is_the_one_the_player_keeps():
+    """Marks drawn on a figure's own picture keep their colours in the dark (style.ON_PICTURE): player.js knows them
+    by the same style name."""
+    named = re.search(r'\bconst PICTURE = "([^"]+)"', PLAYER.read_text(encoding="utf-8"))
+    assert named and named.group(1) == style.PICTURE
+    assert style.ON_PICTURE == {"style": style.PICTURE}
 
 
 def test_the_class_colours_come_from_the_tested_palettes():

@@ -117,12 +117,14 @@ def region_layer(src: str, lo: float, hi: float) -> alt.Chart:
 
 
 def drawn(url: str, lo: float, hi: float, *, classes: int, names=("x₁", "x₂"), prepare=as_drawn,
-          class_lines: bool = False, legend: bool = True) -> alt.LayerChart:
+          class_lines: bool = False, legend: bool = True, on_picture: bool = False) -> alt.LayerChart:
     """Grid, border, curves, boundary and the points of K classes from one packed file.
 
     `prepare` adds the transforms that place each point (px, py); they sit on the parent layer, so
-    Vega runs them once per update however many marks share them.
+    Vega runs them once per update however many marks share them. `on_picture`: every mark is drawn on the
+    figure's region image, so keeps its colours in the dark theme (style.ON_PICTURE).
     """
+    look = style.ON_PICTURE if on_picture else {}
     x, y = axes(lo, hi, names)
     c = alt.Chart()
     line = dict(detail="g:N", x=x, y=y)
@@ -130,7 +132,7 @@ def drawn(url: str, lo: float, hi: float, *, classes: int, names=("x₁", "x₂"
     # facet per line at every frame of a morph, a third of a frame's time. These marks are the picture's frame, not
     # its data: no text for the figure's data panel (aria off), only the class points say what they are.
     path = dict(x=x, y=y)
-    lines = dict(**IN_DATA_ORDER, clip=True, aria=False)
+    lines = dict(**IN_DATA_ORDER, clip=True, aria=False, **look)
     layers = [
         c.transform_filter(f"datum.k == {GRID}").mark_line(
             **lines, color=style.GRID_COLOUR, strokeWidth=0.6, opacity=0.8).encode(**path),
@@ -149,9 +151,9 @@ def drawn(url: str, lo: float, hi: float, *, classes: int, names=("x₁", "x₂"
     ]
     if class_lines:
         layers.append(c.transform_filter(class_filter(classes)).mark_line(
-            **IN_DATA_ORDER, strokeWidth=1, opacity=0.5, clip=True).encode(
+            **IN_DATA_ORDER, **look, strokeWidth=1, opacity=0.5, clip=True).encode(
             **line, color=kind_colour(classes, legend=legend)))
-    layers.append(c.transform_filter(class_filter(classes)).mark_circle(size=14, opacity=0.9, clip=True).encode(
+    layers.append(c.transform_filter(class_filter(classes)).mark_circle(**look, size=14, opacity=0.9, clip=True).encode(
         x=x, y=y, color=kind_colour(classes, legend=legend)))
     # a break row is placed wherever `prepare` puts it (null times a number is a number): lift the pen there
     return prepare(alt.layer(*layers, data=alt.Data(url=url, format=alt.DataFormat(type="json")))).transform_calculate(

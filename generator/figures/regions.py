@@ -25,7 +25,7 @@ def decision_regions(options, run, spec, claims) -> FigureOutput:
     seed = frames.best_seed(run)
     image = frames.class_image(lambda p: frames.predict(run, seed, p, spec["model"]), lo, hi)
     chart = plane.sized(plane.alt.layer(plane.region_layer(encode.url("regions.png"), lo, hi),
-                                        plane.drawn(encode.url("points.json"), lo, hi, classes=K)))
+                                        plane.drawn(encode.url("points.json"), lo, hi, classes=K, on_picture=True)))
     files = {"points.json": encode.json_file(plane.pack(plane.classes(X, y, K))),
              "regions.png": encode.class_png(image, style.region_colours(K))}
     accuracy = float((frames.predict(run, seed, X, spec["model"]) == y).mean())
@@ -54,7 +54,7 @@ def hidden_representation(options, run, spec, claims) -> FigureOutput:
         parts.append((np.array(ends), np.array([1 + n, 1 + n]), plane.BOUNDARY))
     chart = plane.sized(plane.alt.layer(
         plane.region_layer(encode.url("regions.png"), lo, hi),
-        plane.drawn(encode.url("points.json"), lo, hi, classes=K, names=("h₁", "h₂"))))
+        plane.drawn(encode.url("points.json"), lo, hi, classes=K, names=("h₁", "h₂"), on_picture=True)))
     files = {"points.json": encode.json_file(plane.pack(parts)),
              "regions.png": encode.class_png(image, style.region_colours(K))}
     return FigureOutput(plane.spec(chart), files, {"hidden_accuracy": hidden_accuracy, "layer": layer})

@@ -18,6 +18,10 @@ PANEL = 165   # px: two columns fit a 375 px phone
 ARROW_SIZE = 130  # px², the direction field's arrows: about 11 px long
 DOT = round(2 * (6 / 3.14159) ** 0.5, 2)   # px: an input point's diameter (the circle of area 6 it replaced)
 CELLS = 32    # the hidden layer's decision regions: CELLS x CELLS rectangles, recoloured every snapshot
+# each cell reaches a quarter cell into the next ones, which are drawn over it: a cell's edge falls between pixels, and
+# two antialiased edges side by side let the background through, a grid of seams (dark ones on the dark page); the
+# last row and column's excess is clipped
+OVERLAP = 1.25
 NAMES = {"tanh": "tanh", "relu": "ReLU"}
 
 
@@ -199,11 +203,11 @@ def _region_cells(data, frame_expr: str):
             .transform_calculate(cx=f"(datum.n % {CELLS}) * {step}", cy=f"floor(datum.n / {CELLS}) * {step}")
             .transform_calculate(hx=f"datum.x0 + (datum.cx + {step / 2}) * datum.z",
                                  hy=f"datum.y0 + (datum.cy + {step / 2}) * datum.z",
-                                 cx2=f"datum.cx + {step * 1.04}", cy2=f"datum.cy + {step * 1.04}")
+                                 cx2=f"datum.cx + {step * OVERLAP}", cy2=f"datum.cy + {step * OVERLAP}")
             .transform_calculate(**_scores())
             .transform_calculate(c=_argmax_expression())
             .transform_calculate(colour=_colour_expression(["#%02x%02x%02x" % rgb for rgb in style.spiral_backgrounds()]))
-            .mark_rect(strokeWidth=0).encode(x=alt.X("cx:Q", scale=unit, axis=None), x2="cx2:Q",
+            .mark_rect(strokeWidth=0, clip=True).encode(x=alt.X("cx:Q", scale=unit, axis=None), x2="cx2:Q",
                                              y=alt.Y("cy:Q", scale=unit, axis=None), y2="cy2:Q",
                                              color=alt.Color("colour:N", scale=None)))
 
@@ -267,7 +271,8 @@ def _arrow_panel(arrows):
              .mark_image(aspect=False).encode(url="src:N", x=alt.X("lo:Q", scale=centred, axis=None), x2="hi:Q",
                                               y=alt.Y("lo:Q", scale=centred, axis=None), y2="hi:Q"))
     field = (alt.Chart(arrows).transform_calculate(turn="90 - datum.deg")
-             .mark_point(shape="arrow", filled=True, size=ARROW_SIZE, color="#222", opacity=0.85)
+             .mark_point(**style.ON_PICTURE, shape="arrow", filled=True, size=ARROW_SIZE, color="#222",
+                         opacity=0.85)
              .encode(x=alt.X("ax:Q", scale=centred, axis=None), y=alt.Y("ay:Q", scale=centred, axis=None),
                      angle=alt.Angle("turn:Q", scale=None)))
     return alt.layer(image, field).properties(width=PANEL, height=PANEL,
@@ -281,19 +286,21 @@ def _histogram_panel(hist, angles, originals):
     x = alt.X("b0:Q", title="angle of h(x) (degrees)",
               scale=alt.Scale(domain={"expr": "act == 'relu' ? [0, 90] : [0, 360]"}, nice=False, zero=True),
               axis=alt.Axis(values={"expr": "act == 'relu' ? sequence(0, 91, 15) : sequence(0, 361, 45)"}))
-    colour = alt.Color("colour:N", scale=None)
-    bars = (alt.Chart(hist).transform_calculate(colour=_colour_expression(style.SPIRAL_COLOURS))
+    # each class's colour through a scale (not a colour computed per datum), which the dark theme draws in its
+    # dark twins on the dark ground (player.js, DARK_TWINS)
+    colour = alt.Color("c:N", title="class", legend=None,
+                       scale=alt.Scale(domain=list(range(len(style.SPIRAL_COLOURS))), range=style.SPIRAL_COLOURS))
+    bars = (alt.Chart(hist)
             .mark_bar(stroke="#fff", strokeWidth=0.5).encode(x=x, x2="b1:Q", y=alt.Y("sum(n):Q", title="grid points"),
                                                                color=colour, order=alt.Order("c:Q")))
-    means = (alt.Chart(angles).transform_calculate(colour=_colour_expression(style.SPIRAL_COLOURS))
+    means = (alt.Chart(angles)
              .mark_tick(orient="vertical", thickness=3, size=18).encode(
                  x=alt.X("mean:Q"), y=alt.value(-12), color=colour,
                  tooltip=[alt.Tooltip("c:N", title="class"), alt.Tooltip("mean:Q", title="circular mean"),
                           alt.Tooltip("std:Q", title="circular std")]))
     # mean ± one circular std as a bar through the tick; for tanh a bar crossing 0° or 360° wraps to the other
     # end, for ReLU it stops at the quadrant's edges
-    spread = (alt.Chart(angles).transform_calculate(colour=_colour_expression(style.SPIRAL_COLOURS),
-                                                    lo="datum.mean - datum.std", hi="datum.mean + datum.std")
+    spread = (alt.Chart(angles).transform_calculate(lo="datum.mean - datum.std", hi="datum.mean + datum.std")
               .transform_calculate(pieces="act == 'relu' ? [[max(0, datum.lo), min(90, datum.hi)]] : "
                                           "datum.lo < 0 ? [[0, datum.hi], [360 + datum.lo, 360]] : "
                                           "datum.hi > 360 ? [[datum.lo, 360], [0, datum.hi - 360]] : [[datum.lo, datum.hi]]")

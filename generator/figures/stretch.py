@@ -30,12 +30,13 @@ def stretch_map(options, run, spec, claims) -> FigureOutput:
         raise ValueError(f"stretch-map needs 0 < scale_min < scale_max, got {low:g} and {high:g}")
     levels = np.clip((np.log(field) - np.log(low)) / (np.log(high) - np.log(low)), 0, 1) * 255
     legend_rows = [{"s": float(f"{low:.3g}")}, {"s": float(f"{high:.3g}")}]
-    key = alt.Chart(alt.Data(values=legend_rows)).mark_point(opacity=0).encode(
+    # the image's legend: it keeps the image's colours in the dark theme, as the image does (style.ON_PICTURE)
+    key = alt.Chart(alt.Data(values=legend_rows)).mark_point(**style.ON_PICTURE, opacity=0).encode(
         color=alt.Color("s:Q", scale=alt.Scale(type="log", domain=[low, high], scheme="viridis"),
                         legend=alt.Legend(title="stretch (largest singular value)", orient="bottom",
                                           titleOrient="top", gradientLength=140, titleLimit=300)))
     chart = plane.sized(alt.layer(plane.region_layer(encode.url("stretch.png"), lo, hi),
-                                  plane.drawn(encode.url("points.json"), lo, hi, classes=K), key)
+                                  plane.drawn(encode.url("points.json"), lo, hi, classes=K, on_picture=True), key)
                         .resolve_scale(color="independent"))
     files = {"stretch.png": encode.class_png(levels.round().astype(np.uint8), style.viridis()),
              "points.json": encode.json_file(plane.pack(plane.classes(X, y, K)))}

@@ -15,6 +15,13 @@ CONFIG = {
     "font": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
 }
 
+# A mark drawn on the figure's own picture (a decision-region image) keeps its light-theme colours in the dark
+# theme, because the picture does: dark ink on pale regions. The mark's style names it (player.js, PICTURE);
+# Vega-Lite puts the mark's own style before it (["line", "picture"]), so Vega's defaults for the mark still apply.
+PICTURE = "picture"
+ON_PICTURE = {"style": PICTURE}   # mark properties: mark_line(**style.ON_PICTURE, ...)
+
+
 # Viridis at nine evenly spaced stops (the scheme Vega calls 'viridis'), for heat maps drawn as images.
 VIRIDIS = ["#440154", "#472d7b", "#3b528b", "#2c728e", "#21918c", "#28ae80", "#5ec962", "#addc30", "#fde725"]
 

@@ -19,6 +19,7 @@ from .output import FigureOutput
 PANEL = 250     # px: one square panel per layer, stacked; with its axes it fits a 375 px phone
 TRAIL_SIDE = round(7 ** 0.5, 2)   # px: a trail dot's side (the square symbol of area 7 it replaced)
 QUANT = 500     # a layer's largest |coordinate| becomes 500 units: finer than a pixel of the panel
+TRAIL_OPACITY = 0.55  # the trail's dots: overlapping dots show where a neuron lingered
 
 
 def weight_trajectories(options, run, spec, claims) -> FigureOutput:
@@ -117,7 +118,7 @@ def _panel(points, frames_data, layer, name, neurons, ratio, extent, colour, las
              .transform_aggregate(segs="values(seg)", groupby=["i", "s"] + (["rank"] if colour == "neuron" else []))
              .transform_calculate(d="join(pluck(datum.segs, 'seg'), '')", trail=f"datum.{field}")
              .transform_filter("datum.i <= frame")
-             .mark_point(filled=False, opacity=0.55, strokeWidth=TRAIL_SIDE, strokeCap="square", aria=False,
+             .mark_point(filled=False, opacity=TRAIL_OPACITY, strokeWidth=TRAIL_SIDE, strokeCap="square", aria=False,
                          size=alt.ExprRef("width * width"), x=alt.ExprRef("width / 2"), y=alt.ExprRef("width / 2"))
              .encode(shape=alt.Shape("d:N", scale=None), order=alt.Order("i:Q"),
                      # its own stroke scale (the colour scale's twin, on a field of its own so that Vega-Lite does

@@ -34,7 +34,8 @@ const darkScheme = window.matchMedia("(prefers-color-scheme: dark)");
 const theme = () => html.dataset.theme || (darkScheme.matches ? "dark" : "light");
 const INK = "#e4e6ea", MUTED = "#a7adb7", BG = "#16181d", GRID = "#30343c", FRAME = "#3d424b", DOMAIN = "#7b828d";
 // Vega config for dark pages: only chrome changes (background, text, axes, grids, legends, titles);
-// the data's palettes keep their colours, and so their meaning.
+// the data's palettes keep their colours, and so their meaning (the few too dark for the dark ground get a
+// lighter twin of the same name: DARK_TWINS, DARK_VIRIDIS).
 const DARK_CONFIG = {
   background: BG,
   title: { color: INK, subtitleColor: MUTED },
@@ -46,20 +47,62 @@ const DARK_CONFIG = {
            "group-subtitle": { fill: MUTED }, cell: { stroke: FRAME } },
 };
 // Neutral colours the figures write into their marks (borders, labels, the playhead): ink turns light, white
-// separators turn to the background. Chromatic colours, and colours chosen per datum, stay as they are.
+// separators turn to the background.
 const DARK_SWAP = { "#000": INK, "#000000": INK, black: INK, "#111": INK, "#111111": INK, "#222": INK,
   "#222222": INK, "#333": "#cfd3d9", "#333333": "#cfd3d9", "#555": MUTED, "#555555": MUTED,
   "#fff": BG, "#ffffff": BG, white: BG, "#ddd": FRAME, "#dddddd": FRAME, "#e3e3e3": GRID, "#eee": GRID, "#eeeeee": GRID,
   "#999": DOMAIN };
+// Data colours that would stand out less from the dark ground than from white, each with its dark twin: the same
+// colour name, lighter, so that where the light theme's stands out 3:1 from white, at the opacity it is drawn with
+// (Vega-Lite draws ticks and filled points at 0.7), the twin does from BG. Olah's red and blue; spiralNet's blue,
+// dark red and purple (its orange and grey moved to stay apart from them); the categorical palette's dark blue, grey
+// and violet (its green moved a little). tests/test_palettes.py holds each palette, twins in, to the light theme's
+// distances under colour-vision deficiency and to 3:1 on BG.
+const DARK_TWINS = { "#d1352b": "#f45644", "#2c6fbb": "#528bda",
+  "#1870f0": "#6569f9", "#880000": "#e85c42", "#502090": "#b16bda", "#d87000": "#ee9027", "#808080": "#a5a5a5",
+  "#185088": "#566eb1", "#504848": "#faf6f7", "#5800c0": "#8f40f4", "#009058": "#129651" };
+// Viridis for the dark ground: the same hues from purple to yellow at its nine stops, its dark end lifted so that
+// the weight trails (drawn at 0.55) stand out 3:1 from BG from their first step.
+const DARK_VIRIDIS = ["#d891e6", "#c6a2fd", "#a7b8fa", "#8bcae9", "#75d9d3", "#6ae6b4", "#84ee84", "#c0ee45",
+  "#fde725"];
+const darkRange = (range) => (Array.isArray(range) ? range.map(darkColour)
+  : range && range.scheme === "viridis" ? DARK_VIRIDIS : range);
+const darkColour = (c) => (typeof c === "string" && (DARK_SWAP[c.toLowerCase()] || DARK_TWINS[c.toLowerCase()])) || c;
+// A mark drawn on the figure's own picture (a decision-region image, the same in both themes) keeps its colours:
+// the builders give it the style "picture" (generator/figures/style.py, ON_PICTURE), and a scale such a mark
+// reads keeps its colours too, so that its legend matches it. Colours chosen per datum (a conditional list, a
+// colour computed in a formula) stay as they are.
+const PICTURE = "picture";
+const onPicture = (mark) => [].concat(mark.style || []).includes(PICTURE);
+function scalesRead(node, found) {
+  if (Array.isArray(node)) node.forEach((n) => scalesRead(n, found));
+  else if (node && typeof node === "object") {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "scale" && typeof value === "string") found.add(value);
+      else scalesRead(value, found);
+    }
+  }
+  return found;
+}
+function pictureScales(node, found = new Set()) {
+  for (const mark of node.marks || []) {
+    if (onPicture(mark)) scalesRead(mark.encode, found);
+    pictureScales(mark, found);
+  }
+  return found;
+}
 
-function swapColours(node) {
-  if (Array.isArray(node)) return node.map(swapColours);
-  if (!node || typeof node !== "object") return node;
+const COLOUR_KEY = /(^c|C)olor$|^(fill|stroke)$/;
+function swapColours(node, kept) {
+  if (Array.isArray(node)) return node.map((n) => swapColours(n, kept));
+  if (!node || typeof node !== "object" || onPicture(node)) return node;
   const out = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === "encode") out[key] = swapEncode(value);
-    else if (key === "range" && Array.isArray(value)) out[key] = value.map((c) => (typeof c === "string" && DARK_SWAP[c.toLowerCase()]) || c);
-    else out[key] = swapColours(value);
+    else if (key === "range" && !kept.has(node.name)) out[key] = darkRange(value);
+    // a colour property of a title, axis or legend (a panel's subtitle in "#555")
+    else if (typeof value === "string" && COLOUR_KEY.test(key)) out[key] = darkColour(value);
+    else out[key] = swapColours(value, kept);
   }
   return out;
 }
@@ -69,8 +112,8 @@ function swapEncode(encode) {
     out[set] = {};
     for (const [channel, rule] of Object.entries(channels || {})) {
       // a constant colour ({value}); a conditional list picks per datum (text on a cell) and is left alone
-      const swap = rule && !Array.isArray(rule) && typeof rule.value === "string" && DARK_SWAP[rule.value.toLowerCase()];
-      out[set][channel] = swap ? { ...rule, value: swap } : rule;
+      const swap = rule && !Array.isArray(rule) && typeof rule.value === "string" && darkColour(rule.value);
+      out[set][channel] = swap && swap !== rule.value ? { ...rule, value: swap } : rule;
     }
   }
   return out;
@@ -83,12 +126,13 @@ function merge(base, over) {
   return out;
 }
 // The spec as the current theme draws it. A spec's own config outranks the one given to vega.parse, so the dark
-// config is merged into it as well.
+// config is merged into it as well, under the spec's own (its colours swapped like the marks'): what the spec
+// leaves out takes the dark config's, and what it says stays said (no frame around a plot where it draws none).
 function themed(spec) {
   if (theme() !== "dark") return [spec, {}];
-  const dark = swapColours(spec);
+  const dark = swapColours(spec, pictureScales(spec));
   dark.background = BG;
-  dark.config = merge(merge(dark.config, DARK_CONFIG), { axis: { domainColor: DOMAIN, gridColor: GRID } });
+  dark.config = merge(DARK_CONFIG, dark.config || {});
   return [dark, DARK_CONFIG];
 }
 
