@@ -26,11 +26,11 @@ JUMPS_REPORTED = 2
 # the jump's start; the pooled claims set the share of (seed, jump) pairs that are near against chance.
 NEAR_JUMP_WINDOW = 3
 # The path probe (path_probe) retrains the seed shown on each numeric path until its hidden units split or
-# PROBE_STEPS, then PROBE_SETTLE steps more to see whether training grows the split. Measured here (AMD EPYC,
-# both cores busy): 46 s of CPU for the four paths with 500 steps to settle (two paths split early, two ran the
+# PROBE_STEPS, then PROBE_SETTLE steps more to see whether training grows the split. Measured on 2026-12-07 (AMD
+# EPYC, both cores busy): 46 s of CPU for the four paths with 500 steps to settle (two paths split early, two ran the
 # whole 3,000), about 3 s of it each process's start and torch's import; a split grew some 30-fold every 500 steps,
-# so 1,000 steps show it growing by three orders of magnitude. On the Intel Xeon of an earlier session a network
-# split near step 1,200.
+# so 1,000 steps show it growing by three orders of magnitude. On an Intel Xeon (2026-11, before the numeric path
+# was pinned) a network split near step 1,200.
 PROBE_STEPS = 3000
 PROBE_SETTLE = 1000
 # group_gap_step_<name>: the first snapshot at which the two groups of hidden units are this far apart
