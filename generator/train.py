@@ -31,73 +31,94 @@ def train(name: str, spec: dict, tick=None) -> dict[str, np.ndarray]:
     if spec["model"]["kind"] == "convnet-knn":
         from .knn import train_knn
         return train_knn(name, spec, tick)
-    data, model_spec, opts = spec["data"], spec["model"], spec["train"]
+    data, opts = spec["data"], spec["train"]
     if not opts["batch_seeds"] and opts["seeds"] > 1:
         return _one_by_one(name, spec, tick)
     X_np, y_np = datasets.make(data)
     X, y = torch.from_numpy(X_np), torch.from_numpy(y_np)
-    classes = int(y_np.max()) + 1
-    held_out = datasets.held_out(data)  # datasets with a test split are scored on it at every snapshot
-    scores = {"train_accuracy": [], "test_accuracy": [], "test_confusion": []} if held_out else {}
     seeds = np.arange(opts["first_seed"], opts["first_seed"] + opts["seeds"])
-    model = _model(model_spec, X.shape[1], classes, seeds)
+    model = _model(spec["model"], X.shape[1], int(y_np.max()) + 1, seeds)
     optimiser = _optimiser(model, opts)
     # each seed draws its own minibatches: seeds of a zero-initialised network differ only by their order
     batches = [torch.Generator().manual_seed(int(seed)) for seed in seeds]
     schedule = snapshot_steps(opts["steps"], opts["snapshots"], opts.get("snapshot_spacing", "linear"))
-    snaps = {name: [] for name in _snapshot(model)}
+    recorder = _Recorder(model, X, y, datasets.held_out(data))
     losses = np.zeros((opts["steps"], len(seeds)), np.float32)
-
-    def record():
-        for name, value in _snapshot(model).items():
-            snaps[name].append(value)
-        if held_out:
-            with torch.no_grad():
-                scores["train_accuracy"].append((model(X).argmax(-1) == y).float().mean(1).numpy())
-                predicted = model(torch.from_numpy(held_out[0])).argmax(-1).numpy()  # (S, N_test)
-            truth = held_out[1]
-            scores["test_accuracy"].append((predicted == truth).mean(1))
-            # confusion[s, true, predicted]: how many test images of each class went to each class
-            confusion = np.zeros((len(seeds), classes, classes), np.int32)
-            for s in range(len(seeds)):
-                np.add.at(confusion[s], (truth, predicted[s]), 1)
-            scores["test_confusion"].append(confusion)
-
-    record()
     for step in range(1, opts["steps"] + 1):
-        if opts["batch_size"]:
-            pick = torch.stack([torch.randint(len(X), (opts["batch_size"],), generator=g) for g in batches])
-            # (S, B, inputs), (S, B): X[pick] and y[pick], gathered by index_select, which took a fifth of
-            # an MNIST step less (advanced indexing also copied the batch once more)
-            rows = pick.ravel()
-            xb, yb = X.index_select(0, rows).view(*pick.shape, -1), y.index_select(0, rows).view(pick.shape)
-        else:
-            xb, yb = X, y.expand(len(seeds), -1)
-        # forward: logits (S, N, classes) -> per-seed mean cross-entropy (S,)
-        logits = model(xb)
-        per_seed = F.cross_entropy(logits.transpose(1, 2), yb, reduction="none").mean(1)
-        loss = per_seed + _penalty(model, opts)
-        if opts["contractive"] and isinstance(model, BatchedMLP):
-            loss = loss + opts["contractive"] * (model.hidden_jacobian(xb) ** 2).sum((2, 3)).mean(1)
-        # backward: seeds are independent, so the sum's gradient is each seed's own
-        optimiser.zero_grad()
-        loss.sum().backward()
-        # update
-        optimiser.step()
-        losses[step - 1] = per_seed.detach().numpy()
+        losses[step - 1] = _step(model, optimiser, opts, _batch(X, y, batches, opts["batch_size"]))
         if not np.isfinite(losses[step - 1]).all():
             raise TrainingError(f"experiment '{name}': loss became NaN or infinite at step {step}")
         if step in schedule:
-            record()
+            recorder.record()
         tick(step, opts["steps"])
 
     with torch.no_grad():
         accuracy = (model(X).argmax(-1) == y).float().mean(1).numpy()
-    run = {k: np.stack(v) for k, v in (snaps | scores).items()}
+    run = recorder.arrays()
     if isinstance(model, BatchedVectorFieldNet):
         run["anchors"] = model.anchors.numpy().copy()
     return run | {"X": X_np, "y": y_np, "seeds": seeds, "snapshot_steps": schedule, "loss": losses,
                   "accuracy": accuracy.astype(np.float64)}
+
+
+def _batch(X, y, generators: list, size: int):
+    """This step's inputs and labels for every seed: (S, B, inputs), (S, B), each seed's minibatch drawn with
+    its own generator; full batch (X shared, y expanded) when size is 0."""
+    if not size:
+        return X, y.expand(len(generators), -1)
+    pick = torch.stack([torch.randint(len(X), (size,), generator=g) for g in generators])
+    # X[pick] and y[pick], gathered by index_select, which took a fifth of an MNIST step less (advanced
+    # indexing also copied the batch once more)
+    rows = pick.ravel()
+    return X.index_select(0, rows).view(*pick.shape, -1), y.index_select(0, rows).view(pick.shape)
+
+
+def _step(model, optimiser, opts: dict, batch) -> np.ndarray:
+    """One update of every seed; returns each seed's mean cross-entropy before it, (S,)."""
+    xb, yb = batch
+    logits = model(xb)  # (S, N, classes)
+    per_seed = F.cross_entropy(logits.transpose(1, 2), yb, reduction="none").mean(1)
+    loss = per_seed + _penalty(model, opts)
+    if opts["contractive"] and isinstance(model, BatchedMLP):
+        loss = loss + opts["contractive"] * (model.hidden_jacobian(xb) ** 2).sum((2, 3)).mean(1)
+    # backward: seeds are independent, so the sum's gradient is each seed's own
+    optimiser.zero_grad()
+    loss.sum().backward()
+    optimiser.step()
+    return per_seed.detach().numpy()
+
+
+class _Recorder:
+    """The snapshots of a run: the weights (_snapshot) at step 0 and at every scheduled step, and for data sets
+    with a test split (datasets.held_out) the train and test accuracy and the test confusion matrix."""
+
+    def __init__(self, model, X, y, held_out):
+        self.model, self.X, self.y, self.held_out = model, X, y, held_out
+        self.snaps = {name: [] for name in _snapshot(model)}
+        self.scores = {"train_accuracy": [], "test_accuracy": [], "test_confusion": []} if held_out else {}
+        self.record()
+
+    def record(self) -> None:
+        for name, value in _snapshot(self.model).items():
+            self.snaps[name].append(value)
+        if self.held_out:
+            self._score()
+
+    def _score(self) -> None:
+        with torch.no_grad():
+            self.scores["train_accuracy"].append((self.model(self.X).argmax(-1) == self.y).float().mean(1).numpy())
+            predicted = self.model(torch.from_numpy(self.held_out[0])).argmax(-1).numpy()  # (S, N_test)
+        truth = self.held_out[1]
+        self.scores["test_accuracy"].append((predicted == truth).mean(1))
+        # confusion[s, true, predicted]: how many test images of each class went to each class
+        seeds, classes = predicted.shape[0], int(self.y.max()) + 1
+        confusion = np.zeros((seeds, classes, classes), np.int32)
+        for s in range(seeds):
+            np.add.at(confusion[s], (truth, predicted[s]), 1)
+        self.scores["test_confusion"].append(confusion)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {k: np.stack(v) for k, v in (self.snaps | self.scores).items()}
 
 
 SHARED = ("X", "y", "snapshot_steps", "anchors")   # the same for every seed

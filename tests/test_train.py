@@ -174,3 +174,30 @@ def test_k_spirals_counts_radii_and_noise_bounds():
     X1, _ = datasets.k_spirals(classes=3, seed=1)
     assert not np.allclose(X1, datasets.k_spirals(classes=3, seed=2)[0])
     assert np.array_equal(X1, datasets.k_spirals(classes=3, seed=1)[0])
+
+
+def test_the_models_tanh_is_tanh_to_float32_rounding_with_tanhs_gradient():
+    from generator.models import ACTIVATIONS
+    u = torch.linspace(-12, 12, 24_001, dtype=torch.float32, requires_grad=True)
+    t = ACTIVATIONS["tanh"](u)
+    exact = torch.tanh(u.detach().double())
+    assert float((t.detach().double() - exact).abs().max()) < 2e-7
+    assert t.detach().abs().max() <= 1 and torch.equal(t.detach()[[0, -1]], torch.tensor([-1.0, 1.0]))
+    t.backward(torch.ones_like(t))
+    assert torch.allclose(u.grad.double(), 1 - exact ** 2, atol=5e-7)
+
+
+def test_the_contractive_penalty_uses_each_activations_own_slope():
+    """hidden_jacobian against autograd's Jacobian of the last hidden layer, for every activation."""
+    x = torch.tensor([[0.3, -0.2], [1.1, 0.4]])
+    for act in ("tanh", "relu", "sigmoid"):
+        model = BatchedMLP([2, 3, 2, 2], act, seeds=[1])
+        J = model.hidden_jacobian(x)[0]  # (N, width, inputs)
+
+        def hidden(point, model=model):
+            h = point.view(1, 1, 2)
+            for w, b in zip(model.weights[:-1], model.biases[:-1]):
+                h = model.act(torch.baddbmm(b.unsqueeze(1), h, w.transpose(1, 2)))
+            return h.view(-1)
+        for n in range(len(x)):
+            assert torch.allclose(J[n], torch.autograd.functional.jacobian(hidden, x[n]), atol=1e-6), act
