@@ -11,16 +11,7 @@ import torch.nn.functional as F
 from . import datasets
 from .errors import TrainingError
 from .models import BatchedMLP, BatchedVectorFieldNet, anchor_grid
-
-
-def snapshot_steps(steps: int, count: int, spacing: str = "linear") -> np.ndarray:
-    """Distinct snapshot steps, 0 (the initial weights) included. linear: `count` steps evenly spaced up to
-    `steps`; log: the distinct integers of logspace(0, log10(steps - 1), count), as spiralNet saved them
-    (10,000 steps and 350 points give 249 distinct steps), plus 0."""
-    if spacing == "log":
-        logged = np.logspace(0, np.log10(max(steps - 1, 1)), count).astype(np.int64)
-        return np.unique(np.concatenate([[0], logged]))
-    return np.unique(np.linspace(0, steps, max(count, 2)).round().astype(np.int64))
+from .schedule import snapshot_steps
 
 
 def train(name: str, spec: dict, tick=None) -> dict[str, np.ndarray]:

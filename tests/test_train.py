@@ -152,11 +152,14 @@ def test_weight_decay_in_the_optimiser_is_the_gradient_of_the_matrices_penalty()
     assert not torch.equal(decayed.weights[0], BatchedMLP([2, 3, 2], "tanh", [4]).weights[0])
 
 
-def test_log_snapshots_are_spiralnets_249_distinct_steps_plus_the_start():
+def test_log_snapshots_are_spiralnets_249_distinct_steps_plus_the_start_and_the_end():
     steps = train.snapshot_steps(10000, 350, "log")
-    assert steps[0] == 0 and len(steps) == 250 and len(set(steps.tolist())) == 250
-    assert steps[1:].tolist() == sorted(set(np.logspace(0, np.log10(9999), 350).astype(int).tolist()))
-    assert steps[-1] < 10000 and np.all(np.diff(steps) > 0)
+    assert steps[0] == 0 and len(steps) == 251 and len(set(steps.tolist())) == 251
+    assert steps[1:-1].tolist() == sorted(set(np.logspace(0, np.log10(9999), 350).astype(int).tolist()))
+    assert steps[-2] == 9998 and steps[-1] == 10000 and np.all(np.diff(steps) > 0)
+    for spacing in ("log", "linear"):
+        for total, count in ((300, 60), (10, 3), (3, 50)):
+            assert train.snapshot_steps(total, count, spacing)[-1] == total
 
 
 def test_k_spirals_counts_radii_and_noise_bounds():

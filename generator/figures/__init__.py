@@ -408,15 +408,9 @@ def requirements(kind: str, options: dict, specs: list[dict]) -> list[tuple[str,
 
 
 def snapshot_count(train: dict) -> int:
-    """How many snapshots a run records: the length of train.snapshot_steps(steps, snapshots, spacing), worked out
-    here because train.py imports torch, which the gathering process never loads (tests/test_fuzz.py holds the
-    two together)."""
-    import numpy as np
-    steps, count = train["steps"], train["snapshots"]
-    if train.get("snapshot_spacing", "linear") == "log":
-        logged = np.logspace(0, np.log10(max(steps - 1, 1)), count).astype(np.int64)
-        return len(np.unique(np.concatenate([[0], logged])))
-    return len(np.unique(np.linspace(0, steps, max(count, 2)).round().astype(np.int64)))
+    """How many snapshots a run records (generator/schedule.py, which training records on)."""
+    from ..schedule import snapshot_steps
+    return len(snapshot_steps(train["steps"], train["snapshots"], train.get("snapshot_spacing", "linear")))
 
 
 def declared_claims(kind: str, options: dict) -> tuple[set[str], set[str]]:
