@@ -21,7 +21,7 @@ replicate: setup
 	$(PY) -m generator build --replicate $(or $(MODE),both) --jobs $(JOBS)
 
 test: setup browser checker axe embed
-	$(PY) -m pytest -q --durations=15
+	$(PY) -m pytest -q -n $(JOBS) --durations=15
 
 bench: setup browser tests/bench/node_modules/.installed
 	$(PY) -m tests.bench.bench

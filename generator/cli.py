@@ -84,7 +84,8 @@ def main(argv=None) -> int:
 
     if args.command == "build":
         started = time.perf_counter()
-        if not args.force:  # asked before importing the build (numpy, jinja2, ...): a no-change rebuild ends here
+        if not args.force and not args.replicate:  # asked before importing the build (numpy, jinja2, ...): a
+            # no-change rebuild ends here; a replication always replicates, whatever the site's stamp says
             from .stamp import said, unchanged
             if unchanged(args.cache, args.content, args.out, args.profile)[1] is not None:
                 log(said(args.out, time.perf_counter() - started))

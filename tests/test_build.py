@@ -30,7 +30,7 @@ def snapshot(folder: Path) -> dict:
 def test_cached_rebuild_trains_nothing_and_never_imports_torch(built_site, tmp_path):
     code = ("import sys, json; from pathlib import Path; from generator.build import build; "
             f"r = build(Path({str(ROOT / 'content')!r}), Path({str(tmp_path / 'out')!r}), profile='quick', "
-            f"cache_dir=Path({str(CACHE)!r}), log=lambda *a: None); "
+            f"cache_dir=Path({str(CACHE)!r}), log=lambda *a: None, wait=1800); "
             "print(json.dumps([sorted(e['status'] for e in r['experiments'].values()), "
             "[m for m in ('torch', 'altair', 'vl_convert', 'scipy') if m in sys.modules]]))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
@@ -38,13 +38,18 @@ def test_cached_rebuild_trains_nothing_and_never_imports_torch(built_site, tmp_p
     assert set(statuses) == {"cached"} and imported == []
 
 
-def test_changing_one_experiment_retrains_only_that_one(built_site, content, tmp_path):
-    # a cache of its own, so the edit is new every run, holding the shared cache's entries as hard links (an entry
-    # is written to a new folder and renamed into place, never changed in place, so the shared ones stay as they are)
-    own = dict(QUIET, cache_dir=tmp_path / "cache")
+def own_cache(folder: Path) -> dict:
+    """Build options with a cache of the test's own, holding the shared cache's entries as hard links: what the
+    test changes is new every run, and tests running beside it (pytest -n 2) do not change what it compares. An
+    entry is written to a new folder and renamed into place, never changed in place, so the shared ones stay."""
     for kind in ("runs", "claims", "figures", "stills", "vega", "published"):
         if (CACHE / kind).is_dir():
-            shutil.copytree(CACHE / kind, tmp_path / "cache" / kind, copy_function=os.link)
+            shutil.copytree(CACHE / kind, folder / kind, copy_function=os.link)
+    return dict(QUIET, cache_dir=folder)
+
+
+def test_changing_one_experiment_retrains_only_that_one(built_site, content, tmp_path):
+    own = own_cache(tmp_path / "cache")
     first = build(content, tmp_path / "out", **own)
     assert {e["status"] for e in first["experiments"].values()} == {"cached"}
     path = content / "experiments" / "curves-line.toml"
@@ -56,16 +61,17 @@ def test_changing_one_experiment_retrains_only_that_one(built_site, content, tmp
 
 
 def test_bad_experiment_stops_the_build_and_keeps_site_and_cache(built_site, content, tmp_path):
-    out = tmp_path / "out"
-    build(content, out, **QUIET)
-    before_site, before_cache = snapshot(out), sorted(p.name for p in CACHE.rglob("meta.json"))
+    out, own = tmp_path / "out", own_cache(tmp_path / "cache")
+    build(content, out, **own)
+    entries = lambda: sorted(str(p.relative_to(own["cache_dir"])) for p in own["cache_dir"].rglob("meta.json"))
+    before_site, before_cache = snapshot(out), entries()
     path = content / "experiments" / "curves-one-layer.toml"
     path.write_text(path.read_text().replace("learning_rate = 0.03", "learning_rate = -1"))
     with pytest.raises(BuildError) as err:
-        build(content, out, **QUIET)
+        build(content, out, **own)
     assert "curves-one-layer.toml:" in str(err.value) and "train.learning_rate" in str(err.value)
     assert snapshot(out) == before_site
-    assert sorted(p.name for p in CACHE.rglob("meta.json")) == before_cache
+    assert entries() == before_cache and before_cache
     assert not list(out.parent.glob(".out-staging-*"))
 
 

@@ -59,3 +59,15 @@ def test_the_published_report_names_the_machine_and_what_each_check_decided(main
     assert [c["outcome"] for c in checks] == ["holds", "holds"] and checks[0]["file"].endswith("01-a.md")
     page = (out / "index.html").read_text()
     assert report["machine"]["cpu"] in page and "MKL_CBWR=AVX2" in page  # the reproduce block names them
+
+
+def test_the_command_replicates_even_when_the_site_is_current(main_build, monkeypatch):
+    """`build --replicate` after a build that left its stamp: the stamp's "site is current" must not end it."""
+    from generator import cli
+    scratch, folder, out = main_build
+    build(folder, out, profile="full", cache_dir=scratch / "cache", log=lambda *a: None)  # current now
+    called = []
+    monkeypatch.setattr(replicate, "replicate", lambda *args: called.append(args) or 0)
+    code = cli.main(["build", "--replicate", "seeds", "--content", str(folder), "--out", str(out),
+                     "--cache", str(scratch / "cache")])
+    assert code == 0 and len(called) == 1 and called[0][-1] == "seeds"
