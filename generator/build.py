@@ -9,7 +9,7 @@ import os
 import time
 from pathlib import Path
 
-from . import (citation, claim_names, claims_table, config, content, decisions, derive, figures, lock, numeric,
+from . import (citation, claim_names, claims_table, config, content, decisions, derive, embed, figures, lock, numeric,
                pages, prose, publish, render, replicate, runs, stamp, xref)
 from .ahead import Ahead, draw
 from .progress import Plain
@@ -284,7 +284,9 @@ def _write(writer, site, sections, experiments, claims, outputs, published, run_
     for fid, ctx in figure_ctx.items():
         plain = dict(ctx, caption_text=numbers.plain(ctx["caption_text"]))  # for the title and the metadata
         writer.write(f"figures/{fid}/index.html", render.finish(env.get_template("figure.html").render(
-            site=site, root="../../", assets=assets, fig=ctx, meta=citation.figure_head(site, plain, "../../"),
+            site=site, root="../../", assets=assets, meta=citation.figure_head(site, plain, "../../"),
+            fig=dict(ctx, snippet=embed.snippet(site["base_url"], fid, plain["alt"] or plain["caption_text"]),
+                     snippet_relative=not site["base_url"]),
             credit=citation.figure_credit(site, plain)), numbers, base="../../"))
     return _report(writer, assets, figure_ctx, experiments, claims, outputs, run_status, profile) | {
         "claims_table": [{k: v for k, v in row.items() if k != "section"} for row in table],

@@ -35,6 +35,11 @@ RESERVED_IDS = {"content", "references", "references-title", "appendix", "append
 RESERVED_PREFIXES = ("fig-", "eq-", "ref-", "cite-", "fn-", "fnref-", "xref-", "part-")
 # the only link targets prose, captions and references may have: the web, mail, and places on the page
 SAFE_URL = re.compile(r"(https?://|mailto:|#)", re.I)
+# [words]{.live}: words that ask for what only a script gives (press play, drag the slider), shown only where
+# scripts run: not with scripts off, not in print (style.css), not in previews, titles or metadata (without_live)
+LIVE = re.compile(r"\[([^\[\]\n]+)\]\{\.live\}")
+LIVE_MARK = "{.live}"
+LIVE_HTML = re.compile(r'<span class="live">[^<]*(?:<(?!/?span\b)[^<]*)*</span>')
 
 
 @dataclass
@@ -440,6 +445,20 @@ def safe_url(url: str) -> bool:
     ignores (java&#x09;script:) dropped."""
     cleaned = re.sub(r"[\x00-\x20\x7f]+", "", html.unescape(str(url)))
     return bool(SAFE_URL.match(cleaned))
+
+
+def live_problems(text: str, path: Path, line_of) -> list[Problem]:
+    """Each {.live} that does not close a [words] span (on one line, without brackets inside) names its line."""
+    closed = {m.end() for m in LIVE.finditer(text)}
+    return [Problem(path, "'{.live}' must follow the words it hides without scripts, in brackets on one line "
+                          "and with no bracket inside: [Press play, or drag the slider.]{.live}",
+                    line=line_of(at.start()))
+            for at in re.finditer(re.escape(LIVE_MARK), text) if at.end() not in closed]
+
+
+def without_live(fragment: str) -> str:
+    """Rendered HTML without its live spans: the text a preview, a title or the page's metadata reads."""
+    return re.sub(r"  +", " ", LIVE_HTML.sub("", fragment)).strip()
 
 
 def read_utf8(path: Path) -> str:

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
+from .content import without_live
 from .site import SiteWriter
 
 STATIC = ("style.css", "player.js", "extras.js", "icon.svg")  # extras.js: loaded with Vega, not in the first view
@@ -47,8 +49,10 @@ def write_figure(writer: SiteWriter, fig, output, published, number: int, captio
     for name, blob in published.files.items():
         writer.write(f"{folder}/{name}", blob)
     urls = {name: path for name, (path, _) in published.data.items()}
-    caption_text = html.unescape(re.sub(r"<[^>]+>", "", caption_html))
-    return {"id": fig.id, "kind": fig.kind, "wide": fig.kind in WIDE_KINDS, "experiment": fig.experiment,
+    # the caption as plain text (the page's title, its metadata), without the words only scripts make true
+    caption_text = html.unescape(re.sub(r"<[^>]+>", "", without_live(caption_html)))
+    live = live_assets(writer, urls) if fig.kind == "live-training" else None
+    return {"id": fig.id, "kind": fig.kind, "wide": fig.kind in WIDE_KINDS, "experiment": fig.experiment, "live": live,
             "frames": output.frames,
             "vega_url": vega_url, "still_url": f"{folder}/still.png", "caption_html": caption_html,
             "caption_text": caption_text, "alt": fig.alt, "number": number, "number_label": f"Figure {number}",
@@ -58,6 +62,20 @@ def write_figure(writer: SiteWriter, fig, output, published, number: int, captio
             "still_size": png_size(published.files.get("still.png", b"")),
             # an SVG still over derive.SVG_BUDGET is not published, so nothing may link it
             "still_svg": f"{folder}/still.svg" if "still.svg" in published.files else None}
+
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def live_assets(writer: SiteWriter, urls: dict[str, str]) -> dict[str, str]:
+    """A live-training figure's scripts, loaded only when it nears the screen (never in the first view): the page
+    half (live.js) and the Web Worker, trainer.js and its glue in one file (no import between hashed names), and
+    its data file (figures/live.py)."""
+    static = TEMPLATES / "static"
+    worker = (static / "trainer.js").read_text() + "\n" + (static / "live_worker.js").read_text()
+    return {"module": writer.hashed("assets", "live.js", slim("live.js", (static / "live.js").read_bytes())),
+            "worker": writer.hashed("assets", "live-worker.js", slim("live-worker.js", worker.encode())),
+            "data": urls["live.json"]}
 
 
 def png_size(png: bytes) -> tuple[int, int] | None:

@@ -1,14 +1,14 @@
 """The files one figure publishes, computed before the write stage: its data under content-hashed names,
-the compiled Vega spec the page plays, the exported Vega-Lite and Vega specs, and its stills (PNG and SVG
-of the last frame of a moving figure)."""
+the compiled Vega spec the page plays, the exported Vega-Lite and Vega specs (generator/embed.py: data inline
+or by URL), and its stills (PNG and SVG of the last frame of a moving figure)."""
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 
-from . import derive
+from . import derive, embed
 from .cache import code_hash, digest, versions
-from .figures import choices
+from .figures import choices, turn
 from .figures.output import FigureOutput
 from .site import hashed_name
 
@@ -49,16 +49,18 @@ def _made(store, fig_id: str, output: FigureOutput, base_url: str, frame: int) -
     data = {name: (hashed_name("data", f"{fig_id}-{name}", blob), blob) for name, blob in sorted(output.files.items())}
     urls = {name: path for name, (path, _) in data.items()}
     site_spec = derive.resolve_urls(output.spec, urls, "")
-    vega = json.dumps(choices.patch(derive.vega_spec(store, site_spec), site_spec), separators=(",", ":")).encode()
-    exported = derive.resolve_urls(output.spec, urls, base_url.rstrip("/") + "/" if base_url else "../../")
-    files = {"spec.vl.json": _json(exported),
-             "spec.vg.json": _json(choices.patch(derive.vega_spec(store, exported), exported)),
+    vega = json.dumps(patched(derive.vega_spec(store, site_spec), site_spec), separators=(",", ":")).encode()
+    exported = embed.exported(output.spec, output.files, urls, base_url)
+    files = {"spec.vl.json": embed.spec_bytes(exported),
+             "spec.vg.json": embed.spec_bytes(patched(derive.vega_spec(store, exported), exported)),
              **derive.stills(store, at_frame(output.spec, frame), output.files)}
     return Published(data, (hashed_name("specs", f"{fig_id}.vg.json", vega), vega), files)
 
 
-def _json(obj) -> bytes:
-    return json.dumps(obj, indent=1, sort_keys=True).encode()
+def patched(vega: dict, vegalite: dict) -> dict:
+    """The compiled spec with what Vega-Lite cannot say put back: data URLs that follow the reader's choice and the
+    pickers' bindings (figures/choices.py), and the pointer events that turn a 3-D view (figures/turn.py)."""
+    return turn.patch(choices.patch(vega, vegalite), vegalite)
 
 
 def at_frame(spec: dict, frame: int) -> dict:

@@ -19,7 +19,7 @@ import markdown
 from latex2mathml.converter import convert as latex_to_mathml
 
 from . import xref
-from .content import CITATION, NoRawHTML, Section, figure_token, markup_problems, safe_url
+from .content import CITATION, LIVE, NoRawHTML, Section, figure_token, markup_problems, safe_url, without_live
 from .claims_table import MARKER
 from .errors import Problem
 from .pages import slim
@@ -63,7 +63,7 @@ class Notes(dict):
 
     def figure(self, figure_id: str, caption_html: str) -> None:
         """The preview a reference to this figure shows: its caption's first sentence."""
-        self.previews[("fig", figure_id)] = first_sentence(plain_inline(self.plain(caption_html)))
+        self.previews[("fig", figure_id)] = first_sentence(plain_inline(self.plain(without_live(caption_html))))
 
     def label(self, kind: str, name: str) -> str:
         return f"{xref.KINDS[kind]} {self.targets.number(kind, name)}"
@@ -251,6 +251,12 @@ def citations(text: str, numbers: dict[str, int], notes: Notes | None = None) ->
     return CITATION.sub(link, text)
 
 
+def live_spans(text: str, notes: Notes) -> str:
+    """[words]{.live} -> the words in a span that shows only where scripts run (style.css); content.live_problems
+    has named any {.live} that closes no span while gathering."""
+    return LIVE.sub(lambda m: notes.keep('<span class="live">') + m.group(1) + notes.keep("</span>"), text)
+
+
 def cross_references(text: str, notes: Notes, path: Path, first_line: int, problems: list[Problem]) -> str:
     """@fig:, @sec:, @eq: -> tokens that finish() turns into numbered links once every preview is known."""
     def token(match):
@@ -296,7 +302,7 @@ def section_html(section: Section, scopes: dict, figures_html: dict[str, str], n
     notes = _notes(numbers)
     text = fill(section.body.replace(MARKER, claims_table), scopes, None, section.path, section.body_line, problems, failed_checks)
     text, formulas = math(text, section.path, section.body_line, problems, notes)
-    text = citations(text, numbers, notes)
+    text = citations(live_spans(text, notes), numbers, notes)
     text = cross_references(text, notes, section.path, section.body_line, problems)
     # a section inside a part has an <h3> title, so its ### subsections become <h4>
     # raw HTML in prose is printed as text (content.NoRawHTML); what markdown itself makes is audited: no element,
@@ -333,7 +339,7 @@ def caption_html(text: str, scopes: dict, default: str, path: Path, line: int, n
     text = fill(text, scopes, default, path, line, problems, failed_checks)
     text, formulas = math(text, path, line, problems, notes)
     text = html.escape(text, quote=False)  # a caption is inline markdown, never raw HTML
-    text = cross_references(citations(text, numbers, notes), notes, path, line, problems)
+    text = cross_references(citations(live_spans(text, notes), numbers, notes), notes, path, line, problems)
     made = markdown.markdown(text, extensions=[NoRawHTML(), "smarty"])
     problems += markup_problems(text, path, line, html_text=made, source="")
     out = notes.unstash(made)
@@ -395,8 +401,11 @@ def reference_list(references: dict, numbers: dict[str, int], article_parts: lis
     for key in ordered:
         ref = references[key]
         found = places.get(key, [])
+        # a link's name begins with the letter it shows ("ab: back to citation 28 of 39, in ..."): what a reader
+        # sees is what a voice user says to follow it (WCAG 2.5.3); the lone ↩ of a reference cited once shows no word
         backlinks = [{"anchor": anchor, "label": _letters(i),
-                      "title": f"Back to citation {i + 1} of {len(found)}" + (f", in {where}" if where else "")}
+                      "title": f"Back to citation {i + 1} of {len(found)}" + (f", in {where}" if where else ""),
+                      "name": f"{_letters(i)}: back to citation {i + 1} of {len(found)}" + (f", in {where}" if where else "")}
                      for i, (anchor, where) in enumerate(found)]
         out.append({"key": key, "authors": ref["authors"], "year": ref["year"], "title": ref["title"],
                     "venue": ref.get("venue", ""), "url": ref.get("url", ""), "number": numbers.get(key),

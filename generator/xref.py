@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .content import markup_problems
+from .content import live_problems, markup_problems
 from .errors import Problem
 
 NAME = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -86,11 +86,13 @@ def check(sections) -> list[Problem]:
         problems += _footnotes(body, section.path, line_of)
         problems += _math(body, section.path, line_of)
         problems += markup_problems(body, section.path, section.body_line)
+        problems += live_problems(body, section.path, line_of)
         for fig in section.figures:
             line = _caption_line(fig)
             problems += _references(fig.caption, known, fig.path, lambda offset, line=line: line)
             problems += _math(fig.caption, fig.path, lambda offset, line=line: line)
             problems += markup_problems(fig.caption, fig.path, line, inline=True, source="")
+            problems += live_problems(fig.caption, fig.path, lambda offset, line=line: line)
             if XREF_LIKE.search(fig.alt):
                 problems.append(Problem(fig.path, f"figure '{fig.id}': alt text is read on its own, without links; "
                                                   "name the figure or section in words", line=fig.line, key="alt"))

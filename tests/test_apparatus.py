@@ -177,6 +177,20 @@ def test_the_reference_list_has_no_empty_links(built_site):
             assert f'id="{target}"' in page, target
 
 
+def test_a_backlink_is_named_by_the_letters_it_shows(built_site):
+    """A reference cited several times links back to each citation with a letter (a, b, ..., ab): each link's
+    accessible name begins with those letters, so a voice user who says what they see follows it (WCAG 2.5.3; axe's
+    label-content-name-mismatch found "ab" named "Back to citation 28 of 39, ...")."""
+    site, _ = built_site
+    page = (site / "index.html").read_text()
+    links = [link for span in re.findall(r'<span class="backlinks">(.*?)</span>\s*</li>', page, re.S)
+             for link in re.findall(r'<a href="#[^"]+" aria-label="([^"]*)"[^>]*>([^<]*)</a>', span)]
+    lettered = [(name, shown) for name, shown in links if re.fullmatch(r"[a-z]+", shown)]
+    assert len(lettered) >= 20, f"only {len(lettered)} lettered backlinks found"
+    for name, shown in lettered:
+        assert name.startswith(shown + ":") and "back to citation" in name, (shown, name)
+
+
 # ---- citing the article
 
 def bibtex_entries(text: str) -> list[dict]:

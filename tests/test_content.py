@@ -233,3 +233,23 @@ def test_a_part_is_one_run_of_sections(tmp_path):
     _, problems = content.load_sections(tmp_path, EXPERIMENTS, figures.KINDS, REFS)
     (problem,) = problems
     assert "gives the same id as part 'P' (part-p)" in problem.message
+
+
+def test_live_words_hide_from_previews_and_a_stray_mark_names_its_line(tmp_path):
+    """[words]{.live}: words for a live figure, in a span style.css hides without scripts; a preview of the caption
+    leaves them out; a {.live} that closes no such span (brackets inside, or none) is refused with its line."""
+    from pathlib import Path
+
+    from generator import render, xref
+    notes = render.Notes()
+    made = render.caption_html("[Press play, or drag the scrubber.]{.live} The grid *turns*, then slides.", {}, None,
+                               Path("f.md"), 1, notes, [])
+    assert made.startswith('<span class="live">Press play, or drag the scrubber.</span> The grid <em>turns</em>')
+    notes.figure("f", made)
+    assert notes.previews[("fig", "f")] == "The grid <em>turns</em>, then slides."
+    sections, problems = load(tmp_path, HEAD + "Fine [Press play.]{.live} here.\n\nNot [a [b]]{.live} and {.live}.\n\n"
+                              "```figure\nid: f-one\nkind: dataset\nexperiment: curves-line\ncaption: Look{.live}.\n```\n")
+    assert problems == []
+    found = [(p.line, p.path.name, p.message) for p in xref.check(sections)]
+    assert [line for line, _, _ in found] == [7, 7, 13], found  # the nested span's mark, the bare one, the caption's
+    assert all(name == "01-a.md" and message.startswith("'{.live}' must follow the words") for _, name, message in found)

@@ -9,7 +9,7 @@ import numpy as np
 from generator import cache, frames
 from generator.figures import plane
 from generator.runs import run_key
-from generator import config
+from generator import config, embed
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,7 +33,9 @@ def test_every_figure_folder_is_complete(built_site):
         spec = json.loads((folder / "spec.vl.json").read_text())
         assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
         urls = list(data_urls(spec))
-        assert urls, f"{fid} references no data file"
+        if not urls:  # a small figure's spec carries its data (generator/embed.py)
+            text = (folder / "spec.vl.json").read_bytes()
+            assert b'"values"' in text and len(text) <= embed.INLINE_BUDGET, f"{fid}: no data, by URL or inline"
         for url in urls:
             assert (folder / url).resolve().is_file(), f"{fid}: {url} does not resolve from its folder"
         png = (folder / "still.png").read_bytes()
@@ -44,11 +46,26 @@ def test_every_figure_folder_is_complete(built_site):
 
 
 def test_no_spec_inlines_frame_data(built_site):
+    """A spec carries its data only while it stays small (embed.INLINE_BUDGET, as written); larger data is in files.
+    Some figures of the quick build do each."""
     out, report = built_site
+    inline = []
     for fid in report["figures"]:
+        written = (out / "figures" / fid / "spec.vl.json").read_bytes()
         # compact JSON, so a sweep figure's map of file URLs is counted without its indentation
-        text = json.dumps(json.loads((out / "figures" / fid / "spec.vl.json").read_text()), separators=(",", ":"))
+        text = json.dumps(json.loads(written), separators=(",", ":"))
         assert len(text) < 20_000, f"{fid}: spec is {len(text)} bytes; data belongs in files"
+        if not list(data_urls(json.loads(written))):
+            assert len(written) <= embed.INLINE_BUDGET, f"{fid}: inlined into {len(written):,} bytes"
+            inline.append(fid)
+    assert 0 < len(inline) < len(report["figures"]), f"inline: {inline}"
+
+
+def figure_data(out: Path, fid: str) -> dict:
+    """A figure's JSON data files, by name ('points', 'frames'), read from the site's data folder (its spec may
+    carry the same data inline)."""
+    return {path.name[len(fid) + 1:].split(".")[0]: json.loads(path.read_text())
+            for path in (out / "data").glob(f"{fid}-*.json")}
 
 
 def test_data_files_have_content_hashed_names(built_site):
@@ -59,10 +76,7 @@ def test_data_files_have_content_hashed_names(built_site):
 
 def test_morph_frames_on_the_page_match_the_model(built_site):
     out, report = built_site
-    spec = json.loads((out / "figures" / "curves-layer-morph" / "spec.vl.json").read_text())
-    folder = out / "figures" / "curves-layer-morph"
-    files = {Path(u).name.split(".")[0].split("-")[-1]: json.loads((folder / u).read_text())
-             for u in data_urls(spec) if u.endswith(".json")}
+    files = figure_data(out, "curves-layer-morph")
     points, frame_rows = files["points"][0], files["frames"]
     assert len(frame_rows) == report["figures"]["curves-layer-morph"]["frames"]
     # the grid is one path per kind, its lines parted by break rows (no position): one line family a path
@@ -89,10 +103,7 @@ def test_morph_frames_on_the_page_match_the_model(built_site):
 
 def test_field_morph_frames_match_the_field_network(built_site):
     out, report = built_site
-    folder = out / "figures" / "spirals-field-morph"
-    spec = json.loads((folder / "spec.vl.json").read_text())
-    files = {Path(u).name.split(".")[0].split("-")[-1]: json.loads((folder / u).read_text())
-             for u in data_urls(spec) if u.endswith(".json")}
+    files = figure_data(out, "spirals-field-morph")
     rows = {row["layer"]: row for row in files["points"]}
     exp = config.load_experiments(ROOT / "content" / "experiments", "quick")["spirals-vector-field"]
     run = cache.Store(ROOT / ".cache").arrays("runs", run_key(exp))
@@ -132,3 +143,74 @@ def test_a_plane_draws_each_line_family_as_one_path():
     assert len(lines) == 6 and all("detail" not in layer["encoding"] for layer in lines)
     assert all(layer["mark"]["aria"] is False for layer in lines)
     assert spec["transform"][-1] == {"calculate": f"datum.g == {plane.BREAK} ? null : datum.px", "as": "px"}
+
+
+def test_region_outlines_are_the_output_layers_argmax():
+    """spiral-training's hidden-layer regions are drawn as exact polygons (spiral_data.region_outlines), not a grid of
+    cells (a staircase): every point of the window lies in its own class's area, and an area reaches past the true
+    edge by at most its seam overlap, for random output layers of 2 to 7 classes in fixed and moving windows."""
+    from generator.figures.spiral_data import OUTLINE_LEVELS, SEAM, outline_fields, region_outlines
+    rng = np.random.default_rng(26)
+    grid = (np.arange(160) + 0.5) / 160
+    u, v = (a.ravel() for a in np.meshgrid(grid, grid))
+    for trial in range(120):
+        K = int(rng.integers(2, 8))
+        W, b = rng.normal(size=(K, 2)) * 3, rng.normal(size=K)
+        win = np.array([-1.05, -1.05, 2.1]) if trial % 2 else np.array([-0.1, -0.1, rng.uniform(0.5, 5)])
+        fields = outline_fields(region_outlines(W, b, win))
+        assert len({len(values) for values in fields.values()}) == 1
+        scores = np.stack([win[0] + u * win[2], win[1] + v * win[2]], 1) @ W.T + b
+        truth = scores.argmax(1)
+        rc = np.array(fields["rc"])
+        rx, ry, ry2 = (np.array(fields[name]) / OUTLINE_LEVELS for name in ("rx", "ry", "ry2"))
+        for k in range(K):
+            mine = rc == k
+            if not mine.any():
+                assert not (truth == k).any(), f"trial {trial}: class {k} has points but no area"
+                continue
+            order = np.argsort(rx[mine], kind="stable")
+            xs, lo, hi = rx[mine][order], ry[mine][order], ry2[mine][order]
+            inside = (u >= xs[0]) & (u <= xs[-1]) & (v >= np.interp(u, xs, lo)) & (v <= np.interp(u, xs, hi))
+            assert inside[truth == k].all(), f"trial {trial}: class {k}'s points outside its area"
+            # how far inside another class's region a point of k's area lies, in window shares
+            spread = np.linalg.norm((W[k] - W) * win[2], axis=1)
+            spread[k] = 1
+            behind = ((scores[:, [k]] - scores) / spread).min(1)
+            assert (behind[inside] >= -2 * SEAM).all(), f"trial {trial}: class {k}'s area overreaches"
+
+
+def test_spiral_training_regions_and_labels_at_every_snapshot(built_site):
+    """Every snapshot of every choice carries its regions (areas over the whole window) and a label that reads its
+    own step and its loss in the article's format; the last snapshot is the last step of training."""
+    out, _ = built_site
+    folder = out / "figures" / "spiral-training"
+    spec = json.loads((folder / "spec.vl.json").read_text())
+    files = {u for u in json.dumps(spec).split('"') if "frames-" in u and u.endswith(".json") and (folder / u).is_file()}
+    assert len(files) >= 2, f"frames files named: {files}"
+    for url in files:
+        rows = json.loads((folder / url).read_text())
+        for row in rows:
+            assert row["label"].startswith(f"step {row['step']:,} of "), row["label"]
+            assert re.search(r"· loss \d+\.\d{3}$", row["label"]), row["label"]
+            assert row["rc"] and min(row["rx"]) < 0 and max(row["rx"]) > 1000, f"{url} frame {row['i']}: regions"
+        assert rows[-1]["label"].startswith(f"step {rows[-1]['step']:,} of {rows[-1]['step']:,} "), rows[-1]["label"]
+
+
+def test_the_disk_fills_its_inset_at_every_frame(built_site):
+    """annulus-training (the disk through training) draws a second panel whose window follows the red disk: at every
+    frame every red point is inside it and spans at least a third of it, however the whole square's view squeezes it
+    (the fault the inset answers: at the last frame of the full profile, a red L two pixels wide in a corner)."""
+    out, _ = built_site
+    folder = out / "figures" / "annulus-training"
+    spec = json.loads((folder / "spec.vl.json").read_text())
+    urls = {Path(u).name.split(".")[0].split("-")[-1]: u for u in data_urls(spec) if u.endswith(".json")}
+    points = json.loads((folder / urls["points"]).read_text())[0]
+    rows = json.loads((folder / urls["frames"]).read_text())
+    red = np.array(points["k"]) == plane.CURVE_A
+    xy = np.array([[x, y] for x, y, r in zip(points["x"], points["y"], red) if r and x is not None], float)
+    for row in rows:
+        assert {"ix", "iy", "iz", "ilabel"} <= set(row), f"frame {row['i']}: no inset"
+        h = np.tanh(xy @ np.array([[row["a"], row["c"]], [row["b"], row["d"]]]) + [row["e"], row["f"]])
+        q = (h - [row["ix"], row["iy"]]) / row["iz"]
+        assert np.abs(q).max() <= 1, f"frame {row['i']}: red outside the inset"
+        assert (q.max(0) - q.min(0)).max() >= 2 / 3, f"frame {row['i']}: red spans {q.max(0) - q.min(0)} of 2"

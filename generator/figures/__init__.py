@@ -158,16 +158,26 @@ KINDS = {
          "grid": Option(float, None, "half-width of the grid drawn over the input", otherwise=_DATA_EXTENT,
                         above=0)},
         Claims(("frames", "min_det_path", "swapped_units", "layers", "swapped_layer_*")), classes=_PLANE_CLASSES),
+    "live-training": Kind(
+        "live:live_training", "A network the reader trains in the page (a Web Worker, the build's data, initial weights "
+        "and optimiser): decision regions, a 2-unit hidden layer's view with its warped grid, loss and accuracy, the "
+        "layer-by-layer morph when paused; the still shows the build's trained network.",
+        {"datasets": Option(str, None, "other experiments whose data sets the reader may pick, `a, b`",
+                            otherwise="the experiment's own data only")},
+        Claims(("shown_accuracy", "live_seed", "data_sets")), classes=_PLANE_CLASSES),
     "weight-playground": Kind(
         "playground:weight_playground", "Sliders for W and b of the first 2→2 tanh layer; the plane deforms in the "
         "browser.", claims=Claims(("det_w_start", "slider_limit")), classes=_PLANE_CLASSES),
     "training-motion": Kind(
         "training:training_motion", "A 2-unit hidden layer through training, with the output's decision boundary "
-        "moving along.", _CIRCLES, Claims(("frames", "final_accuracy", "start_accuracy", "best_snapshot_accuracy")),
+        "moving along.",
+        {**_CIRCLES, "inset": Option(flag, False, "a second panel whose window follows class A (the red) frame by "
+                                     "frame, for a class the layer squeezes into a corner")},
+        Claims(("frames", "final_accuracy", "start_accuracy", "best_snapshot_accuracy")),
         classes=_PLANE_CLASSES),
     "rotatable-3d": Kind(
-        "space:rotatable_3d", "A 3-D input, or a 3-unit last hidden layer with the output's separating plane, turned "
-        "with two sliders.",
+        "space:rotatable_3d", "A 3-D input, or a 3-unit last hidden layer with the output's separating plane (a "
+        "see-through face), turned by dragging it or with two sliders; nearer points and lines drawn larger.",
         {"space": Option(str, "hidden", "what is drawn: the input, or the last hidden layer", ("input", "hidden")),
          **_CIRCLES},
         Claims(("shown_accuracy", "space")), classes=_PLANE_CLASSES),
@@ -220,8 +230,8 @@ KINDS = {
                ("original_angle_mean_*_*_k*",)),
         sweep=True, classes=_PLANE_CLASSES),
     "spiral-packing": Kind(
-        "spiralnet:spiral_packing", "The packing measure through training for every K: smallest angle between class "
-        "directions, and for tanh smallest distance between class centres.",
+        "spiralnet:spiral_packing", "The packing measure through training, a panel for each K and measure: smallest "
+        "angle between class directions, and for tanh smallest distance between class centres.",
         claims=Claims(("packing_angle_*_k*", "final_loss_*_k*", "accuracy_*_k*", "packing_angle_mean_*",
                        "packing_angle_min_*"),
                       ("packing_distance_tanh_k*", "crowded_until_snapshot_tanh_k*", "crowded_until_step_tanh_k*")),

@@ -21,6 +21,11 @@ from . import encode, style
 from .output import FigureOutput
 
 EDGE_COLOUR = "#9aa0a8"
+VIEW = 1.12   # the graph's view spans [-VIEW, VIEW] on both axes, SIZE px wide
+NODE_AREA = (12, 260)   # px²: a node's area, from none to the most points a node holds (a linear scale from zero)
+# digit labels: a label starts LABEL_OFFSET px right of its node's edge, at most CHAR_PX a character wide; labels whose
+# boxes would meet sit at least LABEL_GAP px apart (13 px bold digits), joined to their node by a thin leader line
+LABEL_OFFSET, LABEL_GAP, CHAR_PX = 4, 16, 9
 LAYER_COLOURS = style.LAYER_COLOURS  # distinct under colour-vision deficiency (tests/test_palettes.py)
 
 
@@ -58,7 +63,7 @@ def _graph_output(run, layer: int, layers: int, params, lens_text: str) -> Figur
              for node, (x, y) in zip(graph.nodes, pos)]
     edges = [{"x": nodes[a]["x"], "y": nodes[a]["y"], "x2": nodes[b]["x"], "y2": nodes[b]["y"]}
              for a, b in graph.edges]
-    labels = _digit_labels(graph, cl, pos) if layer == layers - 1 else []
+    labels = _digit_labels(graph, cl, pos, max(node["size"] for node in nodes)) if layer == layers - 1 else []
     files = {"nodes.json": encode.json_file(nodes), "edges.json": encode.json_file(edges or [{}]),
              "labels.json": encode.json_file(labels or [{}])}
     p = graph.params
@@ -72,7 +77,7 @@ def _graph_output(run, layer: int, layers: int, params, lens_text: str) -> Figur
     return FigureOutput(chart.configure(**style.CONFIG).to_dict(), files, out_claims)
 
 
-def _digit_labels(graph, cl, pos) -> list[dict]:
+def _digit_labels(graph, cl, pos, most: int) -> list[dict]:
     """Each output neuron's digit, at the latest node holding its last-snapshot point."""
     last = np.flatnonzero(cl.snapshot == cl.snapshot.max())
     holders: dict[int, list[int]] = {}
@@ -81,12 +86,58 @@ def _digit_labels(graph, cl, pos) -> list[dict]:
         if found:
             best = max(found, key=lambda i: graph.nodes[i]["mean_step"])
             holders.setdefault(best, []).append(int(cl.neuron[point]))
-    return [{"x": round(float(pos[i][0]), 4), "y": round(float(pos[i][1]), 4),
-             "digit": " ".join(str(d) for d in sorted(digits))} for i, digits in sorted(holders.items())]
+    radius = lambda i: float(np.sqrt((NODE_AREA[0] + (NODE_AREA[1] - NODE_AREA[0]) * graph.nodes[i]["size"] / most)
+                                     / np.pi))
+    return placed_labels([{"x": round(float(pos[i][0]), 4), "y": round(float(pos[i][1]), 4), "r": round(radius(i), 1),
+                           "digit": " ".join(str(d) for d in sorted(digits))} for i, digits in sorted(holders.items())])
+
+
+def placed_labels(labels: list[dict], size: float = style.SIZE) -> list[dict]:
+    """Each label with where it is written (lx, ly: its left end, its middle), in the view's units: LABEL_OFFSET px
+    right of its node's edge (r: the node's radius in px), and moved up or down only as far as it takes to keep LABEL_GAP px from every label whose box
+    it shares a column with (the output layer's chain holds its tips one under another), within the view. A run of
+    crowded labels keeps its order and is centred on its nodes."""
+    px = 2 * VIEW / size   # the view's units per pixel
+    width = lambda label: (len(label["digit"]) * CHAR_PX) * px
+    out = [dict(label, lx=round(label["x"] + (label.get("r", 0) + LABEL_OFFSET) * px, 4), ly=label["y"]) for label in labels]
+    gap, top = LABEL_GAP * px, VIEW - LABEL_GAP * px / 2
+    # labels that share a column (their boxes overlap side to side), a component at a time, bottom to top
+    beside = lambda a, b: a["lx"] < b["lx"] + width(b) and b["lx"] < a["lx"] + width(a)
+    unplaced = list(range(len(out)))
+    while unplaced:
+        group, grow = [unplaced.pop(0)], True
+        while grow:
+            grow = False
+            for i in list(unplaced):
+                if any(beside(out[i], out[j]) for j in group):
+                    group.append(i)
+                    unplaced.remove(i)
+                    grow = True
+        group.sort(key=lambda i: out[i]["y"])
+        # runs: neighbours closer than the gap are one run, spread evenly around their mean and kept inside the
+        # view; merge until no two runs meet
+        runs = [[i] for i in group]
+
+        def spread(run):
+            ys = [sum(out[i]["y"] for i in run) / len(run) + (n - (len(run) - 1) / 2) * gap for n in range(len(run))]
+            shift = max(0.0, -top - ys[0]) - max(0.0, ys[-1] - top)
+            return [y + shift for y in ys]
+        merged = True
+        while merged:
+            merged = False
+            for n in range(len(runs) - 1):
+                if spread(runs[n])[-1] + gap > spread(runs[n + 1])[0] + 1e-9:
+                    runs[n:n + 2] = [runs[n] + runs[n + 1]]
+                    merged = True
+                    break
+        for run in runs:
+            for i, y in zip(run, spread(run)):
+                out[i]["ly"] = round(y, 4)
+    return out
 
 
 def _graph_chart(title: str, subtitle: list[str], labelled: bool, last_step: int):
-    scale = alt.Scale(domain=[-1.12, 1.12], nice=False, zero=False)
+    scale = alt.Scale(domain=[-VIEW, VIEW], nice=False, zero=False)
     x, y = alt.X("x:Q", scale=scale, axis=None), alt.Y("y:Q", scale=scale, axis=None)
     edges = alt.Chart(alt.Data(url=encode.url("edges.json"))).mark_rule(
         color=EDGE_COLOUR, strokeWidth=1.2).encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
@@ -97,15 +148,20 @@ def _graph_chart(title: str, subtitle: list[str], labelled: bool, last_step: int
         color=alt.Color("step:Q", scale=alt.Scale(scheme="viridis", domain=[0, last_step]),
                         legend=alt.Legend(title="mean step", orient="bottom", gradientLength=180,
                                           format="~s")),
-        size=alt.Size("size:Q", scale=alt.Scale(range=[12, 260]), legend=None),
+        size=alt.Size("size:Q", scale=alt.Scale(range=list(NODE_AREA), zero=True), legend=None),
         tooltip=[alt.Tooltip("step:Q", title="mean training step"),
                  alt.Tooltip("from:Q", title="from step"), alt.Tooltip("to:Q", title="to step"),
                  alt.Tooltip("size:Q", title="points (snapshot × neuron)"),
                  alt.Tooltip("neurons:Q", title="distinct neurons")])
     layers = [edges, nodes]
-    if labelled:
-        layers.append(alt.Chart(alt.Data(url=encode.url("labels.json"))).mark_text(
-            dx=9, dy=-9, fontSize=13, fontWeight="bold", color="#222").encode(x=x, y=y, text="digit:N"))
+    if labelled:  # each tip's digits beside it, moved apart where they would meet (placed_labels), with a leader
+        labels = alt.Chart(alt.Data(url=encode.url("labels.json")))
+        leaders = labels.transform_filter(f"abs(datum.ly - datum.y) > {2 * VIEW / style.SIZE * 2}").mark_rule(
+            color="#555", strokeWidth=0.8, aria=False).encode(x=x, y=y, x2="lx:Q", y2="ly:Q")
+        layers += [leaders, labels.mark_text(align="left", baseline="middle", dx=2, fontSize=13, fontWeight="bold",
+                                             color="#222").encode(x=alt.X("lx:Q", scale=scale, axis=None),
+                                                                  y=alt.Y("ly:Q", scale=scale, axis=None),
+                                                                  text="digit:N")]
     return alt.layer(*layers).properties(
         width=style.SIZE, height=style.SIZE,
         title=alt.TitleParams(title, subtitle=subtitle, anchor="start", fontSize=13, subtitleFontSize=11,

@@ -63,17 +63,18 @@ def _frame_row(i, f, layers, zoom):
             "label": label}
 
 
-def moving_chart(count, activation, classes: int, layers=None):
+def moving_chart(count, activation, classes: int, layers=None, inset: bool = False):
     """Points of K classes entering frame i's layer, moved by frame i's M, c, s and drawn in its window z; a slider
     and, where a frame has one, its decision boundary (bx0, by0)-(bx1, by1) and its label. `layers`: the layer each
-    frame plays (default: all the first)."""
+    frame plays (default: all the first). `inset`: a second panel draws them in frame i's inset window (ix, iy, iz:
+    motion.inset_fields)."""
     alt = plane.alt
     frame = alt.param(name="frame", value=0, bind=alt.binding_range(min=0, max=count - 1, step=1, name="frame "))
     playing = layer_expression(list(layers) if layers else [0] * count)
     frames_data = alt.Data(url=encode.url("frames.json"), format=alt.DataFormat(type="json"))
     squash = VEGA_ACTIVATIONS[activation]
 
-    def moved(chart):
+    def moved(chart, more=()):
         # unpack once; per frame, each point looks up the frame's numbers and is moved in place, so
         # Vega updates existing marks instead of rebuilding them (measured faster than unpacking per frame)
         # only the points entering the frame's layer are moved: the other layers' are filtered out first (the
@@ -81,9 +82,13 @@ def moving_chart(count, activation, classes: int, layers=None):
         return (plane.unpack(chart).transform_filter(f"datum.layer == {playing}")
                 .transform_calculate(fk="frame")
                 .transform_lookup(lookup="fk", from_=alt.LookupData(
-                    data=frames_data, key="i", fields=["a", "b", "c", "d", "e", "f", "s", "z"]))
+                    data=frames_data, key="i", fields=["a", "b", "c", "d", "e", "f", "s", "z", *more]))
                 .transform_calculate(u="datum.a * datum.x + datum.b * datum.y + datum.e",
                                      v="datum.c * datum.x + datum.d * datum.y + datum.f")
                 .transform_calculate(px=f"((1 - datum.s) * datum.u + datum.s * {squash.replace('U', 'datum.u')}) / datum.z",
                                      py=f"((1 - datum.s) * datum.v + datum.s * {squash.replace('U', 'datum.v')}) / datum.z"))
-    return moving_frames(frame, frames_data, moved, classes)
+
+    def closer(chart):  # the same points in the inset's window: its centre and half-width in the layer's units
+        return moved(chart, ("ix", "iy", "iz")).transform_calculate(
+            px="(datum.px * datum.z - datum.ix) / datum.iz", py="(datum.py * datum.z - datum.iy) / datum.iz")
+    return moving_frames(frame, frames_data, moved, classes, inset=closer if inset else None)

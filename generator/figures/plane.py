@@ -90,9 +90,14 @@ def classes(X: np.ndarray, y: np.ndarray, count: int, line_offset: int = 0):
     return [(X[y == c], np.full((y == c).sum(), line_offset + c), class_kind(c)) for c in range(count)]
 
 
+# A point's class by its letter (A, B, ...) from its k, for tooltips ("class A")
+CLASS_NAME = "substring('ABCDEFG', datum.k <= 1 ? datum.k : datum.k - 10, (datum.k <= 1 ? datum.k : datum.k - 10) + 1)"
+
+
 def unpack(chart, extra: tuple = ()):
-    """Packed rows -> one row per point; lines are drawn in this order (see IN_DATA_ORDER)."""
-    return chart.transform_flatten(["x", "y", "g", "k", *extra])
+    """Packed rows -> one row per point, each with its class's name (computed once, when the data loads, before
+    anything a frame or a slider moves); lines are drawn in this order (see IN_DATA_ORDER)."""
+    return chart.transform_flatten(["x", "y", "g", "k", *extra]).transform_calculate(**{"class": CLASS_NAME})
 
 
 def as_drawn(chart):
@@ -153,8 +158,13 @@ def drawn(url: str, lo: float, hi: float, *, classes: int, names=("x₁", "x₂"
         layers.append(c.transform_filter(class_filter(classes)).mark_line(
             **IN_DATA_ORDER, **look, strokeWidth=1, opacity=0.5, clip=True).encode(
             **line, color=kind_colour(classes, legend=legend)))
+    # a hovered point says its class and, where the plot's coordinates are the figure's own, where it lies: a
+    # still plane's points where they are (x, y); a moved one's where it is moved to (px, py) when the plot has named
+    # axes; in a moving window (names None: positions scaled by each frame's zoom) its class alone
+    where = ([] if names is None else [alt.Tooltip(f"{field}:Q", title=name, format=".2f") for field, name in
+                                       zip(("x", "y") if prepare is as_drawn else ("px", "py"), names)])
     layers.append(c.transform_filter(class_filter(classes)).mark_circle(**look, size=14, opacity=0.9, clip=True).encode(
-        x=x, y=y, color=kind_colour(classes, legend=legend)))
+        x=x, y=y, color=kind_colour(classes, legend=legend), tooltip=[alt.Tooltip("class:N"), *where]))
     # a break row is placed wherever `prepare` puts it (null times a number is a number): lift the pen there
     return prepare(alt.layer(*layers, data=alt.Data(url=url, format=alt.DataFormat(type="json")))).transform_calculate(
         px=f"datum.g == {BREAK} ? null : datum.px")

@@ -1,10 +1,13 @@
-"""A rotatable 3-D view (O10, O12): the reader turns it with two sliders; Vega expressions project it.
+"""A rotatable 3-D view (O10, O12): the reader turns it by dragging it, or with two sliders; Vega expressions
+project it.
 
 Shows either a 3-D input (space: input) or the last hidden layer when it has 3 units (space: hidden),
-with the output's separating plane drawn as a grid inside the cube [-1, 1]^3 (for K classes, each pair's plane where
-that pair leads the others). A box around the data, with its
-three axes named at their ends, shows how the view is turned; points further away are drawn first, smaller and
-fainter (the depth cue); the window holds the box's bounding sphere, so nothing is clipped at any turn.
+with the output's separating plane drawn as a translucent face with a dark outline and a sparse grid inside the cube
+[-1, 1]^3 (for K classes, each pair's piece of plane where that pair leads the others). A box around the data, with
+its three axes named at their ends, shows how the view is turned. The depth cue: points and the sheet's lines
+(drawn as short segments) further away are drawn first, smaller or thinner and fainter; with two classes, whatever
+lies behind the plane, seen from where the reader looks, is drawn before its face and shows through it dimmed, what
+lies in front is drawn over it. The window holds the box's bounding sphere, so nothing is clipped at any turn.
 """
 from __future__ import annotations
 
@@ -13,18 +16,30 @@ import itertools
 import numpy as np
 
 from .. import frames
-from . import boundary, encode, plane
+from . import boundary, encode, plane, turn
 from .output import FigureOutput
 from .training import base_parts
 
-# Turn by azimuth about the vertical axis, then tilt by elevation; the screen shows (x', z').
-PROJECT_X = "cos(az * PI / 180) * datum.x - sin(az * PI / 180) * datum.y"
-PROJECT_Y = ("cos(el * PI / 180) * datum.z - sin(el * PI / 180) * "
-             "(sin(az * PI / 180) * datum.x + cos(az * PI / 180) * datum.y)")
-# The third rotated coordinate, towards the reader: (px, py, near) is a rotation of (x, y, z), never a mirror.
-PROJECT_NEAR = ("-(sin(el * PI / 180) * datum.z + cos(el * PI / 180) * "
-                "(sin(az * PI / 180) * datum.x + cos(az * PI / 180) * datum.y))")
+
+
+def project(x: str = "datum.x", y: str = "datum.y", z: str = "datum.z") -> tuple[str, str, str]:
+    """(px, py, near) of a point: turned by azimuth about the vertical axis, then tilted by elevation; the screen
+    shows (x', z'), and near is the third rotated coordinate, towards the reader ((px, py, near) is a rotation of
+    (x, y, z), never a mirror)."""
+    az, el = "az * PI / 180", "el * PI / 180"
+    return (f"cos({az}) * {x} - sin({az}) * {y}",
+            f"cos({el}) * {z} - sin({el}) * (sin({az}) * {x} + cos({az}) * {y})",
+            f"-(sin({el}) * {z} + cos({el}) * (sin({az}) * {x} + cos({az}) * {y}))")
+
+
+PROJECT_X, PROJECT_Y, PROJECT_NEAR = project()
+# The direction towards the reader, whose dot product with a point is its nearness (PROJECT_NEAR)
+TOWARDS_READER = ("-cos(el * PI / 180) * sin(az * PI / 180)", "-cos(el * PI / 180) * cos(az * PI / 180)",
+                  "-sin(el * PI / 180)")
 BOX, AXIS, LABEL = 7, 8, 9   # kinds (plane's k) of the box's edges, its three axes and their names
+FACE = 11   # k of the outline of the separating plane's face (filled): free between class B's 1 and class C's 12
+SHEET = (plane.GRID, plane.BORDER, plane.CURVE_A, plane.CURVE_B)   # the sheet's lines, drawn as segments
+PLANE_INK = "#333333"   # the face's fill (faint) and grid; its outline is darker (the dark theme swaps both)
 
 
 def rotatable_3d(options, run, spec, claims) -> FigureOutput:
@@ -45,7 +60,8 @@ def rotatable_3d(options, run, spec, claims) -> FigureOutput:
         through = lambda p: frames.forward(params[:-1], p, activation, logits=False)[-1]
         parts = [(through(xy), g, k) for xy, g, k in parts]
         points, head = through(X), params[-1:]
-    drawn = parts + _plane_grid(*head[0]) if len(head) == 1 and head[0][0].shape[1] == 3 else parts
+    separates = len(head) == 1 and head[0][0].shape[1] == 3
+    drawn = parts + _plane_grid(*head[0]) + _plane_faces(*head[0]) if separates else parts
     half = float(np.abs(np.concatenate([p[0] for p in parts])).max()) * 1.05
     frame_parts = _box(half)
     rows = [_pack3(frame_parts + drawn)]
@@ -53,9 +69,12 @@ def rotatable_3d(options, run, spec, claims) -> FigureOutput:
     # every point drawn (box corners, axis names included) lies within this radius, whichever way it is turned
     radius = float(np.linalg.norm(np.concatenate([p[0] for p in frame_parts + drawn]), axis=1).max())
     names = ("h₁", "h₂", "h₃") if space == "hidden" else ("x₁", "x₂", "x₃")
-    chart = _chart(radius * 1.04, K, names=names, depth=half)
-    return FigureOutput(plane.spec(chart), {"points.json": encode.json_file(rows)},
-                        {"shown_accuracy": accuracy, "space": space})
+    kinds = {k for _, _, k in parts}
+    chart = _chart(radius * 1.04, K, names=names, depth=half, tie=_tie(*head[0]) if separates and K == 2 else None,
+                   sheet=bool(kinds & set(SHEET)), dots=bool(kinds & {plane.class_kind(c) for c in range(K)}))
+    spec = plane.spec(chart)
+    spec["usermeta"] = spec.get("usermeta", {}) | turn.usermeta("az", "el")
+    return FigureOutput(spec, {"points.json": encode.json_file(rows)}, {"shown_accuracy": accuracy, "space": space})
 
 
 def _pack3(parts):
@@ -83,7 +102,52 @@ def _box(half: float):
     return parts
 
 
-def _plane_grid(W_out, b_out, lines: int = 9, reach: float = 1.0):
+def _tie(W_out, b_out) -> tuple[np.ndarray, float]:
+    """Two classes' separating plane as (n, c), n a unit normal: n . p + c is a point's signed distance from it."""
+    w, c = W_out[1] - W_out[0], b_out[1] - b_out[0]
+    length = float(np.linalg.norm(w))
+    return w / length, float(c) / length
+
+
+def _clipped(polygon: np.ndarray, a: np.ndarray, d: float) -> np.ndarray:
+    """The part of a convex polygon (M, 3) where a . p + d >= 0 (one step of Sutherland and Hodgman's clipping)."""
+    out = []
+    for p, q in zip(polygon, np.roll(polygon, -1, axis=0)):
+        fp, fq = float(a @ p + d), float(a @ q + d)
+        if fp >= 0:
+            out.append(p)
+        if (fp >= 0) != (fq >= 0):
+            out.append(p + (q - p) * fp / (fp - fq))
+    return np.array(out).reshape(-1, 3)
+
+
+def _plane_faces(W_out, b_out, reach: float = 1.0):
+    """Each pair's piece of the plane where their two scores tie, inside the cube [-reach, reach]^3 and where that
+    pair scores at least as high as every other class: a convex polygon, closed (its first corner repeated), one
+    line (g from 6000) of kind FACE each."""
+    parts = []
+    for n, (i, j) in enumerate(itertools.combinations(range(len(W_out)), 2)):
+        w, c = W_out[j] - W_out[i], b_out[j] - b_out[i]
+        normal = w / np.linalg.norm(w)
+        origin = -c * w / (w @ w)
+        u = np.cross(normal, [1.0, 0.0, 0.0] if abs(normal[0]) < 0.9 else [0.0, 1.0, 0.0])
+        u /= np.linalg.norm(u)
+        v = np.cross(normal, u)
+        # a square in the plane around the point nearest the centre: it covers the cube's section (within
+        # sqrt(3) * reach of that point)
+        face = origin + 2 * reach * np.array([u + v, v - u, -u - v, u - v])
+        for axis in range(3):
+            for sign in (1.0, -1.0):
+                face = _clipped(face, -sign * np.eye(3)[axis], reach)
+        for other in set(range(len(W_out))) - {i, j}:
+            face = _clipped(face, W_out[i] - W_out[other], float(b_out[i] - b_out[other]))
+        if len(face) >= 3:
+            closed = np.vstack([face, face[:1]])
+            parts.append((closed, np.full(len(closed), 6000 + n), FACE))
+    return parts
+
+
+def _plane_grid(W_out, b_out, lines: int = 4, reach: float = 1.0):
     """Grid lines on the planes where two output scores tie, kept inside the cube [-reach, reach]^3: for two
     classes their one plane; for more, each pair's plane where that pair scores above every other class."""
     parts, line_id = [], 5000
@@ -108,38 +172,82 @@ def _plane_grid(W_out, b_out, lines: int = 9, reach: float = 1.0):
     return parts
 
 
-def _chart(half: float, classes: int, names=("x₁", "x₂", "x₃"), depth: float | None = None):
+def _chart(half: float, classes: int, names=("x₁", "x₂", "x₃"), depth: float | None = None, tie=None,
+           sheet: bool = False, dots: bool = True):
     """The turned view of K classes in the window [-half, half]^2; the depth cue spans nearness -depth..depth (the
-    box's half-width: the data's own spread), clamped beyond."""
+    box's half-width: the data's own spread), clamped beyond. tie: two classes' plane (n, c), whose face parts what
+    lies behind it from what lies in front; sheet: the data has lines (circles, a grid) to draw as segments; dots:
+    it has class points."""
     alt = plane.alt
     az = alt.param(name="az", value=30, bind=alt.binding_range(min=0, max=360, step=1, name="turn "))
     el = alt.param(name="el", value=20, bind=alt.binding_range(min=-90, max=90, step=1, name="tilt "))
+    params = [az, el]
     base = alt.Chart()
     scale = alt.Scale(domain=[-half, half], nice=False, zero=False)
     x, yy = alt.X("px:Q", scale=scale, axis=None), alt.Y("py:Q", scale=scale, axis=None)
+    # the frame: what the view is turned in, not data (no text for the figure's data panel)
+    frame = dict(**plane.IN_DATA_ORDER, aria=False)
     box = base.transform_filter(f"datum.k == {BOX}").mark_line(
-        **plane.IN_DATA_ORDER, color="#999", strokeWidth=0.8, opacity=0.8).encode(x=x, y=yy, detail="g:N")
+        **frame, color="#999", strokeWidth=0.8, opacity=0.8).encode(x=x, y=yy, detail="g:N")
     axes = base.transform_filter(f"datum.k == {AXIS}").mark_line(
-        **plane.IN_DATA_ORDER, color="#555", strokeWidth=1.4).encode(x=x, y=yy, detail="g:N")
+        **frame, color="#555", strokeWidth=1.4).encode(x=x, y=yy, detail="g:N")
     labels = base.transform_filter(f"datum.k == {LABEL}").transform_calculate(
         name=f"{list(names)!r}[datum.g]").mark_text(fontSize=12, color="#333", fontStyle="italic").encode(
         x=x, y=yy, text="name:N")
-    sep = base.transform_filter(f"datum.k == {plane.BOUNDARY}").mark_line(
-        **plane.IN_DATA_ORDER, color="#222", strokeWidth=0.8, opacity=0.7).encode(x=x, y=yy, detail="g:N")
-    curves = base.transform_filter(f"datum.k >= {plane.CURVE_A} && datum.k <= {plane.CURVE_B} || "
-                                   f"datum.k == {plane.GRID}").mark_line(
-        **plane.IN_DATA_ORDER, strokeWidth=1.2).encode(x=x, y=yy, detail="g:N", color=plane.kind_colour(classes))
-    # the depth cue: far points first (order by nearness), smaller and fainter; near ones larger, opaque
+    # the separating plane: a faint face, a sparse grid that shows how it is turned, and a dark outline
+    face = base.transform_filter(f"datum.k == {FACE}").mark_line(
+        **frame, fill=PLANE_INK, fillOpacity=0.18, stroke="#111111", strokeWidth=1.6, strokeJoin="round").encode(
+        x=x, y=yy, detail="g:N").properties(name="plane_face")
+    grid = base.transform_filter(f"datum.k == {plane.BOUNDARY}").mark_line(
+        **frame, color=PLANE_INK, strokeWidth=0.7, opacity=0.45).encode(x=x, y=yy, detail="g:N")
+    # the depth cue: far first (order by nearness), smaller or thinner and fainter; near ones larger, opaque
     reach = depth or half
 
     def cue(lo, hi):
         return alt.Scale(domain=[-reach, reach], range=[lo, hi], zero=False, nice=False, clamp=True)
-    points = base.transform_filter(plane.class_filter(classes)).mark_circle().encode(
-        x=x, y=yy, color=plane.kind_colour(classes), order=alt.Order("near:Q", sort="ascending"),
-        size=alt.Size("near:Q", scale=cue(4, 30), legend=None),
-        opacity=alt.Opacity("near:Q", scale=cue(0.3, 1.0), legend=None))
-    shown = (alt.layer(box, sep, curves, points, axes, labels,
-                       data=alt.Data(url=encode.url("points.json"), format=alt.DataFormat(type="json")))
-             .transform_flatten(["x", "y", "z", "g", "k"])
-             .transform_calculate(px=PROJECT_X, py=PROJECT_Y, near=PROJECT_NEAR))  # on the parent: once per turn
-    return plane.sized(shown.add_params(az, el))
+
+    def segments(where: str | None, name: str):
+        chart = base.transform_filter(" || ".join(f"datum.k == {k}" for k in SHEET)).transform_filter(
+            "datum.qx != null")
+        chart = chart.transform_filter(where) if where else chart
+        return chart.mark_rule(strokeCap="butt", aria=False).encode(
+            x=x, y=yy, x2="qx:Q", y2="qy:Q", color=plane.kind_colour(classes),
+            order=alt.Order("mid:Q", sort="ascending"), size=alt.Size("mid:Q", scale=cue(0.6, 2.4), legend=None),
+            opacity=alt.Opacity("mid:Q", scale=cue(0.25, 1.0), legend=None)).properties(name=name)
+
+    def points(where: str | None, name: str):
+        chart = base.transform_filter(plane.class_filter(classes))
+        chart = chart.transform_filter(where) if where else chart
+        return chart.mark_circle().encode(
+            x=x, y=yy, color=plane.kind_colour(classes), order=alt.Order("near:Q", sort="ascending"),
+            size=alt.Size("near:Q", scale=cue(4, 30), legend=None),
+            opacity=alt.Opacity("near:Q", scale=cue(0.3, 1.0), legend=None),
+            tooltip=[alt.Tooltip("class:N")] + [alt.Tooltip(f"{axis}:Q", title=label, format=".2f")
+                                                for axis, label in zip("xyz", names)]).properties(name=name)
+
+    def drawn(where: str | None, side: str):
+        return ([segments(where, f"sheet_{side}")] if sheet else []) + ([points(where, f"points_{side}")] if dots else [])
+
+    if tie is not None:
+        # seen from the reader, a point lies behind the plane when the plane crosses the way from it to the reader
+        (n1, n2, n3), c = (round(float(v), 5) for v in tie[0]), round(tie[1], 5)
+        params.append(alt.param(name="facing", expr=" + ".join(
+            f"{n} * {t}" for n, t in zip((n1, n2, n3), TOWARDS_READER))))
+        behind = "datum.side * facing < 0"
+        layers = [box, axes, *drawn(behind, "behind"), face, grid, *drawn(f"!({behind})", "front"), labels]
+    else:
+        layers = [box, axes, face, grid, *drawn(None, "front"), labels]
+    shown = alt.layer(*layers, data=alt.Data(url=encode.url("points.json"), format=alt.DataFormat(type="json")))
+    shown = shown.transform_flatten(["x", "y", "z", "g", "k"])
+    # transforms on the parent run once per turn for every layer; those that read no angle run once
+    if sheet:  # each line's next point: its segment's far end
+        shown = shown.transform_window(qx0="lead(x)", qy0="lead(y)", qz0="lead(z)", groupby=["g", "k"])
+    once = {"class": plane.CLASS_NAME}
+    if tie is not None:
+        once["side"] = f"{n1} * datum.x + {n2} * datum.y + {n3} * datum.z + {c}"
+    shown = shown.transform_calculate(**once)
+    turned = dict(px=PROJECT_X, py=PROJECT_Y, near=PROJECT_NEAR)   # (one calculate each, in this order)
+    if sheet:  # the segment's far end, and its middle's nearness
+        qx, qy, qnear = project("datum.qx0", "datum.qy0", "datum.qz0")
+        turned |= dict(qx=f"datum.qx0 == null ? null : {qx}", qy=qy, mid=f"(datum.near + ({qnear})) / 2")
+    return plane.sized(shown.transform_calculate(**turned).add_params(*params))

@@ -7,6 +7,9 @@ every point stays inside its panel at every snapshot. Only keyframes are shipped
 (1 - t) * key[j] + t * key[j + 1], and keyframes are chosen (greedily, forward) so that every point of every
 snapshot is drawn within TOLERANCE of the window (under 1 px) of where the network really put it. Slow
 stretches of training thus cost almost nothing.
+
+The layer's decision regions at each snapshot are exact: the output layer's scores are affine in the layer, so each
+class's region in the window is a convex polygon (region_outlines), drawn as an area, never as a grid of cells.
 """
 from __future__ import annotations
 
@@ -21,7 +24,14 @@ from . import encode, plane, style
 ACTIVATIONS = ("tanh", "relu")
 QUANT = 330          # levels across the window: 0.5 px on a 165 px panel
 TOLERANCE = 0.006    # largest error of a blended point, as a share of the window: 1 px on 165 px
-REGION_PIXELS = 160
+# the direction histograms' bins over the activation's range: 15° across tanh's full turn, 3.75° across ReLU's
+# quadrant, so that at every K up to 7 the best-spaced class directions (360°/K, 90°/(K - 1)) lie at least three
+# bins apart (45° bins put K = 5's tanh classes 1.6 bins apart); the axis's ticks (45°, 15°) fall on bin edges
+DIRECTION_BINS = 24
+REGION_PIXELS = 330  # the input plane's regions: 2 pixels a panel pixel at 165 px, smoothed when drawn larger
+OUTLINE_LEVELS = 1000  # a region outline's vertices travel as integers 0..1000 across the window: 0.17 px at 165 px
+SEAM = 0.004           # each region reaches this far past its edges (a share of the window, 0.7 px at 165 px), under
+# its neighbour, so that two antialiased edges side by side never let the page through: no seams
 
 
 @dataclass
@@ -135,13 +145,13 @@ def choice_files(choice: Choice) -> Built:
         if act == "tanh":
             dists.append(packing.distance_ratio(H[t], y, K))
             row["dist"] = round(dists[-1], 3)
-        row["label"] = f"step {int(step):,} of {int(spec['train']['steps']):,} · loss {row['loss']:.3g}"
-        rows.append(row)
+        # the loss in the article's format (its tables and captions: three decimals), one format at every step
+        row["label"] = f"step {int(step):,} of {int(spec['train']['steps']):,} · loss {row['loss']:.3f}"
+        rows.append(row | outline_fields(region_outlines(W_out, b_out, win[t])))
 
     final = frames.layers(run, 0, -1)
     files = {f"frames-{tag}.json": encode.json_file(rows), f"points-{tag}.json": encode.json_file(points),
-             f"input-{tag}.png": input_regions_png(run, act),
-             f"cells-{tag}.png": hidden_regions_sheet(run, win)}
+             f"input-{tag}.png": input_regions_png(run, act)}
     predicted = frames.forward(final, X, act)[-1].argmax(1)
     decoded = ints / QUANT
     drawn = (1 - weight[:, None, None]) * decoded[slot] + weight[:, None, None] * decoded[np.minimum(slot + 1, len(keys) - 1)]
@@ -154,33 +164,66 @@ def choice_files(choice: Choice) -> Built:
     return Built(files, claims)
 
 
-CELLS = 32          # the hidden layer's decision regions: CELLS x CELLS cells over each snapshot's window
+def region_outlines(W_out: np.ndarray, b_out: np.ndarray, win) -> list[tuple[int, np.ndarray]]:
+    """Each class's decision region in the window (x0, y0, z) as (class, its convex polygon's vertices in window
+    shares, (V, 2)), for the classes with a region there. Class k's region is where its score is at least every
+    other's: the window's square cut by K - 1 half-planes, each moved SEAM outward (see SEAM)."""
+    x0, y0, z = (float(v) for v in win)
+    W_out, b_out = np.asarray(W_out, np.float64), np.asarray(b_out, np.float64)
+    slope = z * W_out                                   # scores in window shares u: slope @ u + offset
+    offset = W_out @ np.array([x0, y0]) + b_out
+    edge = 0.01                                         # past the panel, which clips: no antialiased rim
+    square = np.array([[-edge, -edge], [1 + edge, -edge], [1 + edge, 1 + edge], [-edge, 1 + edge]])
+    found = []
+    for k in range(len(W_out)):
+        polygon = square
+        for j in range(len(W_out)):
+            if j == k or len(polygon) == 0:
+                continue
+            normal, lead = slope[k] - slope[j], offset[k] - offset[j]
+            polygon = _clipped(polygon, normal, lead + SEAM * float(np.hypot(*normal)))
+        if len(polygon) >= 3:
+            found.append((k, polygon))
+    return found
 
 
-def sheet_layout(count: int) -> tuple[int, int]:
-    """(tiles across, tiles down) of a sprite sheet of `count` tiles: about square."""
-    across = int(np.ceil(np.sqrt(count)))
-    return across, int(np.ceil(count / across))
+def _clipped(polygon: np.ndarray, normal: np.ndarray, lead: float) -> np.ndarray:
+    """The part of a convex polygon where normal . u + lead >= 0 (Sutherland and Hodgman's clipping)."""
+    out = []
+    side = polygon @ normal + lead
+    for i in range(len(polygon)):
+        j = (i + 1) % len(polygon)
+        if side[i] >= 0:
+            out.append(polygon[i])
+        if (side[i] >= 0) != (side[j] >= 0):
+            out.append(polygon[i] + (polygon[j] - polygon[i]) * side[i] / (side[i] - side[j]))
+    return np.array(out).reshape(-1, 2)
 
 
-def hidden_regions_sheet(run: dict, win: np.ndarray) -> bytes:
-    """The last hidden layer's decision regions at every snapshot, over that snapshot's window (x0, y0, z): the
-    output layer's argmax at the centre of each of CELLS x CELLS cells, one tile per snapshot (row 0 at the top of
-    the window), tile i at column i % across, row i // across of one palette PNG. The page slides the sheet under
-    the panel, so a frame change moves one image instead of recolouring a thousand cells."""
-    count = len(run["snapshot_steps"])
-    across, down = sheet_layout(count)
-    centres = (np.arange(CELLS) + 0.5) / CELLS
-    cx, cy = np.meshgrid(centres, centres[::-1])                           # image rows run from the top down
-    sheet = np.zeros((down * CELLS, across * CELLS), np.uint8)
-    for t in range(count):
-        W_out, b_out = frames.layers(run, 0, t)[-1]
-        x0, y0, z = win[t]
-        h = np.stack([x0 + cx.ravel() * z, y0 + cy.ravel() * z], 1)
-        classes = (h @ np.asarray(W_out, np.float64).T + np.asarray(b_out, np.float64)).argmax(1).reshape(CELLS, CELLS)
-        r, c = divmod(t, across)
-        sheet[r * CELLS:(r + 1) * CELLS, c * CELLS:(c + 1) * CELLS] = classes
-    return encode.class_png(sheet, style.spiral_backgrounds())
+def outline_fields(outlines: list[tuple[int, np.ndarray]]) -> dict:
+    """A frame row's regions as an area each, in four lists of equal length (the page flattens them together): rc
+    the class, rx a vertex's x and ry, ry2 the region's lowest and highest y there, in OUTLINE_LEVELS across the
+    window. A convex polygon is, at every x between its vertices, one span of y, so its area through the spans at
+    its vertices' x is the polygon exactly (to the rounding of a level; vertices one level apart are one span)."""
+    fields = {"rc": [], "rx": [], "ry": [], "ry2": []}
+    for k, polygon in outlines:
+        ends = np.roll(polygon, -1, 0)
+        spans: dict[int, tuple[float, float]] = {}
+        for at in np.unique(polygon[:, 0]):
+            ys = []
+            for p, q in zip(polygon, ends):
+                lo, hi = sorted((p[0], q[0]))
+                if lo <= at <= hi:
+                    ys += [p[1], q[1]] if hi - lo < 1e-12 else [p[1] + (q[1] - p[1]) * (at - p[0]) / (q[0] - p[0])]
+            x = int(round(at * OUTLINE_LEVELS))
+            low, high = spans.get(x, (np.inf, -np.inf))
+            spans[x] = (min(low, min(ys)), max(high, max(ys)))
+        for x, (low, high) in sorted(spans.items()):
+            fields["rc"].append(int(k))
+            fields["rx"].append(x)
+            fields["ry"].append(int(np.floor(low * OUTLINE_LEVELS)))
+            fields["ry2"].append(int(np.ceil(high * OUTLINE_LEVELS)))
+    return fields
 
 
 def input_regions_png(run: dict, act: str) -> bytes:
@@ -194,7 +237,7 @@ def input_regions_png(run: dict, act: str) -> bytes:
 def direction_files(choice: Choice, grid: int, arrows: int) -> Built:
     """Figures (2), (5), (6) of one choice: the final last hidden layer with its decision regions, the
     field of unit arrows of x -> h(x) on an arrows x arrows grid over the input plane, and the histograms
-    (8 bins over the activation's range) of h(x)'s direction over a grid x grid input grid, by predicted
+    (DIRECTION_BINS over the activation's range) of h(x)'s direction over a grid x grid input grid, by predicted
     class, with circular means and standard deviations."""
     run, K, act = choice.variant.run(), choice.K, choice.act
     tag = choice_key(K, act)
@@ -222,14 +265,15 @@ def direction_files(choice: Choice, grid: int, arrows: int) -> Built:
     gx, gy = np.meshgrid(ticks, ticks)
     dense = frames.forward(final, np.stack([gx.ravel(), gy.ravel()], 1), act)
     angles, predicted = packing.direction_angles(dense[-2]), dense[-1].argmax(1)
-    bars, summary, claims = [], [], {"grid_points": int(grid * grid), "bins": 8}
+    bars, summary, claims = [], [], {"grid_points": int(grid * grid), "bins": DIRECTION_BINS}
     for k in range(K):
         mine = angles[predicted == k]
         if not len(mine):
             continue
-        counts, edges = np.histogram(np.minimum(mine, span - 1e-9) if act == "relu" else mine, bins=8, range=(0, span))
+        counts, edges = np.histogram(np.minimum(mine, span - 1e-9) if act == "relu" else mine, bins=DIRECTION_BINS,
+                                     range=(0, span))
         bars += [{"c": k, "b0": round(float(a), 2), "b1": round(float(b), 2), "n": int(n)}
-                 for a, b, n in zip(edges[:-1], edges[1:], counts)]
+                 for a, b, n in zip(edges[:-1], edges[1:], counts) if n]   # an empty bin stacks nothing
         mean, std = packing.circular_summary(mine)
         summary.append({"c": k, "mean": round(mean, 1), "std": round(std, 1), "share": round(len(mine) / len(angles), 3)})
         claims |= {f"angle_mean_{k}": mean, f"angle_std_{k}": std}

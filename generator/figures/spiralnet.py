@@ -12,12 +12,12 @@ import altair as alt
 from ..analysis import packing
 from . import choices, encode, style
 from .output import FigureOutput
-from .spiral_data import ACTIVATIONS, QUANT, Choice, choice_files, choice_key, direction_files, sheet_layout
+from .spiral_data import ACTIVATIONS, OUTLINE_LEVELS, QUANT, Choice, choice_files, choice_key, direction_files
 
 PANEL = 165   # px: two columns fit a 375 px phone
 ARROW_SIZE = 130  # px², the direction field's arrows: about 11 px long
 DOT = round(2 * (6 / 3.14159) ** 0.5, 2)   # px: an input point's diameter (the circle of area 6 it replaced)
-CELLS = 32    # the hidden layer's decision regions: CELLS x CELLS rectangles, recoloured every snapshot
+CELLS = 32    # spiral-directions' hidden layer's decision regions: CELLS x CELLS rectangles
 # each cell reaches a quarter cell into the next ones, which are drawn over it: a cell's edge falls between pixels, and
 # two antialiased edges side by side let the background through, a grid of seams (dark ones on the dark page); the
 # last row and column's excess is clipped
@@ -46,8 +46,8 @@ def spiral_training(options, variants) -> FigureOutput:
         files |= built.files
         claims |= {f"{name}_{act}_k{K}": value for name, value in built.claims.items()}
         counts.add(built.claims["frames"])
-        shown = [row for row in json.loads(built.files[f"frames-{choice_key(K, act)}.json"]) if row["step"] > 0]
-        extents[K, act] = ([min(r["step"] for r in shown), max(r["step"] for r in shown)],
+        shown = json.loads(built.files[f"frames-{choice_key(K, act)}.json"])  # step 0 included (a symlog axis)
+        extents[K, act] = ([0, max(r["step"] for r in shown)],
                            [min(r["loss"] for r in shown), max(r["loss"] for r in shown)])
     if len(counts) != 1:
         raise ValueError(f"every run needs the same snapshot schedule, got {sorted(counts)} snapshots")
@@ -57,7 +57,7 @@ def spiral_training(options, variants) -> FigureOutput:
                       bind=alt.binding_range(min=0, max=frames - 1, step=1, name="snapshot "))
     acts = [act for act in ACTIVATIONS if (default_k, act) in runs]
     domains = {act: {K: extents[K, act] for K, a in runs if a == act} for act in acts}
-    chart = alt.hconcat(*[_training_column(act, default_k, frames, domains[act]) for act in acts],
+    chart = alt.hconcat(*[_training_column(act, default_k, domains[act]) for act in acts],
                         spacing=14).add_params(k_param, frame)
     templates = {}
     for act in acts:
@@ -79,19 +79,22 @@ def _colour_expression(palette: list[str]) -> str:
     return "[" + ", ".join(f"'{c}'" for c in palette) + "][datum.c]"
 
 
-def _region_sheet(act: str, frames: int):
-    """The last hidden layer's decision regions at the scrubbed snapshot: the choice's sprite sheet (one
-    CELLS x CELLS tile per snapshot, spiral_data.hidden_regions_sheet), shifted so the scrubbed snapshot's tile
-    fills the panel; the rest is clipped away."""
-    across, down = sheet_layout(frames)
+def _region_areas(frames_data):
+    """The last hidden layer's decision regions at the scrubbed snapshot, exact: each class's convex polygon in the
+    snapshot's window (spiral_data.region_outlines), an area through its vertices' spans, in the class's pale
+    colour. An area mark a class (a class the run does not have draws nothing), not one area grouped by class: a
+    grouped area is a facet, and Vega runs a facet's subflows again at every frame. A picture under the points (aria
+    off: the data panel lists the points, not the regions)."""
     unit = alt.Scale(domain=[0, 1], nice=False, zero=False)
-    return (alt.Chart(alt.Data(values=[{}]))
-            .transform_calculate(src=f"files['cells-' + K + '-{act}.png']", c=f"frame % {across}",
-                                 r=f"floor(frame / {across})")
-            .transform_calculate(x0="-datum.c", x1=f"{across} - datum.c", y0=f"datum.r + 1 - {down}", y1="datum.r + 1")
-            .mark_image(aspect=False, smooth=False, clip=True)
-            .encode(url="src:N", x=alt.X("x0:Q", scale=unit, axis=None), x2="x1:Q",
-                    y=alt.Y("y0:Q", scale=unit, axis=None), y2="y1:Q"))
+    pale = ["#%02x%02x%02x" % rgb for rgb in style.spiral_backgrounds()]
+    # the position is the parent's, which every area inherits: the spec stays small (tests/test_figures.py)
+    areas = [alt.Chart().transform_filter(f"datum.rc == {k}").mark_area(clip=True, aria=False, color=colour)
+             for k, colour in enumerate(pale)]
+    return (alt.layer(*areas, data=frames_data).transform_filter("datum.i == frame")
+            .transform_flatten(["rc", "rx", "ry", "ry2"])
+            .transform_calculate(u=f"datum.rx / {OUTLINE_LEVELS}", v=f"datum.ry / {OUTLINE_LEVELS}",
+                                 v2=f"datum.ry2 / {OUTLINE_LEVELS}")
+            .encode(x=alt.X("u:Q", scale=unit, axis=None), y=alt.Y("v:Q", scale=unit, axis=None), y2="v2:Q"))
 
 
 def _by_k(values: dict[int, list]) -> str:
@@ -117,7 +120,7 @@ def _input_dots(points_data):
             .encode(shape=alt.Shape("d:N", scale=None), stroke=alt.Stroke("colour:N", scale=None)))
 
 
-def _training_column(act: str, K: int, frames: int, domains: dict[int, tuple[list, list]]):
+def _training_column(act: str, K: int, domains: dict[int, tuple[list, list]]):
     tag = choice_key(K, act)
     frames_data = alt.Data(url=encode.url(f"frames-{tag}.json"), format=alt.DataFormat(type="json"))
     points_data = alt.Data(url=encode.url(f"points-{tag}.json"), format=alt.DataFormat(type="json"))
@@ -130,19 +133,22 @@ def _training_column(act: str, K: int, frames: int, domains: dict[int, tuple[lis
              .transform_calculate(src=f"files['input-' + K + '-{act}.png']")
              .mark_image(aspect=False).encode(url="src:N", x=alt.X("lo:Q", scale=centred, axis=None), x2="hi:Q",
                                               y=alt.Y("lo:Q", scale=centred, axis=None), y2="hi:Q"))
-    # the points as data for the figure's text (its data panel), drawn by _input_dots
+    # the points as data for the figure's text (its data panel) and its tooltips (each a hover target a little
+    # larger than the dot), drawn by _input_dots
     data = (alt.Chart(points_data)
             .transform_calculate(u="datum.ix / 1000", v="datum.iy / 1000",
-                                 colour=_colour_expression(style.SPIRAL_COLOURS))
-            .mark_circle(size=6, opacity=0).encode(x=alt.X("u:Q", scale=centred, axis=None),
-                                                   y=alt.Y("v:Q", scale=centred, axis=None), color=colour))
+                                 colour=_colour_expression(style.SPIRAL_COLOURS), name=class_name())
+            .mark_circle(size=30, opacity=0).encode(x=alt.X("u:Q", scale=centred, axis=None),
+                                                    y=alt.Y("v:Q", scale=centred, axis=None), color=colour,
+                                                    tooltip=[alt.Tooltip("name:N", title="class")]))
     # the trained network's regions whatever the scrubbed step: the title says so
     inputs = alt.layer(image, _input_dots(points_data), data).properties(width=PANEL, height=PANEL,
                                                title=panel_title(f"{NAMES[act]}: input plane", "the trained network"))
 
     # (3) the last hidden layer at the scrubbed snapshot, over that layer's own decision regions
-    cells = _region_sheet(act, frames)
+    regions = _region_areas(frames_data)
     moving = (alt.Chart(points_data)
+              .transform_calculate(name=class_name())   # once, when the data loads: it names the hovered point
               .transform_calculate(fk="frame")
               .transform_lookup(lookup="fk", from_=alt.LookupData(data=frames_data, key="i", fields=["j", "t"]))
               # keyframes j and j + 1 blended with weight t (see spiral_data)
@@ -156,19 +162,24 @@ def _training_column(act: str, K: int, frames: int, domains: dict[int, tuple[lis
               # 800 points move at every frame: squares draw faster than circles on a canvas, alike at this size
               .mark_square(size=6, opacity=0.9, clip=True).encode(x=alt.X("u:Q", scale=unit, axis=None),
                                                                   y=alt.Y("v:Q", scale=unit, axis=None), color=colour,
-                                                                  description="text:N"))
+                                                                  description="text:N",
+                                                                  tooltip=[alt.Tooltip("name:N", title="class")]))
     label = (alt.Chart(frames_data).transform_filter("datum.i == frame")
              .mark_text(align="left", baseline="top", fontSize=10, color="#222", dy=3)
              .encode(text="label:N", x=alt.value(0), y=alt.value("height")))  # under the panel, however tall
-    hidden = alt.layer(cells, moving, label).properties(
+    hidden = alt.layer(regions, moving, label).properties(
         width=PANEL, height=PANEL, title=panel_title(f"{NAMES[act]}: last hidden layer", "at the step below"))
 
     # (4) the loss at every snapshot, with the scrubbed one marked. The scales' domains are the curve's extent, given
     # per K: a domain drawn from the data would include the marked snapshot's, so every frame would compute the
     # scales, axes and layout again
-    loss = alt.Chart(frames_data).transform_filter("datum.step > 0")
-    x = alt.X("step:Q", scale=alt.Scale(type="log", nice=True, domain=alt.ExprRef(_by_k({k: d[0] for k, d in domains.items()}))),
-              title="step", axis=alt.Axis(values=[1, 10, 100, 1000, 10000], format="~s"))
+    # steps on a symlog axis: logarithmic from step 10 on, as the snapshots are spaced, and step 0 (the untrained
+    # network) on it too, with its loss and, at the first snapshot, the dot
+    loss = alt.Chart(frames_data)
+    x = alt.X("step:Q", scale=alt.Scale(type="symlog", nice=False, domain=alt.ExprRef(_by_k({k: d[0] for k, d in domains.items()}))),
+              # (a symlog axis formats "~s" at the precision of its largest tick: 0k, 0k, 0k, 1k, 10k)
+              title="step", axis=alt.Axis(values=[0, 1, 10, 100, 1000, 10000],
+                                          labelExpr="datum.value >= 1000 ? datum.value / 1000 + 'k' : datum.value"))
     y = alt.Y("loss:Q", scale=alt.Scale(type="log", nice=True, domain=alt.ExprRef(_by_k({k: d[1] for k, d in domains.items()}))),
               title="loss")
     curve = alt.layer(
@@ -251,14 +262,25 @@ def spiral_directions(options, variants) -> FigureOutput:
                         files, claims)
 
 
+def class_name(field: str = "c") -> str:
+    """A spiralNet class by its letter and colour, as the text names them ("A (gold)", ...), for tooltips."""
+    colours = "[" + ", ".join(f"'{name}'" for name in style.SPIRAL_COLOUR_NAMES) + "]"
+    return f"substring('ABCDEFG', datum.{field}, datum.{field} + 1) + ' (' + {colours}[datum.{field}] + ')'"
+
+
 def _final_panel(final):
     unit = alt.Scale(domain=[0, 1], nice=False, zero=False)
     points = (alt.Chart(final).transform_flatten(["points"])
               .transform_calculate(u=f"datum.points.u / {QUANT}", v=f"datum.points.v / {QUANT}", c="datum.points.c")
-              .transform_calculate(colour=_colour_expression(style.SPIRAL_COLOURS))
+              # where the point lies in the layer: the window's corner (x0, y0) plus its share u, v of the side z
+              .transform_calculate(colour=_colour_expression(style.SPIRAL_COLOURS), name=class_name(),
+                                   h1="datum.x0 + datum.u * datum.z", h2="datum.y0 + datum.v * datum.z")
               .mark_circle(size=6, opacity=0.9, clip=True).encode(x=alt.X("u:Q", scale=unit, axis=None),
                                                        y=alt.Y("v:Q", scale=unit, axis=None),
-                                                       color=alt.Color("colour:N", scale=None)))
+                                                       color=alt.Color("colour:N", scale=None),
+                                                       tooltip=[alt.Tooltip("name:N", title="class"),
+                                                                alt.Tooltip("h1:Q", title="h₁", format=".2f"),
+                                                                alt.Tooltip("h2:Q", title="h₂", format=".2f")]))
     return alt.layer(_region_cells(final, "0"), points).properties(
         width=PANEL, height=PANEL, title=panel_title("last hidden layer", "the trained network"))
 
@@ -280,8 +302,8 @@ def _arrow_panel(arrows):
 
 
 def _histogram_panel(hist, angles, originals):
-    """8-bin histograms of the direction's angle by predicted class, stacked; ticks at circular means
-    (ours, coloured; the original's, black, where published)."""
+    """Histograms of the direction's angle by predicted class (spiral_data.DIRECTION_BINS bins), stacked; ticks at
+    circular means (ours, coloured; the original's, black, where published)."""
     # ReLU's directions lie in its quadrant, 0-90 degrees: its axis spans that, tanh's the full turn
     x = alt.X("b0:Q", title="angle of h(x) (degrees)",
               scale=alt.Scale(domain={"expr": "act == 'relu' ? [0, 90] : [0, 360]"}, nice=False, zero=True),
@@ -290,13 +312,18 @@ def _histogram_panel(hist, angles, originals):
     # dark twins on the dark ground (player.js, DARK_TWINS)
     colour = alt.Color("c:N", title="class", legend=None,
                        scale=alt.Scale(domain=list(range(len(style.SPIRAL_COLOURS))), range=style.SPIRAL_COLOURS))
-    bars = (alt.Chart(hist)
+    bars = (alt.Chart(hist).transform_calculate(name=class_name())
             .mark_bar(stroke="#fff", strokeWidth=0.5).encode(x=x, x2="b1:Q", y=alt.Y("sum(n):Q", title="grid points"),
-                                                               color=colour, order=alt.Order("c:Q")))
-    means = (alt.Chart(angles)
+                                                               color=colour, order=alt.Order("c:Q"),
+                                                               tooltip=[alt.Tooltip("name:N", title="class"),
+                                                                        alt.Tooltip("b0:Q", title="from (°)"),
+                                                                        alt.Tooltip("b1:Q", title="to (°)"),
+                                                                        alt.Tooltip("sum(n):Q", title="grid points",
+                                                                                    format=",")]))
+    means = (alt.Chart(angles).transform_calculate(name=class_name())
              .mark_tick(orient="vertical", thickness=3, size=18).encode(
                  x=alt.X("mean:Q"), y=alt.value(-12), color=colour,
-                 tooltip=[alt.Tooltip("c:N", title="class"), alt.Tooltip("mean:Q", title="circular mean"),
+                 tooltip=[alt.Tooltip("name:N", title="class"), alt.Tooltip("mean:Q", title="circular mean"),
                           alt.Tooltip("std:Q", title="circular std")]))
     # mean ± one circular std as a bar through the tick; for tanh a bar crossing 0° or 360° wraps to the other
     # end, for ReLU it stops at the quadrant's edges
@@ -337,22 +364,52 @@ def spiral_packing(options, variants) -> FigureOutput:
             claims[f"packing_angle_mean_{act}"] = float(sum(finals) / len(finals))
             claims[f"packing_angle_min_{act}"] = float(min(finals))
     data = alt.Data(url=encode.url("packing.json"), format=alt.DataFormat(type="json"))
-    x = alt.X("step:Q", scale=alt.Scale(type="log"), title="training step",
-              axis=alt.Axis(values=[1, 10, 100, 1000, 10000], format="~s"))
     ks = sorted({row["K"] for row in rows})
-    # one colour per K, distinct under colour-vision deficiency (a sequential scheme made six near-identical lines)
-    colour = alt.Color("K:O", scale=alt.Scale(domain=ks, range=style.CATEGORICAL[:len(ks)]),
-                       legend=alt.Legend(orient="top", direction="horizontal", title="K", symbolStrokeWidth=3))
+    steps = [row["step"] for row in rows]
+    long = [{"K": row["K"], "p": p, "step": row["step"], "v": row[field]}
+            for row in rows for p, (act, field) in enumerate(PACKING_PANELS) if row["act"] == act and field in row]
+    long += [{"K": K, "p": PACKING_PANELS.index(("tanh", "dist")), "crowded": claims[f"crowded_until_step_tanh_k{K}"]}
+             for K in ks if claims.get(f"crowded_until_snapshot_tanh_k{K}", 0) > 0]
+    chart = _packing_chart(data, ks, [min(steps), max(steps)]).configure(**style.CONFIG)
+    return FigureOutput(chart.to_dict(), {"packing.json": encode.json_file(long)}, claims)
 
-    def panel(filter_, field, title):
-        return (alt.Chart(data).transform_filter(filter_).mark_line(strokeWidth=1.6).encode(
-            x=x, y=alt.Y(f"{field}:Q", scale=alt.Scale(domain=[0, 1.05]), title="share of the best"), color=colour)
-            .properties(width=2 * PANEL - 40, height=110, title=alt.TitleParams(title, fontSize=12, anchor="start")))
-    chart = alt.vconcat(panel("datum.act == 'tanh'", "angle", "tanh: smallest angle between class directions"),
-                        panel("datum.act == 'relu'", "angle", "ReLU: smallest angle between class directions"),
-                        panel("datum.act == 'tanh'", "dist", "tanh: smallest distance between class centres"),
-                        spacing=12).configure(**style.CONFIG)
-    return FigureOutput(chart.to_dict(), {"packing.json": encode.json_file(rows)}, claims)
+
+# spiral-packing's columns, left to right: (activation, measure); its rows are K
+PACKING_PANELS = (("tanh", "angle"), ("relu", "angle"), ("tanh", "dist"))
+PACKING_HEADERS = [["tanh", "angle"], ["ReLU", "angle"], ["tanh", "distance"]]   # two lines: fits a phone's panels
+
+
+def _packing_chart(data, ks: list[int], span: list[int]):
+    """Small multiples: a row per K, a column per measure (PACKING_PANELS), one line each, so that no panel
+    tangles six lines (ReLU's angles jump between snapshots); a dashed rule where the distance column's two class
+    centres last crowd one place."""
+    x_scale = alt.Scale(type="log", domain=span, nice=False)
+    x = alt.X("step:Q", scale=x_scale, title=None, axis=alt.Axis(values=[1, 100, 10000], format="~s"))
+    # one colour per K, distinct under colour-vision deficiency; the rows name K, so no legend
+    colour = alt.Color("K:O", scale=alt.Scale(domain=ks, range=style.CATEGORICAL[:len(ks)]), legend=None)
+    line = alt.Chart().transform_filter("isValid(datum.v)").mark_line(strokeWidth=1.5).encode(
+        x=x, y=alt.Y("v:Q", scale=alt.Scale(domain=[0, 1.05], nice=False), title=None,
+                     axis=alt.Axis(values=[0, 0.5, 1], format="~g", labelExpr="datum.value == 0.5 ? '' : datum.label")),
+        color=colour, tooltip=[alt.Tooltip("K:O"), alt.Tooltip("step:Q", format=","),
+                               alt.Tooltip("v:Q", title="share of the best", format=".2f")])
+    crowded = alt.Chart().transform_filter("isValid(datum.crowded)").mark_rule(
+        color="#555", strokeDash=[3, 2], strokeWidth=1.2).encode(
+        x=alt.X("crowded:Q", scale=x_scale), tooltip=[alt.Tooltip("crowded:Q", title="last crowded at step",
+                                                                  format=",")])
+    names = json.dumps(PACKING_HEADERS).replace('"', "'") + "[datum.value]"
+    return (alt.layer(line, crowded).properties(width=140, height=42)
+            .facet(data=data, spacing={"row": 9, "column": 12},
+                   row=alt.Row("K:O", header=alt.Header(title=None, labelExpr="'K = ' + datum.value", labelAngle=0,
+                                                        labelAlign="right", labelFontSize=11)),
+                   column=alt.Column("p:O", header=alt.Header(title=None, labelExpr=names, labelFontSize=11,
+                                                              labelFontWeight="bold")))
+            .properties(title=alt.TitleParams(
+                "Packing through training, as a share of the best", fontSize=12, anchor="start", subtitleFontSize=11,
+                subtitleColor="#555",
+                subtitle=["over training steps, on a log scale",                   # short lines: fits a phone
+                          "angle: the smallest angle between class directions",
+                          "distance: the smallest distance between class centres",
+                          "dashed: the last step two centres crowd one place"])))
 
 
 def packing_trace(choice):

@@ -38,6 +38,7 @@ def viridis(levels: int = 256) -> list[tuple[int, int, int]]:
 # orange, grey; the article names the first five), moved apart in lightness so that they stay distinct under
 # colour-vision deficiency (the original's dark red and green were 13 apart under deuteranopia; these, at least 29).
 SPIRAL_COLOURS = ["#f8d000", "#1870f0", "#880000", "#38c878", "#502090", "#d87000", "#808080"]
+SPIRAL_COLOUR_NAMES = ["gold", "blue", "dark red", "green", "purple", "dark orange", "grey"]   # as the text names them
 # Each class's decision region, pale, in the class's hue (the original's yellow, cyan, tomato, lime, fuchsia,
 # orange, light grey, blended toward white); chosen so that the regions stay apart from one another and every
 # class's points stand out on every region.

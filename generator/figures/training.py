@@ -11,12 +11,15 @@ import numpy as np
 from .. import frames
 from . import boundary, encode, plane
 from .morph import moving_chart
+from .motion import following_inset, inset_fields
 from .output import FigureOutput
 
 CIRCLE_BANDS = [(range(1, 7), plane.CURVE_A), (range(7, 14), plane.GRID), (range(14, 20), plane.CURVE_B)]
 
 
 def training_motion(options, run, spec, claims) -> FigureOutput:
+    """`inset`: a second panel follows class A (red: the disk, the middle of the line) frame by frame, where the
+    layer squeezes it into a corner of the square (the disk through training: a red L two pixels wide there)."""
     X, y = run["X"], run["y"]
     K = plane.class_count(run)
     activation = spec["model"]["activation"]
@@ -27,21 +30,35 @@ def training_motion(options, run, spec, claims) -> FigureOutput:
     parts = base_parts(options, X, y, K)
     snapshots = run["snapshot_steps"]
     rows, accuracy = [], []
+    zoom = 1.05
+    if options["inset"]:
+        followed = np.concatenate([xy for xy, _, kind in parts if kind in (plane.CLASS_A, plane.CURVE_A)])
+        windows = following_inset([hidden(frames.layers(run, seed, i)[0], followed, activation)
+                                   for i in range(len(snapshots))], zoom)
     for i, step in enumerate(snapshots):
         (W, b), (W_out, b_out) = frames.layers(run, seed, i)
         M = W if W.shape[1] == 2 else np.hstack([W, np.zeros((2, 1))])  # 1-D input drawn as (x, 0)
-        zoom = 1.05
         accuracy.append(float((frames.forward(frames.layers(run, seed, i), X, activation)[-1].argmax(1) == y).mean()))
         row = {"i": i, "L": 0, "a": M[0, 0], "b": M[0, 1], "c": M[1, 0], "d": M[1, 1], "e": b[0], "f": b[1], "s": 1,
                "z": zoom, "label": f"step {int(step):,} of {int(snapshots[-1]):,} · accuracy {accuracy[-1]:.1%}"}
         row = {k: round(float(v), 5) if not isinstance(v, str) else v for k, v in row.items()}
         rows.append(row | boundary.frame_fields(boundary.segments(W_out, b_out, -zoom, zoom), zoom, K))
+        if options["inset"]:
+            rows[-1] |= inset_fields(windows[i], W_out, b_out, K, zoom,
+                                     "the red disk" if options["circles"] and X.shape[1] == 2 else "the red")
     files = {"points.json": encode.json_file([{"layer": 0} | plane.pack(parts)[0]]),
              "frames.json": encode.json_file(rows)}
     accuracy = np.array(accuracy)
     claims_out = {"frames": len(rows), "final_accuracy": float(accuracy[-1]), "start_accuracy": float(accuracy[0]),
                   "best_snapshot_accuracy": float(accuracy.max())}
-    return FigureOutput(plane.spec(moving_chart(len(rows), activation, K)), files, claims_out, frames=len(rows))
+    chart = moving_chart(len(rows), activation, K, inset=options["inset"])
+    return FigureOutput(plane.spec(chart), files, claims_out, frames=len(rows))
+
+
+def hidden(layer, xy: np.ndarray, activation: str) -> np.ndarray:
+    """Where the layer (W, b) puts input points (a 1-D input's points are (x, 0): its x alone enters)."""
+    W, b = layer
+    return frames.forward([(W, b)], xy[:, :W.shape[1]], activation, logits=False)[-1]
 
 
 def base_parts(options, X, y, classes: int):

@@ -130,14 +130,17 @@ def _panel(points, frames_data, layer, name, neurons, ratio, extent, colour, las
     current = (base.transform_aggregate(track="values(px)", groupby=["n"] + (["rank"] if colour == "neuron" else []))
                .transform_calculate(px="datum.track[frame].px", py="datum.track[frame].py", s="datum.track[frame].s",
                                     i="frame"))
+    # a hovered neuron (or its digit's label) says which it is, the step and where it lies
+    tooltip = [alt.Tooltip("n:N", title="digit" if output else "neuron"), alt.Tooltip("s:Q", title="step", format=","),
+               alt.Tooltip("px:Q", title="PC1", format=".3f"), alt.Tooltip("py:Q", title="PC2", format=".3f")]
     now = current.mark_circle(size=36, opacity=1, stroke="#111", strokeWidth=0.8).encode(
-        x=x, y=y, color=colour_channel)
+        x=x, y=y, color=colour_channel, tooltip=tooltip)
     label = (alt.Chart(frames_data).transform_filter("datum.i == frame")
              .mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=11, color="#222")
              .encode(text="label:N", x=alt.value(0), y=alt.value(0)))
     title = alt.TitleParams(f"{name} ({neurons} neurons)", fontSize=12, anchor="start")
     layers = [trail, now, label] if first else [trail, now]    # the step is named once, in the top panel
     if output:  # an output neuron stands for a digit: name it beside its current position
-        layers.append(current.mark_text(dx=8, dy=-7, fontSize=11, fontWeight="bold",
-                                                                         color="#222").encode(x=x, y=y, text="n:N"))
+        layers.append(current.mark_text(dx=8, dy=-7, fontSize=11, fontWeight="bold", color="#222").encode(
+            x=x, y=y, text="n:N", tooltip=tooltip))
     return alt.layer(*layers).properties(width=PANEL, height=PANEL, title=title)

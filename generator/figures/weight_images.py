@@ -113,7 +113,10 @@ def weight_images(options, run, spec, claims) -> FigureOutput:
                            y=alt.Y("y0:Q", scale=alt.Scale(domain=[0, 1], nice=False, reverse=True), axis=None),
                            y2="y1:Q"))
     view = alt.layer(sheet_layer, _legend("weight ÷ this snapshot's largest |w|")).properties(width=WIDTH, height=WIDTH)
-    label = (alt.Chart(frames_data).transform_filter("datum.i == frame")
+    # the scrubbed snapshot's label, looked up from the frames file (not a filter on it: Vega-Lite would filter the
+    # file's own dataset, and the player reads every frame's label there for the slider's value, player.js)
+    label = (alt.Chart(alt.Data(values=[{}])).transform_calculate(fk="frame")
+             .transform_lookup(lookup="fk", from_=alt.LookupData(data=frames_data, key="i", fields=["label"]))
              .mark_text(align="left", baseline="middle", fontSize=11, color="#222")
              .encode(text="label:N", x=alt.value(0), y=alt.value(8))
              .properties(width=WIDTH, height=16))

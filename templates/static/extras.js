@@ -1,6 +1,6 @@
 // The player's second half, imported with Vega's runtime when the first figure nears the viewport (player.js),
 // so the first view carries none of it: step buttons and the speed choice, the figure's data as text, and the
-// embed panels' snippet and links.
+// embed panels' snippet (copied from the figure's page) and links.
 const html = document.documentElement;
 const root = html.dataset.root || "./";
 const figures = (window.figures = window.figures || {});
@@ -133,20 +133,26 @@ export function dataTables(figure) {
   }
 }
 
-const siteURL = new URL(html.dataset.site || root, document.baseURI).href.replace(/\/?$/, "/");
-const HEIGHT_MESSAGE = "bending-space:height"; // the same in player.js, whose figure pages post it
-// a title of at most `max` characters, cut at a word's end (with "…"), never mid-word
-const shorten = (text, max = 120) => text.length <= max ? text
-  : [text.slice(0, max + 1).replace(/\s+\S*$/, "")].map((cut) => cut.length <= max ? cut : text.slice(0, max))[0]
-    .replace(/[\s,;:.]+$/, "") + "…";
-export function embedSnippet(id, title) {
-  const attr = (text) => text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-  const origin = new URL(siteURL).origin;
-  return `<iframe src="${siteURL}figures/${id}/" title="${attr(shorten(title))}" width="100%" height="600" ` +
-    'style="border:0;display:block" loading="lazy"></iframe>\n' +
-    '<script>(function (f) { addEventListener("message", function (e) { var d = e.data; ' +
-    `if (e.source === f.contentWindow && e.origin === "${origin}" && d && d.type === "${HEIGHT_MESSAGE}" && ` +
-    `d.id === "${id}") f.style.height = Math.ceil(d.height) + "px"; }); })(document.currentScript.previousElementSibling);</script>`;
+// The embed snippet is written once, by the build, into each figure's own page (generator/embed.py): the article's
+// panel copies it from there. Built without a base_url it names the figure page from the site's root
+// (src="figures/<id>/"), completed here with the address the site is served from.
+const siteURL = new URL(root, document.baseURI).href.replace(/\/?$/, "/");
+export function completeSnippet(text) {
+  return text.replace(' src="figures/', ` src="${siteURL}figures/`);
+}
+// the figure page's own snippet, completed where the build could not name the site
+document.querySelectorAll(".fig-snippet code[data-relative]").forEach((code) => {
+  code.textContent = completeSnippet(code.textContent);
+  code.removeAttribute("data-relative");
+  code.closest("details")?.querySelector(".fig-snippet-note")?.remove();
+});
+async function snippetOf(id) {
+  const page = await fetch(`${root}figures/${id}/`);
+  if (!page.ok) throw new Error(`figures/${id}/ answered ${page.status}`);
+  const doc = new DOMParser().parseFromString(await page.text(), "text/html");
+  const code = doc.querySelector(".fig-snippet code");
+  if (!code) throw new Error(`figures/${id}/ has no embed snippet`);
+  return completeSnippet(code.textContent);
 }
 export async function fillEmbed(panel) {
   const id = panel.dataset.embed;
@@ -154,8 +160,9 @@ export async function fillEmbed(panel) {
   const intro = document.createElement("p");
   intro.textContent = "Paste into any page:";
   const code = document.createElement("code");
-  code.textContent = embedSnippet(id, el.querySelector(".fig-view").getAttribute("aria-label") || id);
+  code.textContent = await snippetOf(id);
   const pre = document.createElement("pre");
+  pre.className = "fig-snippet";
   pre.append(code);
   const links = panel.querySelector(".fig-links");
   links.before(intro, pre);
@@ -177,3 +184,56 @@ export async function fillEmbed(panel) {
     links.append(" · ", a);
   }
 }
+
+// ---- Tooltips (Vega's tooltip handler, set by player.js on every view): a reader who hovers a point, or taps it,
+// reads what the figure's tooltip encoding says of it (its class, coordinates, step) in a box beside the pointer,
+// styled by the page's theme. Vega calls this with the item's tooltip (an object of title -> value, or a text),
+// and with null when the pointer leaves the item. Text only: values are set as text, never as HTML.
+let tip = null;
+const tipText = (v) => (typeof v === "number" ? String(Math.round(v * 1e4) / 1e4) : String(v));
+export function tooltip(handler, event, item, value) {
+  if (!tip) {
+    tip = document.createElement("div");
+    tip.className = "fig-tooltip";
+    tip.setAttribute("role", "tooltip");
+    tip.hidden = true;
+    document.body.append(tip);
+  }
+  if (value == null || value === "" || !event) {
+    tip.hidden = true;
+    return;
+  }
+  const rows = value && typeof value === "object" && !Array.isArray(value) ? Object.entries(value) : [[null, value]];
+  tip.replaceChildren(...rows.map(([key, v]) => {
+    const row = document.createElement("div");
+    if (key != null) {
+      const name = document.createElement("span");
+      name.className = "fig-tooltip-key";
+      name.textContent = key;
+      row.append(name, " ");
+    }
+    row.append(tipText(v));
+    return row;
+  }));
+  tip.hidden = false;
+  // beside the pointer, turned to the other side where it would leave the window
+  const pad = 12, box = tip.getBoundingClientRect();
+  let x = event.clientX + pad, y = event.clientY + pad;
+  if (x + box.width > window.innerWidth - 4) x = event.clientX - pad - box.width;
+  if (y + box.height > window.innerHeight - 4) y = event.clientY - pad - box.height;
+  tip.style.left = `${Math.max(4, x)}px`;
+  tip.style.top = `${Math.max(4, y)}px`;
+}
+
+// A live-training figure's trainer (live.js, a Web Worker behind it) is imported when the figure nears the screen:
+// this half of the player has loaded by then (the figure itself is drawn by Vega like any other), so the first view
+// carries none of it.
+const liveFigures = document.querySelectorAll("figure.fig[data-live-module]");
+const mountLive = (f) => import(new URL(f.dataset.liveModule, document.baseURI).href).then((m) => m.mount(f))
+  .catch((err) => { f.querySelector(".live-mount").textContent = `The trainer did not load: ${err.message}`; });
+if (liveFigures.length && "IntersectionObserver" in window) {
+  const near = new IntersectionObserver((entries) => entries.forEach((e) => {
+    if (e.isIntersecting) { near.unobserve(e.target); mountLive(e.target); }
+  }), { rootMargin: "800px 0px" });
+  liveFigures.forEach((f) => near.observe(f));
+} else liveFigures.forEach(mountLive);

@@ -8,7 +8,7 @@ const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 const FRAME_MS = 60;
 
 // Vega's runtime (a UMD build: importing it defines globalThis.vega), fetched once, on first need, with the
-// player's second half (extras.js: step buttons and speed, the data as text, embed snippets), which the first
+// player's second half (extras.js: step buttons and speed, the data as text, embed panels), which the first
 // view does not need either.
 let vegaLoaded = null, extrasLoaded = null, more = null;
 const extras = () => (extrasLoaded ??= import(new URL(html.dataset.extras, document.baseURI).href)
@@ -24,7 +24,6 @@ function loadVega() {
 // for tests and embedders: the same functions (at once once a figure has started, which loads the second half;
 // before, a promise of the answer)
 const deferred = (name) => (...args) => (more ? more[name](...args) : extras().then((m) => m[name](...args)));
-window.embedSnippet = deferred("embedSnippet");
 window.asCSV = deferred("asCSV");
 window.drawnRows = (id) => deferred("drawnRows")(figures[id]);
 
@@ -170,8 +169,28 @@ async function createView(figure) {
   figure.view = view;
   figure.theme = theme();
   dress(figure);
+  markTall(figure);
   return view;
 }
+
+// A figure whose view takes more than TALL of the screen's height keeps its controls on the screen while its top is
+// (style.css: .fig-tall): a reader scrubbing it can watch the panels above the slider. Looked at again whenever the
+// view's size changes (drawn again to fit, laid out when its section nears the screen) or the window's height does
+// (a phone turned).
+const TALL = 0.6;
+const tallness = "ResizeObserver" in window ? new ResizeObserver((entries) => entries.forEach((e) => {
+  const figure = figures[e.target.closest("figure.fig")?.dataset.figure];
+  if (figure) markTall(figure);
+})) : null;
+function markTall(figure) {
+  figure.el.classList.toggle("fig-tall", figure.container.getBoundingClientRect().height > TALL * window.innerHeight);
+  tallness?.observe(figure.container);
+}
+let remarked = null;
+window.addEventListener("resize", () => {
+  clearTimeout(remarked);
+  remarked = setTimeout(() => Object.values(figures).forEach(markTall), 150);
+});
 
 async function drawView(vega, figure) {
   const [spec, config] = themed(fittedSpec(figure));
@@ -181,8 +200,11 @@ async function drawView(vega, figure) {
     container: figure.container,
     bind: figure.el.querySelector(".fig-bind"),
     hover: true,
+    tooltip: more.tooltip, // extras.js
     loader: vega.loader({ baseURL: new URL(root, document.baseURI).href }),
   });
+  // a view turned by dragging (figures/turn.py; style.css)
+  figure.container.classList.toggle("fig-turnable", (spec.signals || []).some((s) => s.name === "turn_from"));
   scopeInputs(figure); // at once, before another figure's inputs of the same name can join this one's group
   for (const [name, value] of Object.entries(figure.state || {})) {
     try { view.signal(name, value); } catch { /* a signal this spec lacks */ }
@@ -243,29 +265,35 @@ function fittedSpec(figure) {
 const spoken = (text) => String(text).replace(/\s+\u00b7\s+/g, ", ").replace(/\u00b7/g, "\u00d7")
   .replace(/(?<![\d.])\d{4,}(?![\d.])/g, (n) => Number(n).toLocaleString("en-US"));
 const shown = (v) => (typeof v === "number" ? String(Math.round(v * 1000) / 1000) : String(v));
-function frameLabel(figure, i) {
+// A frame's label is read from a frames file's rows as Vega holds them; rows the figure has not caught up with yet
+// (a listener runs inside the dataflow's run, before the data it changes; a picked K's file still loading) give
+// null, "not yet": the caller asks again once the run is over, and only then, with `settled`, falls back to
+// "frame 5 of 60", which is what a figure whose frames carry no labels says.
+function frameLabel(figure, i, settled = true) {
+  let labelled = false;
   for (const d of figure.spec.data || []) {
     if (!d.url || !JSON.stringify(d.url).includes("frames")) continue;
     let rows;
     try { rows = figure.view.data(d.name); } catch { continue; }
+    labelled ||= !!rows?.some?.((r) => typeof r.label === "string");
     const row = rows && rows.find?.((r) => Number(r.i) === Number(i));
     if (row && typeof row.label === "string" && row.label) return spoken(row.label);
   }
-  return `frame ${Number(i) + 1} of ${figure.frames}`;
+  return labelled && !settled ? null : `frame ${Number(i) + 1} of ${figure.frames}`;
 }
 const bindName = (s) => String((s.bind && s.bind.name) || s.name).trim();
-function valueText(figure, s, value) {
-  return s.name === "frame" && figure.frames ? frameLabel(figure, value) : `${bindName(s)} ${shown(value)}`;
+function valueText(figure, s, value, settled = true) {
+  return s.name === "frame" && figure.frames ? frameLabel(figure, value, settled) : `${bindName(s)} ${shown(value)}`;
 }
-// The state of a figure in words: its frame and every other control's value.
-function stateText(figure) {
+// The state of a figure in words: its frame and every other control's value (null: not yet, as frameLabel).
+function stateText(figure, settled = true) {
   const parts = [];
   for (const s of figure.spec.signals || []) {
     if (!s.bind) continue;
-    try { parts.push(valueText(figure, s, figure.view.signal(s.name))); } catch { /* not a top-level signal */ }
+    try { parts.push(valueText(figure, s, figure.view.signal(s.name), settled)); } catch { /* not a top-level signal */ }
   }
-  if (!parts.length && figure.frames) parts.push(frameLabel(figure, figure.view.signal("frame")));
-  return parts.join("; ");
+  if (!parts.length && figure.frames) parts.push(frameLabel(figure, figure.view.signal("frame"), settled));
+  return parts.includes(null) ? null : parts.join("; ");
 }
 function scopeInputs(figure) {
   const { el, id } = figure;
@@ -306,8 +334,9 @@ function dress(figure) {
         visible.setAttribute("aria-hidden", "true"); // the slider says it (aria-valuetext)
         box.after(visible);
       }
-      const update = (_, value) => {
-        const text = valueText(figure, s, value);
+      const update = (_, value, settled = false) => {
+        const text = valueText(figure, s, value, settled);
+        if (text === null) return void view.runAsync().then(() => update(null, view.signal(signal), true));
         input.setAttribute("aria-valuetext", text);
         if (visible) visible.textContent = text;
       };
@@ -341,14 +370,18 @@ function dress(figure) {
     }
     return line;
   });
-  const showNow = () => { const text = `Now showing: ${stateText(figure)}.`; lines.forEach((l) => { l.textContent = text; }); };
+  const showNow = (settled = false) => {
+    const state = stateText(figure, settled);
+    if (state === null) return void view.runAsync().then(() => showNow(true));
+    lines.forEach((l) => { l.textContent = `Now showing: ${state}.`; });
+  };
   // (after the change has run: a choice may load other data, which holds the frame's label)
   // (listeners are called inside a run: the next run is queued after it, never nested in it)
-  const later = () => { showNow(); setTimeout(() => view.runAsync().then(showNow)); };
+  const later = () => { showNow(); setTimeout(() => view.runAsync().then(() => showNow(true))); };
   for (const name of new Set([...signals.keys(), ...(figure.frames ? ["frame"] : [])])) {
-    try { view.addSignalListener(name, name === "frame" ? showNow : later); } catch { /* not a top-level signal */ }
+    try { view.addSignalListener(name, name === "frame" ? () => showNow() : later); } catch { /* not a top-level signal */ }
   }
-  view.runAsync().then(showNow);
+  view.runAsync().then(() => showNow(true));
 }
 
 // The values a reader can change (bound signals and the frame), kept across a re-theme.
@@ -485,10 +518,10 @@ const printStills = () => document.querySelectorAll("img.fig-still[loading=lazy]
 window.addEventListener("beforeprint", printStills);
 window.matchMedia("print").addEventListener?.("change", (e) => e.matches && printStills());
 
-// ---- Embed panels: the snippet and the links to specs, stills and data files are written when a reader first
-// opens one, so the article does not carry them. The snippet names site.toml's base_url, else the address the site is served from.
-// This is the one place the snippet is written: an iframe plus a few lines that set its height to what the
-// figure page posts (HEIGHT_MESSAGE, below), accepted only from that iframe and the site's origin.
+// ---- Embed panels: the snippet (copied from the figure's own page, where the build writes it: generator/embed.py)
+// and the links to specs, stills and data files are put in when a reader first opens one, so the article does not
+// carry them. The snippet is an iframe plus a few lines that set its height to what the figure page posts
+// (HEIGHT_MESSAGE, below), accepted only from that iframe and its origin.
 document.querySelectorAll("details.fig-embed[data-embed]").forEach((panel) => {
   panel.addEventListener("toggle", () => {
     if (panel.open && !panel.dataset.filled) {
@@ -500,7 +533,7 @@ document.querySelectorAll("details.fig-embed[data-embed]").forEach((panel) => {
 
 // ---- A figure page inside an iframe (the embed snippet) posts its height to the page around it, on load and
 // whenever it changes (the view renders, the reader picks a choice, the width changes), so the iframe fits it.
-const HEIGHT_MESSAGE = "bending-space:height"; // the same in extras.js, whose snippet listens for it
+const HEIGHT_MESSAGE = "bending-space:height"; // the same in generator/embed.py, whose snippet listens for it
 if (window.parent !== window && document.body.classList.contains("standalone")) {
   const id = document.querySelector("figure.fig[data-figure]")?.dataset.figure;
   let sent = -1;

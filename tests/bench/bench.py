@@ -11,6 +11,8 @@ bench-results/bench.json. Benchmarks measure and print; they never assert.
 (c) first page view, gzipped bytes, from the build's build-report.json
 (d) frame change after a scrubber move: median and p90 ms of `await figures[id].setFrame(i)` in headless Chromium,
     every animated figure, the slowest printed (tests/bench/frames.py, which runs alone on a built site)
+(d2) the live trainer (tests/bench/live_training.py): steps/s of a 2-2-2 tanh network on 400 points in its Web
+    Worker, frames/s and the longest main-thread task while playing, seconds to 100% with the CPU throttled 4x
 (e) Lighthouse 12 (tests/bench/package.json), mobile, median of 3 runs against the gzip server
 (f) the article printed to PDF (make pdf's generator.pdf, headless Chromium): pages and size
 (g) the stills of the built site (figures/<id>/still.png, still.svg): total and largest bytes of each
@@ -35,7 +37,7 @@ import time
 from pathlib import Path
 
 from . import frames as frame_bench
-from . import cluster_training, flops, mnist_training, preview_reload, spiralnet_training, step_profile, training
+from . import cluster_training, flops, live_training, mnist_training, preview_reload, spiralnet_training, step_profile, training
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = Path(__file__).resolve().parent
@@ -58,6 +60,11 @@ TARGETS = {  # name: (label, unit, target text, passes(value))
     "mnist_train_s": ("Part III: MNIST training, 2 cores", "s", "< 120 s", lambda v: v < 120),
     "mnist_gflops": ("Part III: achieved float32 GFLOP/s", "GFLOP/s", "report", lambda v: True),
     "rebuild_s": ("rebuild, nothing changed (median, wall)", "s", "< 1 s", lambda v: v < 1),
+    # the live trainer (tests/bench/live_training.py): in the worker, while playing, and the CPU throttled 4x
+    "live_steps_per_s": ("live trainer: 2-2-2 tanh, 400 points", "steps/s", ">= 2,000", lambda v: v >= 2000),
+    "live_fps": ("live trainer: panels redrawn while playing", "frames/s", ">= 30", lambda v: v >= 30),
+    "live_longest_task_ms": ("live trainer: longest main-thread task", "ms", "<= 50 ms", lambda v: v <= 50),
+    "live_throttled_s": ("live trainer: defaults to 100%, CPU 4x slower", "s", "< 30 s", lambda v: v < 30),
     "step_peak_share": ("training step: lowest share of the 1-thread peak", "%", ">= 35%", lambda v: v >= 35),
     "process_peak_share": ("training process (spiralNet, MNIST): lowest share of the 1-thread peak", "%", ">= 35%",
                            lambda v: v >= 35),
@@ -303,6 +310,15 @@ def main(argv=None) -> int:
             values["frame_change_ms"] = results["frame_change"]["median_ms"]
             values["frame_change_slowest_ms"] = results["frame_change"]["slowest"]["median_ms"]
             values["frame_change_slowest_p90_ms"] = results["frame_change"]["slowest_p90"]["p90_ms"]
+            live = [fid for fid, info in report["figures"].items() if info["kind"] == "live-training"]
+            if live:
+                say("(d2) the live trainer: steps/s in its worker, frames/s and long tasks while playing ...")
+                m = results["live_training"] = live_training.measure(tmp / "site", live[0])
+                live_training.report(m)
+                values["live_steps_per_s"], values["live_fps"] = m["steps_per_second"], m["fps"]
+                values["live_longest_task_ms"] = m["longest"]  # 0: no task over 50 ms was reported
+                if m["throttled_4x"]["accuracy"] >= 1:
+                    values["live_throttled_s"] = m["throttled_4x"]["seconds"]
             if not args.skip_lighthouse:
                 results["lighthouse"] = lighthouse(url, args.runs, RESULTS)
                 values["lighthouse_performance"] = results["lighthouse"].get("performance")

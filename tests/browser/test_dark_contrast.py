@@ -97,7 +97,7 @@ def test_dark_mode_takes_no_contrast_from_any_mark(browser, site_url, built_site
     finally:
         for context, _ in opened.values():
             context.close()
-    # the walk reads the views: axis labels, points, lines and legends of 38 figures are thousands of marks
+    # the walk reads the views: axis labels, points, lines and legends of 37 figures are thousands of marks
     assert counted > 2000, f"only {counted} marks measured: is the scenegraph walk reading the views?"
     if weak_in_both:  # the weakest item of each mark (all its items, in every facet), weakest first
         worst = {}

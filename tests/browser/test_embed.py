@@ -1,12 +1,17 @@
 """Embedding from another origin, as a stranger would: the built quick site served by generator.serve on one
 port, a blank page of our own on another. (a) Three figures pasted in by their iframe snippets, each iframe
-resized to its content by the snippet's few lines of script; (b) one figure's spec.vl.json loaded across
-origins with vega-embed (pinned in tests/embed/package.json, installed by `make embed`; missing, it fails)."""
+resized to its content by the snippet's few lines of script; (b) one figure's spec.vl.json, built without a
+base_url, loaded across origins with vega-embed and the spec's folder as its base URL (vega-embed pinned in
+tests/embed/package.json, installed by `make embed`; missing, it fails); (c) the quick site built again with a
+base_url naming the address it is served at: every figure's spec.vl.json, loaded by vega-embed with no options,
+draws its data on the other origin; every figure page shows its snippet with scripts off; the metadata's
+addresses are absolute."""
 from __future__ import annotations
 
 import functools
 import http.server
 import json
+import re
 import shutil
 import threading
 import time
@@ -14,11 +19,14 @@ from pathlib import Path
 
 import pytest
 
+from generator import embed
+
 from .figure_checks import READY_MS, wait_ready
 
 pytestmark = pytest.mark.browser
 
-EMBED = Path(__file__).resolve().parents[1] / "embed" / "node_modules"
+ROOT = Path(__file__).resolve().parents[2]
+EMBED = ROOT / "tests" / "embed" / "node_modules"
 LIBRARIES = {"vega.js": EMBED / "vega" / "build" / "vega.min.js",
              "vega-lite.js": EMBED / "vega-lite" / "build" / "vega-lite.min.js",
              "vega-embed.js": EMBED / "vega-embed" / "build" / "vega-embed.min.js"}
@@ -102,15 +110,14 @@ def test_three_iframe_snippets_fit_their_figures(page, site_url, built_site, hos
 
 
 def test_vega_embed_loads_a_spec_from_another_origin(page, site_url, built_site, host):
-    missing = [str(path) for path in LIBRARIES.values() if not path.exists()]
-    if missing:
-        pytest.fail(f"vega-embed's packages are missing ({missing}): run `make embed` (make test does)")
-    _, report = built_site
+    out, report = built_site
     folder, host_url = host
-    # a figure whose spec loads JSON data and a PNG image across origins
-    fid = "curves-regions-line" if "curves-regions-line" in report["figures"] else next(iter(report["figures"]))
-    for name, path in LIBRARIES.items():
-        shutil.copy(path, folder / name)
+    # a figure whose spec names its data files (relative to its folder: this build has no base_url), an image first
+    named = {fid: named_files(json.loads((out / "figures" / fid / "spec.vl.json").read_text())) for fid in report["figures"]}
+    by_url = [fid for fid, files in named.items() if files]
+    assert by_url, "every spec carries its data: none names a data file to load across origins"
+    fid = next((f for f in by_url if any(u.endswith(".png") for u in named[f])), by_url[0])
+    copy_libraries(folder)
     spec_url, base = f"{site_url}figures/{fid}/spec.vl.json", f"{site_url}figures/{fid}/"
     (folder / "index.html").write_text(
         HEAD.format("vega-embed on another origin")
@@ -131,3 +138,138 @@ def test_vega_embed_loads_a_spec_from_another_origin(page, site_url, built_site,
     assert drawn and drawn["width"] > 150 and drawn["height"] > 150, drawn
     assert drawn["tag"] != "CANVAS" or drawn["ink"] > 1000, f"the embedded view looks blank: {drawn}"
     assert page.problems == [], page.problems
+
+
+def copy_libraries(folder: Path) -> None:
+    missing = [str(path) for path in LIBRARIES.values() if not path.exists()]
+    if missing:
+        pytest.fail(f"vega-embed's packages are missing ({missing}): run `make embed` (make test does)")
+    for name, path in LIBRARIES.items():
+        shutil.copy(path, folder / name)
+
+
+def named_files(spec) -> list[str]:
+    """Every address of a data file a spec names (a data source's url, an image's src, a map of files), not data:
+    URIs of inlined images."""
+    if isinstance(spec, dict):
+        return [u for v in spec.values() for u in named_files(v)]
+    if isinstance(spec, list):
+        return [u for v in spec for u in named_files(v)]
+    return [spec] if isinstance(spec, str) and re.search(r"(^|/)data/[^/]+\.[0-9a-f]{10}\.(json|png)$", spec) else []
+
+
+@pytest.fixture(scope="module")
+def based_site(tmp_path_factory):
+    """The quick site built with base_url set to the address generator.serve then serves it at (which sends
+    Access-Control-Allow-Origin with specs, data and stills): (its folder, its address, the build report)."""
+    from generator.build import build
+    from generator.serve import make_server
+    root = tmp_path_factory.mktemp("based")
+    out = root / "site"
+    server = make_server(out)  # bound before the build, which must know its address
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    shutil.copytree(ROOT / "content", root / "content")
+    settings = root / "content" / "site.toml"
+    text = settings.read_text()
+    based = re.sub(r'(?m)^base_url = ".*"$', f'base_url = "{url}"', text, count=1)
+    assert based != text, "content/site.toml has no base_url line to set"
+    settings.write_text(based)
+    report = build(root / "content", out, jobs=2, profile="quick", cache_dir=ROOT / ".cache", log=lambda *a: None,
+                   wait=1800)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield out, url, report
+    server.shutdown()
+    server.server_close()
+
+
+def test_every_spec_draws_its_data_on_another_origin(page, based_site, host):
+    """Each spec.vl.json as an embedder uses it: vega-embed with the spec's address and nothing else, on a page of
+    another origin. Its data is inline, or named by absolute addresses on the site; either way it draws marks."""
+    out, site_url, report = based_site
+    folder, host_url = host
+    copy_libraries(folder)
+    ids = list(report["figures"])
+    inline, by_url = [], []
+    for fid in ids:
+        spec = json.loads((out / "figures" / fid / "spec.vl.json").read_text())
+        files = named_files(spec)
+        assert all(u.startswith(f"{site_url}data/") for u in files), f"{fid}: names data by {files[:3]}"
+        if files:
+            by_url.append(fid)
+        else:
+            assert len((out / "figures" / fid / "spec.vl.json").read_bytes()) <= embed.INLINE_BUDGET, fid
+            inline.append(fid)
+    print(f"{len(inline)} specs carry their data, {len(by_url)} name it by URL: inline {inline}")
+    specs = {fid: f"{site_url}figures/{fid}/spec.vl.json" for fid in ids}
+    (folder / "index.html").write_text(
+        HEAD.format("Every figure by vega-embed")
+        + "<script src='vega.js'></script><script src='vega-lite.js'></script><script src='vega-embed.js'></script>"
+        + "</head><body><h1>Every figure by vega-embed</h1>"
+        + "".join(f"<div id='vis-{i}'></div>" for i in range(len(ids))) + "<script>window.views = {};"
+        + f"const specs = {json.dumps(specs)};"
+        + "Promise.all(Object.entries(specs).map(([id, url], i) => vegaEmbed('#vis-' + i, url, {actions: false})"
+        + ".then((r) => r.view.runAsync()).then((view) => { window.views[id] = view; })"
+        + ".catch((e) => { window.views[id] = String(e); console.error(id, e); })))"
+        + ".then(() => { window.embedded = true; });</script></body></html>")
+    page.goto(host_url, wait_until="load")
+    page.wait_for_function("window.embedded", timeout=READY_MS * 3)
+    page.wait_for_timeout(500)  # images load after the first render
+    # the items of every data mark (role "mark": not axes, legends, titles), and how many image marks have pixels
+    drawn = page.evaluate("""(ids) => Object.fromEntries(ids.map((id) => {
+        const view = window.views[id];
+        if (typeof view === 'string' || !view) return [id, {error: String(view)}];
+        let items = 0, images = 0, loaded = 0;
+        const walk = (mark) => {
+          if (mark.marktype === 'group') {
+            mark.items.forEach((group) => (group.items || []).forEach(walk));
+          } else if (mark.role === 'mark') {
+            items += mark.items.length;
+            if (mark.marktype === 'image') mark.items.filter((item) => item.url).forEach((item) => { images++;
+              if (item.image && item.image.naturalWidth > 0) loaded++; });
+          }
+        };
+        walk(view.scenegraph().root);
+        return [id, {items, images, loaded}];
+      }))""", ids)
+    empty = {fid: d for fid, d in drawn.items() if d.get("error") or d["items"] == 0 or d["loaded"] < d["images"]}
+    assert not empty, f"specs that draw no data (or images that did not load) on another origin: {empty}"
+    assert page.problems == [], page.problems[:10]
+
+
+def test_every_figure_page_shows_its_snippet_without_scripts(browser, based_site):
+    """The snippet is in each figure page's HTML: with scripts off it is there to read and copy, naming the page
+    by the site's base_url, titled by the figure's alt text."""
+    out, site_url, report = based_site
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        for fid in report["figures"]:
+            page.goto(f"{site_url}figures/{fid}/", wait_until="load")
+            panel = page.locator("details.fig-data")
+            panel.locator(":scope > summary").click()  # a <details> opens without scripts
+            code = panel.locator(".fig-snippet code")
+            assert code.is_visible(), f"{fid}: the snippet does not show"
+            snippet = code.text_content()
+            assert snippet.startswith(f'<iframe src="{site_url}figures/{fid}/" title="'), f"{fid}: {snippet[:120]}"
+            assert f'd.id === "{fid}"' in snippet and snippet.rstrip().endswith("</script>"), fid
+            alt = page.locator(".fig-view").get_attribute("aria-label")
+            title = page.evaluate("(s) => { const t = document.createElement('template'); t.innerHTML = s;"
+                                  " return t.content.querySelector('iframe').title; }", snippet)
+            assert title == embed.shorten(alt), (fid, title)
+            assert page.locator(".fig-snippet-note").count() == 0, f"{fid}: a base_url build needs no note"
+    finally:
+        context.close()
+
+
+def test_metadata_addresses_are_absolute_with_a_base_url(based_site):
+    out, site_url, report = based_site
+    pages = {"index.html": out / "index.html"} | {f"figures/{fid}/": out / "figures" / fid / "index.html"
+                                                  for fid in report["figures"]}
+    for name, path in pages.items():
+        text = path.read_text()
+        found = dict(re.findall(r'<meta property="(og:url|og:image)" content="([^"]*)"', text))
+        found |= dict(re.findall(r'<meta name="(twitter:image)" content="([^"]*)"', text))
+        found |= dict(re.findall(r'<link rel="(canonical)" href="([^"]*)"', text))
+        assert {"og:image", "og:url", "twitter:image", "canonical"} <= set(found), f"{name}: {found}"
+        assert all(u.startswith(site_url) for u in found.values()), f"{name}: {found}"
+        assert found["canonical"] == site_url + ("" if name == "index.html" else name), (name, found)

@@ -85,19 +85,28 @@ def test_a_stacked_figure_stays_fitted_after_a_new_theme(phone, site_url, built_
     assert phone.evaluate("(id) => window.figures[id].theme", fid) == "dark"
 
 
-# Every point of a 3-D view, in its plot's coordinates, with the plot's size; the box edges and axis names.
+# Every point of a 3-D view, in its plot's coordinates, with the plot's size, and its points mark by mark (with two
+# classes, those behind the plane and those in front of it are two marks, each drawn far to near); the lines' vertices
+# (the box, its axes, the plane) and the ends of the sheet's segments; the axis names.
 SCENE_3D = """(id) => {
-  const view = window.figures[id].view, points = [], vertices = [], names = [];
+  const view = window.figures[id].view, points = [], marks = [], vertices = [], ends = [], names = [];
   const walk = (node) => {
+    if (node.marktype === 'symbol') marks.push([]);
     for (const item of node.items || []) {
-      if (node.marktype === 'symbol') points.push({x: item.x, y: item.y, size: item.size, opacity: item.opacity});
+      if (node.marktype === 'symbol') {
+        const p = {x: item.x, y: item.y, size: item.size, opacity: item.opacity};
+        points.push(p);
+        marks[marks.length - 1].push(p);
+      }
       if (node.marktype === 'line') vertices.push({x: item.x, y: item.y});
+      if (node.marktype === 'rule') ends.push({x: item.x, y: item.y}, {x: item.x2, y: item.y2});
       if (node.marktype === 'text' && item.text) names.push(String(item.text));
       if (item.items) walk(item);
     }
   };
   walk(view.scenegraph().root);
-  return {width: view.signal('width'), height: view.signal('height'), points, vertices, names};
+  return {width: view.signal('width'), height: view.signal('height'), points, marks: marks.filter((m) => m.length),
+          vertices, ends, names};
 }"""
 
 
@@ -125,21 +134,22 @@ def test_3d_views_keep_every_point_inside_at_every_turn(browser, site_url, built
                               ".then(() => null)", [fid, az, el])
                 scene = page.evaluate(SCENE_3D, fid)
                 where = f"{fid} at turn {az}, tilt {el} ({viewport['width']} px)"
-                drawn = scene["points"] + scene["vertices"]  # the data's points, the curves', the box's corners
+                drawn = scene["points"] + scene["vertices"] + scene["ends"]  # points, the box's corners, the sheet
                 assert len(drawn) > 50, f"{where}: too few points drawn: {len(drawn)}"
                 outside = [p for p in drawn if not (0 <= p["x"] <= scene["width"] and 0 <= p["y"] <= scene["height"])]
                 assert outside == [], f"{where}: {len(outside)} points outside the view, e.g. {outside[:3]}"
                 # a box (12 edges) and three axes, named at their ends
                 assert len(scene["vertices"]) >= 2 * 15, f"{where}: no box: {len(scene['vertices'])} line vertices"
                 assert sorted(scene["names"]) in (["x₁", "x₂", "x₃"], ["h₁", "h₂", "h₃"]), f"{where}: {scene['names']}"
-                if not scene["points"]:  # a view of curves only (circles through the layer): no points to cue
-                    continue
-                # the depth cue: far points drawn first, smaller and fainter; nearer ones later, larger
+                if not scene["points"]:  # a view of curves only (circles through the layer): their segments show
+                    continue                # depth (tests/browser/test_reading_figures.py)
+                # the depth cue: far points drawn first, smaller and fainter; nearer ones later, larger (in each mark:
+                # behind the plane, in front of it)
                 sizes = [p["size"] for p in scene["points"]]
                 spread = max(spread, max(sizes) / min(sizes))
-                assert rising(sizes), f"{where}: points not drawn from back to front"
-                opacities = [p["opacity"] for p in scene["points"]]
-                assert rising(opacities), f"{where}: opacity does not follow depth"
+                for mark in scene["marks"]:
+                    assert rising([p["size"] for p in mark]), f"{where}: points not drawn from back to front"
+                    assert rising([p["opacity"] for p in mark]), f"{where}: opacity does not follow depth"
             # (a flat cloud seen face-on has little depth: some turn shows it)
             if scene["points"]:
                 assert spread > 1.5, f"{fid}: points barely change size with depth at any turn: {spread:.2f}"
