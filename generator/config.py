@@ -8,7 +8,7 @@ import itertools
 import math
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import citation, datasets
@@ -270,6 +270,17 @@ def groups(experiments: dict[str, Experiment]) -> dict[str, list[str]]:
     for name, experiment in experiments.items():
         if experiment.group:
             out.setdefault(experiment.group, []).append(name)
+    return out
+
+
+def shifted(experiments: dict) -> dict:
+    """Every experiment on the seeds after its own (a replica, generator/replicate.py): seeds first_seed + n ..
+    first_seed + 2n - 1."""
+    out = {}
+    for name, experiment in experiments.items():
+        train = experiment.spec["train"]
+        spec = experiment.spec | {"train": train | {"first_seed": train["first_seed"] + train["seeds"]}}
+        out[name] = replace(experiment, spec=spec)
     return out
 
 
