@@ -37,7 +37,7 @@ from pathlib import Path
 
 import markdown
 
-from .content import NoRawHTML, markup_problems, shown
+from .markup import NoRawHTML, markup_problems, shown
 from .errors import Problem, key_line
 
 CC_BY = ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/")

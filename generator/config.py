@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import citation, datasets
-from .content import read_utf8, shown as _shown, unsafe_links
+from .markup import read_utf8, shown as _shown, unsafe_links
 from .errors import BuildError, Problem, key_line
 
 PROFILES = ("full", "quick", "large")

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 from latex2mathml.converter import convert as latex_to_mathml
 
-from .content import safe_url
+from .markup import safe_url
 
 MATH = re.compile(r"(?<!\\)\$\$(.+?)\$\$(?:[ \t]*\{#eq:([^}\n]*)\})?|(?<!\\)\$(?!\s)([^$\n]+?)(?<!\s)\$", re.S)
 _CHARACTER_REFERENCE = re.compile(r"&#x([0-9A-Fa-f]+);")

@@ -18,7 +18,8 @@ import markdown
 from latex2mathml.converter import convert as latex_to_mathml
 
 from . import xref
-from .content import CITATION, NoRawHTML, Section, figure_token, markup_problems
+from .content import CITATION, Section, figure_token
+from .markup import NoRawHTML, markup_problems
 from .claims_table import MARKER
 from .mathml import MATH, math_error, math_reason, slim_mathml, unsafe_mathml  # noqa: F401 (math_error: tests)
 from .errors import Problem
@@ -209,8 +210,8 @@ def section_html(section: Section, scopes: dict, figures_html: dict[str, str], n
     text = citations(text, numbers, notes)
     text = cross_references(text, notes, section.path, section.body_line, problems)
     # a section inside a part has an <h3> title, so its ### subsections become <h4>
-    # raw HTML in prose is printed as text (content.NoRawHTML); what markdown itself makes is audited: no element,
-    # attribute or link that could run a script reaches the page (content.unsafe_markup)
+    # raw HTML in prose is printed as text (markup.NoRawHTML); what markdown itself makes is audited: no element,
+    # attribute or link that could run a script reaches the page (markup.unsafe_markup)
     converter = markdown.Markdown(extensions=[NoRawHTML(), "footnotes", "tables", "attr_list", "smarty", "toc"],
                                   extension_configs={"footnotes": {"UNIQUE_IDS": True},
                                                      "toc": {"baselevel": 2 if section.part else 1}})

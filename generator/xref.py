@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .content import markup_problems
+from .markup import markup_problems
 from .mathml import MATH, math_error
 from .errors import Problem
 
