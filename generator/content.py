@@ -164,6 +164,42 @@ def load_section(path, experiments, kinds, references, problems) -> Section | No
     except BuildError as err:
         problems.extend(err.problems)
         return None
+    read = _front_matter(path, text, problems)
+    if read is None:
+        return None
+    meta, start, closing = read
+    title, order, slug = _front_matter_values(path, meta, text[:start + closing.start()].split("\n"), problems)
+    body_from = min(start + closing.end() + 1, len(text))  # after the closing +++ line
+    body_start = text.count("\n", 0, body_from) + 1
+    body = text[body_from:]
+    section = Section(path, title, order, slug, body, body_start,
+                      part=meta.get("part", "") if isinstance(meta.get("part", ""), str) else "")
+
+    def line_of(offset: int) -> int:
+        return body_start + body.count("\n", 0, offset)
+
+    for match in CITATION.finditer(body):
+        if match.group(1) not in references:
+            problems.append(Problem(path, f"unknown reference [@{match.group(1)}]; known: {', '.join(sorted(references))}",
+                                    line=line_of(match.start())))
+
+    def replace(match):
+        fig = parse_directive(match.group(1), path, line_of(match.start()) + 1, experiments, kinds, problems)
+        if fig:
+            section.figures.append(fig)
+            # the token on its own paragraph, and as many lines as the block had, so later lines keep their numbers
+            return "\n" + figure_token(fig.id) + "\n" * max(1, match.group(0).count("\n") - 1)
+        return ""
+
+    section.body = FENCE.sub(replace, body)
+    for match in re.finditer(r"^```figure", section.body, re.M):
+        problems.append(Problem(path, "figure block is not closed with ```", line=line_of(match.start())))
+    return section
+
+
+def _front_matter(path: Path, text: str, problems: list[Problem]) -> tuple[dict, int, re.Match] | None:
+    """A section file's front matter read as TOML: (its table, where its text starts, the closing +++ line's match
+    in the text after that); None, with the problem, when it is missing, unclosed or not TOML."""
     if not re.match(r"\+\+\+[ \t]*\n", text):
         problems.append(Problem(path, "missing front matter: start the file with +++, TOML, +++", line=1))
         return None
@@ -180,8 +216,13 @@ def load_section(path, experiments, kinds, references, problems) -> Section | No
         problems.append(Problem(path, f"front matter is not valid TOML: {err}",
                                 line=int(found.group(1)) + 1 if found else 1))
         return None
+    return meta, start, closing
+
+
+def _front_matter_values(path: Path, meta: dict, head: list[str], problems: list[Problem]) -> tuple[str, int, str]:
+    """The section's title, order and slug from its front matter (`head`: the file's lines up to it), each wrong
+    value or unknown key a problem at its line; stand-ins for wrong ones, so the body is still read."""
     before = len(problems)
-    head = text[:end + 1].split("\n")
 
     def meta_line(key: str) -> int:
         return next((n for n, raw in enumerate(head, start=1) if raw.split("=", 1)[0].strip() == key and "=" in raw), 1)
@@ -215,54 +256,15 @@ def load_section(path, experiments, kinds, references, problems) -> Section | No
         title = title if isinstance(title, str) else ""
         order = order if isinstance(order, int) and not isinstance(order, bool) else 0
         slug = slug if isinstance(slug, str) and SLUG.match(slug) else re.sub(r"[^a-z0-9]+", "-", path.stem.lower())
-    body_from = min(start + closing.end() + 1, len(text))  # after the closing +++ line
-    body_start = text.count("\n", 0, body_from) + 1
-    body = text[body_from:]
-    section = Section(path, title, order, slug, body, body_start,
-                      part=meta.get("part", "") if isinstance(meta.get("part", ""), str) else "")
-
-    def line_of(offset: int) -> int:
-        return body_start + body.count("\n", 0, offset)
-
-    for match in CITATION.finditer(body):
-        if match.group(1) not in references:
-            problems.append(Problem(path, f"unknown reference [@{match.group(1)}]; known: {', '.join(sorted(references))}",
-                                    line=line_of(match.start())))
-
-    def replace(match):
-        fig = parse_directive(match.group(1), path, line_of(match.start()) + 1, experiments, kinds, problems)
-        if fig:
-            section.figures.append(fig)
-            # the token on its own paragraph, and as many lines as the block had, so later lines keep their numbers
-            return "\n" + figure_token(fig.id) + "\n" * max(1, match.group(0).count("\n") - 1)
-        return ""
-
-    section.body = FENCE.sub(replace, body)
-    for match in re.finditer(r"^```figure", section.body, re.M):
-        problems.append(Problem(path, "figure block is not closed with ```", line=line_of(match.start())))
-    return section
+    return title, order, slug
 
 
 def parse_directive(block, path, first_line, experiments, kinds, problems) -> Directive | None:
-    fields, lines = {}, {}
-    ok = True
-    for offset, raw in enumerate(block.splitlines()):
-        line = first_line + offset
-        if not raw.strip():
-            continue
-        key, sep, value = raw.partition(":")
-        key = key.strip()
-        if not sep or not key or " " in key:
-            problems.append(Problem(path, f"figure directive lines are 'key: value', got {raw.strip()!r}", line=line))
-            ok = False
-            continue
-        fields[key], lines[key] = value.strip(), line
-    for needed in ("id", "kind", "experiment", "caption"):
-        if needed not in fields:
-            problems.append(Problem(path, f"figure directive needs '{needed}:'", line=first_line - 1, key=needed))
-            ok = False
-    if not ok:
+    read = _directive_fields(block, path, first_line, problems)
+    if read is None:
         return None
+    fields, lines = read
+    ok = True
     kind = kinds.get(fields["kind"])
     if kind is None:
         problems.append(Problem(path, f"unknown figure kind '{fields['kind']}'; known: {', '.join(sorted(kinds))}",
@@ -309,6 +311,29 @@ def parse_directive(block, path, first_line, experiments, kinds, problems) -> Di
     return Directive(fields["id"], fields["kind"], fields["experiment"], fields["caption"],
                      fields.get("alt", ""), options, path, first_line - 1,
                      still=None if still == "last" else int(still), lines=lines)
+
+
+def _directive_fields(block: str, path: Path, first_line: int, problems: list[Problem]) -> tuple[dict, dict] | None:
+    """A figure block's `key: value` lines as (key -> value, key -> its line); None, with the problems, when a line
+    is not `key: value` or a needed key is missing."""
+    fields, lines = {}, {}
+    ok = True
+    for offset, raw in enumerate(block.splitlines()):
+        line = first_line + offset
+        if not raw.strip():
+            continue
+        key, sep, value = raw.partition(":")
+        key = key.strip()
+        if not sep or not key or " " in key:
+            problems.append(Problem(path, f"figure directive lines are 'key: value', got {raw.strip()!r}", line=line))
+            ok = False
+            continue
+        fields[key], lines[key] = value.strip(), line
+    for needed in ("id", "kind", "experiment", "caption"):
+        if needed not in fields:
+            problems.append(Problem(path, f"figure directive needs '{needed}:'", line=first_line - 1, key=needed))
+            ok = False
+    return (fields, lines) if ok else None
 
 
 def option_value(option, text: str):
