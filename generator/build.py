@@ -17,7 +17,7 @@ from .analysis.spread import summary
 from .cache import CorruptEntry, Store, remembering
 from .errors import BuildError, Problem
 from .heap import keep_freed_memory
-from .prose import fill
+from .prose import Passage, fill
 from .site import SiteWriter
 from .stamp import ROOT, VEGA_RUNTIME
 from .threads import one_thread
@@ -283,7 +283,7 @@ def gather_checks(sections, experiments, groups, site=None, site_path=None, defe
     known = set(experiments) | {fig.id for s in sections for fig in s.figures}
     names = claim_names.body_scopes(sections, experiments)  # scope -> the claim names it can produce
     for section in sections:
-        prose.lint(section.body.replace(claims_table.MARKER, ""), known, None, section.path, section.body_line,
+        prose.lint(Passage(section.body.replace(claims_table.MARKER, ""), section.path, section.body_line), known,
                    problems, names, deferred)
         for fig in section.figures:
             if figures.KINDS[fig.kind].sweep != (fig.experiment in groups):
@@ -292,8 +292,8 @@ def gather_checks(sections, experiments, groups, site=None, site_path=None, defe
                     "this kind draws every variant of a file with a [sweep] table"), line=fig.line))
             local = claim_names.caption_scopes(fig, names)
             for text in (fig.caption, fig.alt):  # bare names: the figure's experiment (or sweep) and its own claims
-                prose.lint(text, known | {fig.experiment}, fig.experiment, fig.path, fig.line, problems, local,
-                           deferred)
+                prose.lint(Passage(text, fig.path, fig.line, fig.experiment), known | {fig.experiment}, problems,
+                           local, deferred)
     return problems + claim_names.compare_problems(experiments, names)
 
 
@@ -312,8 +312,8 @@ def _write(writer: SiteWriter, gathered: Gathered, computed: Computed, profile: 
     macro = env.get_template("_figure.html").module.figure_block
     figure_html = {fid: str(macro(ctx, "")) for fid, ctx in figure_ctx.items()}
     rendered = [{"slug": s.slug, "title": s.title, "part": s.part, "number": number,
-                 "html": render.section_html(s, every, figure_html, numbers, problems, failed_checks,
-                                             claims_table.markdown(table))}
+                 "html": render.section_html(s, every, numbers, problems, failed_checks,
+                                             render.Inserts(figure_html, claims_table.markdown(table)))}
                 for number, s in enumerate(sections, start=1)]
     references = render.reference_list(site["references"], numbers,
                                        [(f"section {r['number']}, {r['title']}", r["html"]) for r in rendered])
@@ -347,11 +347,11 @@ def _figure_pages(writer: SiteWriter, gathered: Gathered, computed: Computed, ev
             number += 1
             # a caption reads its figure's experiment and own claims by bare name, and any other by scope
             scopes = every | {fig.experiment: every.get(fig.experiment, {}) | computed.outputs[fig.id].claims}
-            caption = render.caption_html(fig.caption, scopes, fig.experiment, fig.path, fig.line, numbers, problems,
-                                          failed_checks)
+            caption = render.caption_html(Passage(fig.caption, fig.path, fig.line, fig.experiment), scopes, numbers,
+                                          problems, failed_checks)
             numbers.figure(fig.id, caption)  # what a reference to this figure previews
             # alt text is a sentence about the result too: placeholders, checks and picks, as plain text
-            alt = fill(fig.alt, scopes, fig.experiment, fig.path, fig.line, problems, failed_checks)
+            alt = fill(Passage(fig.alt, fig.path, fig.line, fig.experiment), scopes, problems, failed_checks)
             figure_ctx[fig.id] = pages.write_figure(writer, dataclasses.replace(fig, alt=alt), computed.outputs[fig.id],
                                                     computed.published[fig.id], number, caption)
     return figure_ctx, problems

@@ -8,6 +8,7 @@ margin on wide screens, a preview elsewhere); @fig:, @sec: and @eq: (generator/x
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass, field
 import html
 import re
 from pathlib import Path
@@ -24,7 +25,7 @@ from .claims_table import MARKER
 from .mathml import MATH, math_error, math_reason, slim_mathml, unsafe_mathml  # noqa: F401 (math_error: tests)
 from .errors import Problem
 from .pages import slim
-from .prose import fill
+from .prose import Passage, fill
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 STASH = re.compile(r"APPSTASH(\d+)END")
@@ -202,10 +203,20 @@ def sidenotes(out: str, notes: Notes) -> str:
     return FOOTNOTE_REF.sub(note, out)
 
 
-def section_html(section: Section, scopes: dict, figures_html: dict[str, str], numbers: dict[str, int],
-                 problems: list[Problem], failed_checks: list[Problem] | None = None, claims_table: str = "") -> str:
+@dataclass(frozen=True)
+class Inserts:
+    """What a section's body holds that the build makes elsewhere: each figure's block by id (in place of its
+    token), and the claims table's markdown (in place of {{claims-table}})."""
+    figures: dict[str, str] = field(default_factory=dict)
+    claims_table: str = ""
+
+
+def section_html(section: Section, scopes: dict, numbers: dict[str, int], problems: list[Problem],
+                 failed_checks: list[Problem] | None = None, inserts: Inserts | None = None) -> str:
+    inserts = inserts or Inserts()
     notes = _notes(numbers)
-    text = fill(section.body.replace(MARKER, claims_table), scopes, None, section.path, section.body_line, problems, failed_checks)
+    text = fill(Passage(section.body.replace(MARKER, inserts.claims_table), section.path, section.body_line), scopes,
+                problems, failed_checks)
     text, formulas = math(text, section.path, section.body_line, problems, notes)
     text = citations(text, numbers, notes)
     text = cross_references(text, notes, section.path, section.body_line, problems)
@@ -223,7 +234,7 @@ def section_html(section: Section, scopes: dict, figures_html: dict[str, str], n
     out = re.sub(r"<table>.*?</table>", _wrap_table, out, flags=re.S)
     out = _put_math(out, formulas)
     for fig in section.figures:
-        out = out.replace(f"<p>{figure_token(fig.id)}</p>", figures_html[fig.id])
+        out = out.replace(f"<p>{figure_token(fig.id)}</p>", inserts.figures[fig.id])
     return out
 
 
@@ -236,12 +247,13 @@ def _wrap_table(match: re.Match) -> str:
             f'{match.group(0)}\n</div>')
 
 
-def caption_html(text: str, scopes: dict, default: str, path: Path, line: int, numbers: dict[str, int],
-                 problems: list[Problem], failed_checks: list[Problem] | None = None) -> str:
+def caption_html(caption: Passage, scopes: dict, numbers: dict[str, int], problems: list[Problem],
+                 failed_checks: list[Problem] | None = None) -> str:
     """A one-line caption: placeholders, checks and picks, inline math, citations, cross-references and inline
     markdown."""
     notes = _notes(numbers)
-    text = fill(text, scopes, default, path, line, problems, failed_checks)
+    path, line = caption.path, caption.line
+    text = fill(caption, scopes, problems, failed_checks)
     text, formulas = math(text, path, line, problems, notes)
     text = html.escape(text, quote=False)  # a caption is inline markdown, never raw HTML
     text = cross_references(citations(text, numbers, notes), notes, path, line, problems)
