@@ -45,5 +45,5 @@ def moving_frames(frame, frames_data, moved, classes: int):
     # the frame's label sits above the plotting area, never under the data
     label = current.mark_text(align="left", baseline="bottom", fontSize=11, color="#333", dy=-6).encode(
         text="label:N", x=alt.value(0), y=alt.value(0))
-    points = plane.drawn(encode.url("points.json"), -1, 1, classes=classes, names=None, prepare=moved)
+    points = plane.drawn(encode.url("points.json"), -1, 1, classes=classes, prepare=moved, look=plane.Look(None))
     return plane.sized(alt.layer(points, boundary, label).add_params(frame))
