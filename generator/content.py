@@ -14,9 +14,7 @@ from pathlib import Path
 
 from . import figures
 from .errors import BuildError, Problem, relative
-# read from here by render, xref and the tests
-from .markup import (SAFE_URL, NoRawHTML, markdown_html, markup_problems, read_utf8, safe_url,  # noqa: F401
-                     shown, unsafe_links, unsafe_markup)
+from .markup import read_utf8, shown
 from .figures import TYPE_NAMES
 
 FENCE = re.compile(r"^```figure[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M)

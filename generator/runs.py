@@ -6,23 +6,18 @@ The local process pool is the default; a Dask scheduler's address sends the runs
 from __future__ import annotations
 
 import multiprocessing
-import os
 import queue
-import socket
 import threading
-import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from multiprocessing.managers import SyncManager
-from pathlib import Path
 
 from . import numeric
 from .cache import FORMAT, Store, code_hash, digest, versions
 from .config import Experiment
 from .errors import BuildError, Problem, TrainingError, key_line
-from .heap import keep_freed_memory
 from .mnist import MnistError
-from .worker import ENTRY, ROOT, data_problem, missing_data, train_one  # noqa: F401 (ROOT, missing_data: tests)
+from .worker import ENTRY, data_problem, missing_data, train_one
 
 KIND = "runs"
 
