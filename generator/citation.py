@@ -37,7 +37,7 @@ from pathlib import Path
 
 import markdown
 
-from .content import NoRawHTML, markup_problems, shown
+from .markup import NoRawHTML, markup_problems, shown
 from .errors import Problem, key_line
 
 CC_BY = ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/")
@@ -55,6 +55,38 @@ def load(path: Path, site: dict, problems: list[Problem]) -> dict:
     def problem(message, key, line=None):
         problems.append(Problem(path, message, line=line or key_line(text, key), key=key))
 
+    authors = _authors(site, text, problem)
+    for key in STRING_KEYS:
+        if key in site and not isinstance(site[key], str):
+            problem(f"'{key}' must be text in quotes, got {shown(site[key])}", key)
+    for key in ("licence_url", "repository", "base_url"):
+        value = site.get(key, "")
+        if isinstance(value, str) and value and not re.match(r"https?://", value):
+            problem(f"'{key}' must start with http:// or https://, got {value!r}", key)
+    dates = {}
+    for key in ("published", "updated"):
+        value = site.get(key)
+        if value is not None and not (isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)):
+            problem(f"'{key}' must be a date written as YYYY-MM-DD, without quotes, got {shown(value)}", key)
+            value = None
+        dates[key] = value
+    changes = changelog(path.parent / CHANGELOG, problems)
+    published = dates["published"]
+    updated = dates["updated"] or (changes[0]["date"] if changes else None) or published
+    if published and updated and updated < published:
+        problem(f"'updated' ({updated}) is before 'published' ({published})", "updated")
+    licence = site.get("licence") if isinstance(site.get("licence"), str) else None
+    licence_url = site.get("licence_url") if isinstance(site.get("licence_url"), str) else None
+    if licence is None:
+        licence, licence_url = CC_BY[0], licence_url or CC_BY[1]
+    return {"authors": authors, "published": published, "updated": updated, "licence": licence,
+            "licence_url": licence_url or "", "repository": str(site.get("repository", "") or ""),
+            "changes": changes, "source": source(path.parent)}
+
+
+def _authors(site: dict, text: str, problem) -> list[dict]:
+    """site.toml's authors as tables (name, affiliation, url, organisation); each wrong one said through
+    `problem(message, key, line)`, at its [[authors]] table's line where it has one (`text`: site.toml)."""
     headers = [n for n, raw in enumerate(text.splitlines(), start=1) if raw.strip() == "[[authors]]"]
     authors = []
     raw = site.get("authors", [])
@@ -87,32 +119,7 @@ def load(path: Path, site: dict, problems: list[Problem]) -> dict:
                     author_line)
         authors.append({"name": author["name"].strip(), "affiliation": str(author.get("affiliation", "")),
                         "url": str(url), "organisation": bool(author.get("organisation", False))})
-    for key in STRING_KEYS:
-        if key in site and not isinstance(site[key], str):
-            problem(f"'{key}' must be text in quotes, got {shown(site[key])}", key)
-    for key in ("licence_url", "repository", "base_url"):
-        value = site.get(key, "")
-        if isinstance(value, str) and value and not re.match(r"https?://", value):
-            problem(f"'{key}' must start with http:// or https://, got {value!r}", key)
-    dates = {}
-    for key in ("published", "updated"):
-        value = site.get(key)
-        if value is not None and not (isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)):
-            problem(f"'{key}' must be a date written as YYYY-MM-DD, without quotes, got {shown(value)}", key)
-            value = None
-        dates[key] = value
-    changes = changelog(path.parent / CHANGELOG, problems)
-    published = dates["published"]
-    updated = dates["updated"] or (changes[0]["date"] if changes else None) or published
-    if published and updated and updated < published:
-        problem(f"'updated' ({updated}) is before 'published' ({published})", "updated")
-    licence = site.get("licence") if isinstance(site.get("licence"), str) else None
-    licence_url = site.get("licence_url") if isinstance(site.get("licence_url"), str) else None
-    if licence is None:
-        licence, licence_url = CC_BY[0], licence_url or CC_BY[1]
-    return {"authors": authors, "published": published, "updated": updated, "licence": licence,
-            "licence_url": licence_url or "", "repository": str(site.get("repository", "") or ""),
-            "changes": changes, "source": source(path.parent)}
+    return authors
 
 
 def changelog(path: Path, problems: list[Problem]) -> list[dict]:

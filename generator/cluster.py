@@ -1,18 +1,19 @@
 """Runs on a Dask cluster: the build's missing runs sent to a `distributed` scheduler, their arrays brought back.
 
-Imported only when the build is given a scheduler (--scheduler or DASK_SCHEDULER_ADDRESS). Each run is one task,
-the longest first; a task trains with runs._train_one as a pool worker does (one thread, denormals flushed), so
-its arrays are the same bits, and the builder files them in its own cache (workers need no shared disk). Before
-anything is sent, every worker is asked for its torch and numpy versions and the hash of its training code, and
-a worker that differs is refused; each task asks again where it runs, for workers that join later. A worker that
-dies has its task rescheduled by Dask (a task that kills `allowed-failures` workers stops the build)."""
+Imported only when the build is given a scheduler (--scheduler or DASK_SCHEDULER_ADDRESS). Each run is one task, the
+longest first; a task trains with worker.train_one (generator/worker.py) as a pool worker does (one thread,
+denormals flushed), so its arrays are the same bits, and the builder files them in its own cache (workers need no
+shared disk). Before anything is sent, every worker is asked for its torch and numpy versions and the hash of its
+training code, and a worker that differs is refused; each task asks again where it runs, for workers that join
+later. A worker that dies has its task rescheduled by Dask (a task that kills `allowed-failures` workers stops the
+build)."""
 from __future__ import annotations
 
 import threading
 import uuid
 from contextlib import contextmanager
 
-from . import runs
+from .worker import ENTRY, data_problem, missing_data, train_one
 from .cache import code_hash, versions
 from .errors import BuildError, Problem
 
@@ -34,7 +35,7 @@ class WorkerMismatch(Exception):
 
 def identity() -> dict:
     """What a run's cache key says about the machine that trained it: torch and numpy versions, training code."""
-    return {**versions(*IDENTITY), "training code": code_hash(runs.ENTRY)[:12]}
+    return {**versions(*IDENTITY), "training code": code_hash(ENTRY)[:12]}
 
 
 def mismatch(worker: str, found: dict, expected: dict) -> str | None:
@@ -50,11 +51,11 @@ def mismatch(worker: str, found: dict, expected: dict) -> str | None:
 def _check_worker(needs: list[tuple[str, dict]]) -> dict:
     """On each worker (client.run): its identity, and the data files the runs in `needs` lack there."""
     return {"identity": identity(), "missing": [(name, found) for name, spec in needs
-                                                if (found := runs.missing_data(spec))]}
+                                                if (found := missing_data(spec))]}
 
 
 class _Steps:
-    """On a worker: a run's step counts, as runs._train_one's `heard.put`, sent to the builder as Dask events."""
+    """On a worker: a run's step counts, as train_one's `heard.put`, sent to the builder as Dask events."""
 
     def __init__(self, worker, topic: str):
         self.worker, self.topic = worker, topic
@@ -72,7 +73,7 @@ def train_task(name: str, spec: dict, expected: dict, topic: str):
     if refused:
         raise WorkerMismatch(refused)
     worker.log_event(topic, {"name": name, "on": worker.address})
-    return runs._train_one(name, spec, _Steps(worker, topic))
+    return train_one(name, spec, _Steps(worker, topic))
 
 
 def connect(address: str):
@@ -143,7 +144,7 @@ def _refuse_workers(client, address, expected, missing, experiments, progress) -
                      "--nthreads 1`)")
     problems = [AtScheduler(address, text) for worker, report in sorted(reports.items())
                 if (text := mismatch(worker, report["identity"], expected))]
-    problems += [runs.data_problem(experiments[name], f"experiment '{name}': on worker {worker}, {path}: missing")
+    problems += [data_problem(experiments[name], f"experiment '{name}': on worker {worker}, {path}: missing")
                  for worker, report in sorted(reports.items()) for name, path in report["missing"]]
     if problems:
         raise BuildError(problems)

@@ -8,11 +8,11 @@ import itertools
 import math
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import citation, datasets
-from .content import read_utf8, shown as _shown, unsafe_links
+from .markup import read_utf8, shown as _shown, unsafe_links
 from .errors import BuildError, Problem, key_line
 
 PROFILES = ("full", "quick", "large")
@@ -166,32 +166,7 @@ def load_site(path: Path) -> dict:
         problem(f"'references' must be {SITE_KEYS['references']}, got {_shown(references)}", "references")
         references = site["references"] = {}
     for ref_key, ref in references.items():
-        where = f"references.{ref_key}"
-        if not re.fullmatch(r"[A-Za-z0-9_-]+", ref_key):
-            problem(f"reference key '{ref_key}' must be letters, digits, '_' and '-' (cited as [@key])", where,
-                    f"{where}.title")
-        if not isinstance(ref, dict):
-            problem(f"reference '{ref_key}' must be a table: [references.{ref_key}] with authors, title, year",
-                    where, "references." + ref_key)
-            continue
-        for name, value in ref.items():
-            if name not in REFERENCE_KEYS:
-                close = difflib.get_close_matches(name, REFERENCE_KEYS, 2, 0.6)
-                problem(f"reference '{ref_key}': unknown key '{name}'" + (f"; did you mean {', '.join(close)}?"
-                                                                           if close else "")
-                        + f"; known: {', '.join(REFERENCE_KEYS)}", f"{where}.{name}")
-                continue
-            good = (isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10_000
-                    if name == "year" and not isinstance(value, str) else isinstance(value, str) and value.strip())
-            if not good:
-                problem(f"reference '{ref_key}': '{name}' must be {REFERENCE_KEYS[name][0]}, got {_shown(value)}",
-                        f"{where}.{name}")
-            elif name == "url" and not re.match(r"https?://", value):
-                problem(f"reference '{ref_key}': url must start with http:// or https://, got {value!r}",
-                        f"{where}.url")
-        for needed, (_, required) in REFERENCE_KEYS.items():
-            if required and needed not in ref:
-                problem(f"reference '{ref_key}' needs '{needed}'", where, f"{where}.title")
+        _reference(ref_key, ref, problem)
     if "authors" in site:  # authors, dates, licence, repository, the changelog and the commit (generator/citation.py)
         site |= citation.load(path, site, problems)
     if problems:
@@ -200,6 +175,37 @@ def load_site(path: Path) -> dict:
     site.setdefault("base_url", "")
     site.setdefault("references", {})
     return site
+
+
+def _reference(ref_key: str, ref, problem) -> None:
+    """One [references.KEY] table of site.toml checked: its key, its keys (REFERENCE_KEYS) and their types, each
+    wrong one said through `problem(message, key, line_key)`."""
+    where = f"references.{ref_key}"
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", ref_key):
+        problem(f"reference key '{ref_key}' must be letters, digits, '_' and '-' (cited as [@key])", where,
+                f"{where}.title")
+    if not isinstance(ref, dict):
+        problem(f"reference '{ref_key}' must be a table: [references.{ref_key}] with authors, title, year",
+                where, "references." + ref_key)
+        return
+    for name, value in ref.items():
+        if name not in REFERENCE_KEYS:
+            close = difflib.get_close_matches(name, REFERENCE_KEYS, 2, 0.6)
+            problem(f"reference '{ref_key}': unknown key '{name}'" + (f"; did you mean {', '.join(close)}?"
+                                                                       if close else "")
+                    + f"; known: {', '.join(REFERENCE_KEYS)}", f"{where}.{name}")
+            continue
+        good = (isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10_000
+                if name == "year" and not isinstance(value, str) else isinstance(value, str) and value.strip())
+        if not good:
+            problem(f"reference '{ref_key}': '{name}' must be {REFERENCE_KEYS[name][0]}, got {_shown(value)}",
+                    f"{where}.{name}")
+        elif name == "url" and not re.match(r"https?://", value):
+            problem(f"reference '{ref_key}': url must start with http:// or https://, got {value!r}",
+                    f"{where}.url")
+    for needed, (_, required) in REFERENCE_KEYS.items():
+        if required and needed not in ref:
+            problem(f"reference '{ref_key}' needs '{needed}'", where, f"{where}.title")
 
 
 def load_experiments(folder: Path, profile: str = "full") -> dict[str, Experiment]:
@@ -270,6 +276,17 @@ def groups(experiments: dict[str, Experiment]) -> dict[str, list[str]]:
     for name, experiment in experiments.items():
         if experiment.group:
             out.setdefault(experiment.group, []).append(name)
+    return out
+
+
+def shifted(experiments: dict) -> dict:
+    """Every experiment on the seeds after its own (a replica, generator/replicate.py): seeds first_seed + n ..
+    first_seed + 2n - 1."""
+    out = {}
+    for name, experiment in experiments.items():
+        train = experiment.spec["train"]
+        spec = experiment.spec | {"train": train | {"first_seed": train["first_seed"] + train["seeds"]}}
+        out[name] = replace(experiment, spec=spec)
     return out
 
 

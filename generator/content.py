@@ -5,20 +5,16 @@ before anything is trained or written.
 """
 from __future__ import annotations
 
-import datetime
 import difflib
-import html
 import math
 import re
 import tomllib
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
-
-import markdown
 
 from . import figures
 from .errors import BuildError, Problem, relative
+from .markup import read_utf8, shown
 from .figures import TYPE_NAMES
 
 FENCE = re.compile(r"^```figure[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M)
@@ -33,13 +29,6 @@ FRONT_MATTER = {"title": "the section's title (text)", "order": "its place in th
 RESERVED_IDS = {"content", "references", "references-title", "appendix", "appendix-title", "cite", "cite-title",
                 "updates", "updates-title", "reproduce", "reproduce-title", "licence", "licence-title"}
 RESERVED_PREFIXES = ("fig-", "eq-", "ref-", "cite-", "fn-", "fnref-", "xref-", "part-")
-# the only link targets prose, captions and references may have: the web, mail, and places on the page
-SAFE_URL = re.compile(r"(https?://|mailto:|#)", re.I)
-# [words]{.live}: words that ask for what only a script gives (press play, drag the slider), shown only where
-# scripts run: not with scripts off, not in print (style.css), not in previews, titles or metadata (without_live)
-LIVE = re.compile(r"\[([^\[\]\n]+)\]\{\.live\}")
-LIVE_MARK = "{.live}"
-LIVE_HTML = re.compile(r'<span class="live">[^<]*(?:<(?!/?span\b)[^<]*)*</span>')
 
 
 @dataclass
@@ -173,6 +162,42 @@ def load_section(path, experiments, kinds, references, problems) -> Section | No
     except BuildError as err:
         problems.extend(err.problems)
         return None
+    read = _front_matter(path, text, problems)
+    if read is None:
+        return None
+    meta, start, closing = read
+    title, order, slug = _front_matter_values(path, meta, text[:start + closing.start()].split("\n"), problems)
+    body_from = min(start + closing.end() + 1, len(text))  # after the closing +++ line
+    body_start = text.count("\n", 0, body_from) + 1
+    body = text[body_from:]
+    section = Section(path, title, order, slug, body, body_start,
+                      part=meta.get("part", "") if isinstance(meta.get("part", ""), str) else "")
+
+    def line_of(offset: int) -> int:
+        return body_start + body.count("\n", 0, offset)
+
+    for match in CITATION.finditer(body):
+        if match.group(1) not in references:
+            problems.append(Problem(path, f"unknown reference [@{match.group(1)}]; known: {', '.join(sorted(references))}",
+                                    line=line_of(match.start())))
+
+    def replace(match):
+        fig = parse_directive(match.group(1), path, line_of(match.start()) + 1, experiments, kinds, problems)
+        if fig:
+            section.figures.append(fig)
+            # the token on its own paragraph, and as many lines as the block had, so later lines keep their numbers
+            return "\n" + figure_token(fig.id) + "\n" * max(1, match.group(0).count("\n") - 1)
+        return ""
+
+    section.body = FENCE.sub(replace, body)
+    for match in re.finditer(r"^```figure", section.body, re.M):
+        problems.append(Problem(path, "figure block is not closed with ```", line=line_of(match.start())))
+    return section
+
+
+def _front_matter(path: Path, text: str, problems: list[Problem]) -> tuple[dict, int, re.Match] | None:
+    """A section file's front matter read as TOML: (its table, where its text starts, the closing +++ line's match
+    in the text after that); None, with the problem, when it is missing, unclosed or not TOML."""
     if not re.match(r"\+\+\+[ \t]*\n", text):
         problems.append(Problem(path, "missing front matter: start the file with +++, TOML, +++", line=1))
         return None
@@ -189,8 +214,13 @@ def load_section(path, experiments, kinds, references, problems) -> Section | No
         problems.append(Problem(path, f"front matter is not valid TOML: {err}",
                                 line=int(found.group(1)) + 1 if found else 1))
         return None
+    return meta, start, closing
+
+
+def _front_matter_values(path: Path, meta: dict, head: list[str], problems: list[Problem]) -> tuple[str, int, str]:
+    """The section's title, order and slug from its front matter (`head`: the file's lines up to it), each wrong
+    value or unknown key a problem at its line; stand-ins for wrong ones, so the body is still read."""
     before = len(problems)
-    head = text[:end + 1].split("\n")
 
     def meta_line(key: str) -> int:
         return next((n for n, raw in enumerate(head, start=1) if raw.split("=", 1)[0].strip() == key and "=" in raw), 1)
@@ -224,65 +254,15 @@ def load_section(path, experiments, kinds, references, problems) -> Section | No
         title = title if isinstance(title, str) else ""
         order = order if isinstance(order, int) and not isinstance(order, bool) else 0
         slug = slug if isinstance(slug, str) and SLUG.match(slug) else re.sub(r"[^a-z0-9]+", "-", path.stem.lower())
-    body_from = min(start + closing.end() + 1, len(text))  # after the closing +++ line
-    body_start = text.count("\n", 0, body_from) + 1
-    body = text[body_from:]
-    section = Section(path, title, order, slug, body, body_start,
-                      part=meta.get("part", "") if isinstance(meta.get("part", ""), str) else "")
-
-    def line_of(offset: int) -> int:
-        return body_start + body.count("\n", 0, offset)
-
-    for match in CITATION.finditer(body):
-        if match.group(1) not in references:
-            problems.append(Problem(path, f"unknown reference [@{match.group(1)}]; known: {', '.join(sorted(references))}",
-                                    line=line_of(match.start())))
-
-    def replace(match):
-        fig = parse_directive(match.group(1), path, line_of(match.start()) + 1, experiments, kinds, problems)
-        if fig:
-            section.figures.append(fig)
-            # the token on its own paragraph, and as many lines as the block had, so later lines keep their numbers
-            return "\n" + figure_token(fig.id) + "\n" * max(1, match.group(0).count("\n") - 1)
-        return ""
-
-    section.body = FENCE.sub(replace, body)
-    for match in re.finditer(r"^```figure", section.body, re.M):
-        problems.append(Problem(path, "figure block is not closed with ```", line=line_of(match.start())))
-    return section
-
-
-def shown(value) -> str:
-    """A wrong value as an error shows it: its TOML type and a short repr ("a table {'a': 1}")."""
-    if value is None:
-        return "nothing"
-    kind = {str: "text", bool: "true/false", int: "a whole number", float: "a number", list: "a list",
-            dict: "a table", datetime.date: "a date", datetime.datetime: "a date and time",
-            datetime.time: "a time"}.get(type(value), type(value).__name__)
-    text = value.isoformat() if isinstance(value, (datetime.date, datetime.time)) else repr(value)
-    return f"{kind} {text if len(text) <= 40 else text[:37] + '...'}"
+    return title, order, slug
 
 
 def parse_directive(block, path, first_line, experiments, kinds, problems) -> Directive | None:
-    fields, lines = {}, {}
-    ok = True
-    for offset, raw in enumerate(block.splitlines()):
-        line = first_line + offset
-        if not raw.strip():
-            continue
-        key, sep, value = raw.partition(":")
-        key = key.strip()
-        if not sep or not key or " " in key:
-            problems.append(Problem(path, f"figure directive lines are 'key: value', got {raw.strip()!r}", line=line))
-            ok = False
-            continue
-        fields[key], lines[key] = value.strip(), line
-    for needed in ("id", "kind", "experiment", "caption"):
-        if needed not in fields:
-            problems.append(Problem(path, f"figure directive needs '{needed}:'", line=first_line - 1, key=needed))
-            ok = False
-    if not ok:
+    read = _directive_fields(block, path, first_line, problems)
+    if read is None:
         return None
+    fields, lines = read
+    ok = True
     kind = kinds.get(fields["kind"])
     if kind is None:
         problems.append(Problem(path, f"unknown figure kind '{fields['kind']}'; known: {', '.join(sorted(kinds))}",
@@ -331,6 +311,29 @@ def parse_directive(block, path, first_line, experiments, kinds, problems) -> Di
                      still=None if still == "last" else int(still), lines=lines)
 
 
+def _directive_fields(block: str, path: Path, first_line: int, problems: list[Problem]) -> tuple[dict, dict] | None:
+    """A figure block's `key: value` lines as (key -> value, key -> its line); None, with the problems, when a line
+    is not `key: value` or a needed key is missing."""
+    fields, lines = {}, {}
+    ok = True
+    for offset, raw in enumerate(block.splitlines()):
+        line = first_line + offset
+        if not raw.strip():
+            continue
+        key, sep, value = raw.partition(":")
+        key = key.strip()
+        if not sep or not key or " " in key:
+            problems.append(Problem(path, f"figure directive lines are 'key: value', got {raw.strip()!r}", line=line))
+            ok = False
+            continue
+        fields[key], lines[key] = value.strip(), line
+    for needed in ("id", "kind", "experiment", "caption"):
+        if needed not in fields:
+            problems.append(Problem(path, f"figure directive needs '{needed}:'", line=first_line - 1, key=needed))
+            ok = False
+    return (fields, lines) if ok else None
+
+
 def option_value(option, text: str):
     """A figure option's directive text as its declared type (figures.Option); a ValueError says what the
     option expects, with its description."""
@@ -347,129 +350,3 @@ def option_value(option, text: str):
     if wrong:
         raise ValueError(f"{wrong} ({option.description}), got {text!r}")
     return value
-
-
-class NoRawHTML(markdown.Extension):
-    """Markdown without raw HTML: a tag written in prose, a caption or a footnote is printed as text (&lt;b&gt;),
-    never passed through. Nothing in content/ writes HTML: emphasis, links, tables and math are markdown's."""
-
-    def extendMarkdown(self, md):
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
-
-
-# what markdown (with attr_list, tables and footnotes) may put on the page; anything else is refused
-MARKUP_TAGS = {"p", "a", "em", "strong", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li",
-               "blockquote", "hr", "br", "img", "table", "thead", "tbody", "tr", "th", "td", "div", "sup", "sub",
-               "span", "dl", "dt", "dd", "del", "ins", "abbr"}
-MARKUP_ATTRIBUTES = {"id", "class", "href", "title", "src", "alt", "style", "start", "align", "colspan", "rowspan",
-                     "lang", "dir", "width", "height", "rel", "role", "scope"}
-URL_ATTRIBUTES = {"href", "src"}
-ALIGN_STYLE = re.compile(r"\s*text-align:\s*(left|right|center);?\s*")
-
-
-class _Audit(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, str]] = []  # (what is refused and why, the text to look for in the source)
-
-    def handle_starttag(self, tag, attrs):
-        if tag not in MARKUP_TAGS:
-            self.found.append((f"the element <{tag}> is refused: markdown makes no such element", f"<{tag}"))
-        for name, value in attrs:
-            value = value or ""
-            if name in URL_ATTRIBUTES and not safe_url(value):
-                self.found.append((f"the link to {value!r} is refused: links go to http(s), mailto or a place on the "
-                                   "page (#...)", value))
-            elif name not in MARKUP_ATTRIBUTES and not name.startswith("aria-"):
-                self.found.append((f"the attribute {name}= is refused: an attribute list {{: ...}} takes an id, "
-                                   "classes and a title", name))
-            elif name == "style" and not ALIGN_STYLE.fullmatch(value):
-                self.found.append((f"the attribute style={value!r} is refused: only a table column's alignment",
-                                   "style"))
-
-
-def unsafe_markup(fragment: str) -> list[tuple[str, str]]:
-    """What in HTML that markdown made could reach a reader as script: an element markdown does not make, an event
-    or other attribute an attribute list ({: ...}) added, a link that is not http(s), mailto or #. Each as (what,
-    the text to look for in the source, for its line)."""
-    audit = _Audit()
-    audit.feed(fragment)
-    audit.close()
-    return audit.found
-
-
-def markdown_html(text: str, inline: bool = False) -> str:
-    """Markdown as the page's renderer reads it (render.py): raw HTML escaped; tables, attribute lists and
-    footnotes in prose, smart punctuation in a caption."""
-    if inline:
-        return markdown.markdown(text, extensions=[NoRawHTML(), "smarty"])
-    return markdown.markdown(text, extensions=[NoRawHTML(), "footnotes", "tables", "attr_list", "smarty"])
-
-
-def unsafe_links(text: str, inline: bool = False) -> list[str]:
-    """What unsafe_markup refuses in markdown text (prose, or a caption with inline=True), as messages."""
-    return [what for what, _ in unsafe_markup(markdown_html(text, inline))]
-
-
-def markup_problems(text: str, path: Path, first_line: int, inline: bool = False, html_text: str | None = None,
-                    source: str | None = None) -> list[Problem]:
-    """unsafe_markup of markdown text (or of `html_text` made from it) as problems at the line where the source
-    holds each (`source`: the text the lines count in; default `text`)."""
-    source = text if source is None else source
-    found = unsafe_markup(markdown_html(text, inline) if html_text is None else html_text)
-    problems = []
-    for what, needle in found:
-        line = first_line + _line_in(source, needle)
-        problems.append(Problem(path, what, line=line))
-    return problems
-
-
-def _line_in(source: str, needle: str) -> int:
-    """The line (from 0) of the source that holds `needle` as markdown made it (character references decoded, a
-    tab as spaces), else 0."""
-    if not needle:
-        return 0
-    at = source.find(needle)
-    if at >= 0:
-        return source.count("\n", 0, at)
-    decoded = html.unescape(source)  # a reference holds no newline: the lines stay where they were
-    pattern = r"\s*".join(re.escape(c) for c in re.sub(r"\s+", "", needle)[:40])
-    found = re.search(pattern, decoded, re.I) if pattern else None
-    return decoded.count("\n", 0, found.start()) if found else 0
-
-
-def safe_url(url: str) -> bool:
-    """A link target prose, a caption or a reference may have: http(s), mailto or a place on the page (#...).
-    Read as a browser reads it: character references decoded, and the whitespace and control characters it
-    ignores (java&#x09;script:) dropped."""
-    cleaned = re.sub(r"[\x00-\x20\x7f]+", "", html.unescape(str(url)))
-    return bool(SAFE_URL.match(cleaned))
-
-
-def live_problems(text: str, path: Path, line_of) -> list[Problem]:
-    """Each {.live} that does not close a [words] span (on one line, without brackets inside) names its line."""
-    closed = {m.end() for m in LIVE.finditer(text)}
-    return [Problem(path, "'{.live}' must follow the words it hides without scripts, in brackets on one line "
-                          "and with no bracket inside: [Press play, or drag the slider.]{.live}",
-                    line=line_of(at.start()))
-            for at in re.finditer(re.escape(LIVE_MARK), text) if at.end() not in closed]
-
-
-def without_live(fragment: str) -> str:
-    """Rendered HTML without its live spans: the text a preview, a title or the page's metadata reads."""
-    return re.sub(r"  +", " ", LIVE_HTML.sub("", fragment)).strip()
-
-
-def read_utf8(path: Path) -> str:
-    """A content file's text, its lines ended by \n whatever the file used; bytes that are not UTF-8 are a content
-    error naming the file and line."""
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        raise BuildError([Problem(path, f"not UTF-8 text: byte {data[err.start]:#04x} at position {err.start}; "
-                                        "save the file as UTF-8", line=line)]) from None
-    # any line ending (Windows' \r\n, old Macs' \r) reads as \n, and a byte-order mark is no content
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")

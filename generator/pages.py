@@ -5,7 +5,7 @@ import html
 import re
 from pathlib import Path
 
-from .content import without_live
+from .markup import without_live
 from .site import SiteWriter
 
 STATIC = ("style.css", "player.js", "extras.js", "icon.svg")  # extras.js: loaded with Vega, not in the first view

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import watchfiles
 
-from .build import ROOT, build
+from .build import ROOT, BuildOptions, build
 from .errors import BuildError, TrainingError
 from .serve import Handler, make_server
 
@@ -169,11 +169,12 @@ def watch(paths, changed, stop: threading.Event) -> None:
         changed(changes)
 
 
-def run(content: Path, out: Path, cache: Path, profile: str = "full", jobs: int = 2, port: int = 8000,
-        log=print, scheduler: str | None = None) -> None:
-    """Build, serve `out` on 127.0.0.1:`port`, rebuild on every save and reload open pages; missing runs train
-    here (`jobs` processes) or on the Dask cluster at `scheduler`."""
-    content, out, cache = (Path(p).resolve() for p in (content, out, cache))
+def run(options: BuildOptions, port: int = 8000, log=print) -> None:
+    """Build as `options` say, serve their `out` on 127.0.0.1:`port`, rebuild on every save and reload open
+    pages; missing runs train here (`jobs` processes) or on the Dask cluster at `scheduler`."""
+    content, out = options.content_dir.resolve(), options.out.resolve()
+    cache = (options.cache_dir or ROOT / ".cache").resolve()
+    profile, jobs, scheduler = options.profile, options.jobs, options.scheduler
     logging.getLogger("watchfiles").setLevel(logging.WARNING)  # we say what changed ourselves
     # `kill` stops the preview as Ctrl-C does: a build in progress is abandoned cleanly
     signal.signal(signal.SIGTERM, signal.default_int_handler)

@@ -18,6 +18,7 @@ import ast
 import difflib
 import operator
 import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .checks import Read, Verdict, assess, spread_of
@@ -91,17 +92,29 @@ def split_top(body: str, sep: str = "|") -> list[str]:
     return parts + [body[last:]]
 
 
-def fill(text: str, scopes: dict[str, dict], default: str | None, path: Path, first_line: int,
-         problems: list[Problem], failed_checks: list[Problem] | None = None) -> str:
-    """Every {{...}} of text filled or checked. Problems are appended (the text keeps the original span);
+@dataclass(frozen=True)
+class Passage:
+    """A piece of prose as the build reads it: its text, the file and line it starts at (for problems), and the
+    scope its bare claim names read (a figure's experiment in its caption and alt text; None in a section)."""
+    text: str
+    path: Path
+    line: int
+    default: str | None = None
+
+
+def fill(passage: Passage, scopes: dict[str, dict], problems: list[Problem],
+         failed_checks: list[Problem] | None = None) -> str:
+    """Every {{...}} of the passage filled or checked. Problems are appended (the text keeps the original span);
     a false check goes to failed_checks when given (reported, not fatal), else to problems."""
+    text, path, first_line = passage.text, passage.path, passage.line
     out, last = [], 0
     for start, end in spans(text):
         line = first_line + text.count("\n", 0, start)
         out.append(text[last:start])
         last = end
         try:
-            out.append(_one(text[start + 2:end - 2], scopes, default, path, line, problems, failed_checks))
+            out.append(_one(Passage(text[start + 2:end - 2], path, line, passage.default), scopes, problems,
+                            failed_checks))
         except MissingClaim as err:
             (failed_checks if failed_checks is not None else problems).append(
                 Problem(path, f"{text[start:end]}: {err}", line=line))
@@ -113,7 +126,9 @@ def fill(text: str, scopes: dict[str, dict], default: str | None, path: Path, fi
     return "".join(out)
 
 
-def _one(body: str, scopes, default, path, line, problems, failed_checks) -> str:
+def _one(at: Passage, scopes, problems, failed_checks) -> str:
+    """One {{...}} (its inside, `at`) filled, checked or picked."""
+    body, default, path, line = at.text, at.default, at.path, at.line
     keyword, _, rest = body.partition(":")
     keyword = keyword.strip()
     if keyword in CHECKS:
@@ -128,8 +143,8 @@ def _one(body: str, scopes, default, path, line, problems, failed_checks) -> str
             raise ProseError("a pick is 'pick: EXPR | if true | if false' (or EXPR | text | EXPR | text | otherwise)")
         for condition, wording in zip(parts[0:-1:2], parts[1::2]):
             if evaluate(condition, scopes, default)[0]:
-                return fill(wording.strip(), scopes, default, path, line, problems, failed_checks)
-        return fill(parts[-1].strip(), scopes, default, path, line, problems, failed_checks)
+                return fill(replace(at, text=wording.strip()), scopes, problems, failed_checks)
+        return fill(replace(at, text=parts[-1].strip()), scopes, problems, failed_checks)
     return _placeholder(body, scopes, default)
 
 
@@ -246,14 +261,15 @@ def _eval(node, names: dict, expression: str):
                      f"numbers, claims, comparisons, and/or/not, + - * / ** %, abs/min/max/round only")
 
 
-def lint(text: str, known: set[str], default: str | None, path: Path, first_line: int,
-         problems: list[Problem], names: dict | None = None, deferred: list[Problem] | None = None) -> None:
+def lint(passage: Passage, known: set[str], problems: list[Problem], names: dict | None = None,
+         deferred: list[Problem] | None = None) -> None:
     """What can be checked before anything is measured: every {{...}} is a placeholder, check or pick of the
     right shape, names a known experiment or figure, and its expressions and format specs can be read. With
     `names` (scope -> the claim names it can produce, claim_names.Names; None: not checked), every claim read
     must be one of its scope's: a misspelt name fails here, before training, with the closest names. A check
     that reads the drawn network alone, or is too long (CheckKindError), goes to `deferred` when given (a draft
     build lists them with the failed checks), else to problems."""
+    text, default, path, first_line = passage.text, passage.default, passage.path, passage.line
     for start, end in spans(text):
         line = first_line + text.count("\n", 0, start)
         try:

@@ -8,7 +8,7 @@ from pathlib import Path
 from . import config, content, figures
 from .errors import BuildError, Problem
 from .claims_table import MARKER
-from .prose import fill
+from .prose import Passage, fill
 
 
 def scopes_from_report(report: dict) -> dict[str, dict]:
@@ -46,9 +46,9 @@ def recheck(content_dir: Path, report_path: Path) -> tuple[list[Problem], list[P
     failed: list[Problem] = []
     problems += gather_checks(sections, experiments, config.groups(experiments), deferred=failed)
     for section in sections:
-        fill(section.body.replace(MARKER, ""), scopes, None, section.path, section.body_line, problems, failed)
+        fill(Passage(section.body.replace(MARKER, ""), section.path, section.body_line), scopes, problems, failed)
         for fig in section.figures:
             local = scopes | {fig.experiment: scopes.get(fig.experiment, {}) | scopes.get(fig.id, {})}
-            fill(fig.caption, local, fig.experiment, fig.path, fig.line, problems, failed)
-            fill(fig.alt, local, fig.experiment, fig.path, fig.line, problems, failed)
+            fill(Passage(fig.caption, fig.path, fig.line, fig.experiment), local, problems, failed)
+            fill(Passage(fig.alt, fig.path, fig.line, fig.experiment), local, problems, failed)
     return problems, failed

@@ -8,9 +8,9 @@ margin on wide screens, a preview elsewhere); @fig:, @sec: and @eq: (generator/x
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass, field
 import html
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import jinja2
@@ -19,13 +19,14 @@ import markdown
 from latex2mathml.converter import convert as latex_to_mathml
 
 from . import xref
-from .content import CITATION, LIVE, NoRawHTML, Section, figure_token, markup_problems, safe_url, without_live
+from .content import CITATION, Section, figure_token
+from .markup import LIVE, NoRawHTML, markup_problems, without_live
 from .claims_table import MARKER
+from .mathml import MATH, math_error, math_reason, slim_mathml, unsafe_mathml  # noqa: F401 (math_error: tests)
 from .errors import Problem
 from .pages import slim
-from .prose import fill
+from .prose import Passage, fill
 
-MATH = re.compile(r"(?<!\\)\$\$(.+?)\$\$(?:[ \t]*\{#eq:([^}\n]*)\})?|(?<!\\)\$(?!\s)([^$\n]+?)(?<!\s)\$", re.S)
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 STASH = re.compile(r"APPSTASH(\d+)END")
 XREF_TOKEN = re.compile(r"XREFTOKEN(\d+)END")
@@ -94,29 +95,6 @@ def slim_js(source: str) -> Markup:
     return Markup(slim("inline.js", str(source).encode()).decode())
 
 
-_CHARACTER_REFERENCE = re.compile(r"&#x([0-9A-Fa-f]+);")
-
-
-def slim_mathml(mathml: str) -> str:
-    """latex2mathml's MathML, lighter to ship (every byte of the article counts in its first view): no xmlns (the
-    HTML parser puts <math> in MathML's namespace) and characters instead of numeric references (but <, >, &, ")."""
-    mathml = mathml.replace(' xmlns="http://www.w3.org/1998/Math/MathML"', "")
-    mathml = _CHARACTER_REFERENCE.sub(lambda m: html.escape(chr(int(m.group(1), 16))), mathml)
-    # and no <mrow> around the whole formula (<math> is one already), where one does wrap it whole
-    head = re.match(r"<math[^>]*>", mathml)
-    inner = mathml[head.end():-len("</math>")] if head and mathml.endswith("</math>") else ""
-    if inner.startswith("<mrow>") and inner.endswith("</mrow>"):
-        depth, whole = 0, True
-        for tag in re.finditer(r"<(/?)mrow>", inner):
-            depth += -1 if tag.group(1) else 1
-            if depth == 0 and tag.end() != len(inner):
-                whole = False
-                break
-        if whole:
-            mathml = head.group(0) + inner[len("<mrow>"):-len("</mrow>")] + "</math>"
-    return mathml
-
-
 def math(text: str, path: Path, first_line: int, problems: list[Problem],
          notes: Notes | None = None) -> tuple[str, dict[str, str]]:
     """Swap $...$ and $$...$$ for tokens (so markdown leaves them alone); return the MathML for each. A display
@@ -131,7 +109,7 @@ def math(text: str, path: Path, first_line: int, problems: list[Problem],
             mathml = latex_to_mathml(latex.strip(), display="block" if display else "inline")
             reason = unsafe_mathml(mathml)
         except Exception as err:  # noqa: BLE001 - latex2mathml raises several kinds; all mean bad LaTeX
-            reason = _math_reason(err)
+            reason = math_reason(err)
         if reason is None:
             found[token] = slim_mathml(mathml)
         else:
@@ -151,72 +129,6 @@ def math(text: str, path: Path, first_line: int, problems: list[Problem],
                                 f'<span class="eq-number">({number})</span></div>')
         return f"\n\n{token}\n\n" if display else token
     return MATH.sub(swap, text).replace("\\$", "$"), found
-
-
-# latex2mathml's errors, most of which carry no message, in words
-MATH_ERRORS = {
-    "NumeratorNotFoundError": "\\frac without its numerator",
-    "DenominatorNotFoundError": "\\frac without its denominator",
-    "ExtraLeftOrMissingRightError": "a \\left without its \\right, or a \\right without its \\left",
-    "MissingSuperScriptOrSubscriptError": "a ^ or _ with nothing after it to raise or lower",
-    "DoubleSubscriptsError": "two subscripts on one symbol (x_a_b): group them, x_{ab}",
-    "DoubleSuperscriptsError": "two superscripts on one symbol (x^a^b): group them, x^{ab}",
-    "NoAvailableTokensError": "the formula ends while a command still needs an argument (\\frac, \\sqrt, "
-                              "\\left, \\begin ...) or a brace is left open",
-    "InvalidStyleForGenfracError": "\\genfrac's style must be 0, 1, 2 or 3",
-    "MissingEndError": "a \\begin{...} without its matching \\end{...}",
-    "InvalidAlignmentError": "an array's column alignment must be made of l, c and r",
-    "InvalidWidthError": "a width that is not a length",
-    "LimitsMustFollowMathOperatorError": "\\limits must follow an operator such as \\sum",
-}
-
-
-def math_error(latex: str) -> str | None:
-    """Why latex2mathml cannot read this LaTeX, in words, or None if it can (an error without a message is named
-    from MATH_ERRORS, or from its class)."""
-    try:
-        mathml = latex_to_mathml(latex.strip())
-    except Exception as err:  # noqa: BLE001 - latex2mathml raises several kinds; all mean bad LaTeX
-        return _math_reason(err)
-    return unsafe_mathml(mathml)
-
-
-# what latex2mathml makes of LaTeX; \text{<script>} passes its text through as markup, \href and \style add
-# attributes: anything else, an event attribute, a style or a link that is not the web, mail or the page is refused
-MATHML_TAGS = {"math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msub", "msup", "msubsup", "mfrac", "msqrt",
-               "mroot", "mstyle", "merror", "mpadded", "mphantom", "menclose", "mtable", "mtr", "mtd", "munder",
-               "mover", "munderover", "mmultiscripts", "mprescripts", "none"}
-
-
-class _MathAudit(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag not in MATHML_TAGS:
-            self.found.append(f"it would put a <{tag}> element on the page (\\text{{}} prints its text as markup)")
-        for name, value in attrs:
-            if name.startswith("on") or name == "style":
-                self.found.append(f"it would put the attribute {name}= on the page")
-            elif name in ("href", "src", "xlink:href") and not safe_url(value or ""):
-                self.found.append(f"it links to {value!r}: links go to http(s), mailto or a place on the page (#...)")
-
-
-def unsafe_mathml(mathml: str) -> str | None:
-    """Why latex2mathml's MathML could put script on the page (MATHML_TAGS), or None."""
-    audit = _MathAudit()
-    audit.feed(mathml)
-    audit.close()
-    return "; ".join(dict.fromkeys(audit.found)) or None
-
-
-def _math_reason(err: Exception) -> str:
-    name, said = type(err).__name__, str(err).strip()
-    if name in MATH_ERRORS:
-        return MATH_ERRORS[name] + (f" ({said})" if said else "")
-    words = re.sub(r"(?<!^)(?=[A-Z])", " ", name.removesuffix("Error")).lower()
-    return f"{words}: {said}" if said else f"{words} (latex2mathml cannot read it)"
 
 
 def _put_math(out: str, formulas: dict[str, str]) -> str:
@@ -297,16 +209,26 @@ def sidenotes(out: str, notes: Notes) -> str:
     return FOOTNOTE_REF.sub(note, out)
 
 
-def section_html(section: Section, scopes: dict, figures_html: dict[str, str], numbers: dict[str, int],
-                 problems: list[Problem], failed_checks: list[Problem] | None = None, claims_table: str = "") -> str:
+@dataclass(frozen=True)
+class Inserts:
+    """What a section's body holds that the build makes elsewhere: each figure's block by id (in place of its
+    token), and the claims table's markdown (in place of {{claims-table}})."""
+    figures: dict[str, str] = field(default_factory=dict)
+    claims_table: str = ""
+
+
+def section_html(section: Section, scopes: dict, numbers: dict[str, int], problems: list[Problem],
+                 failed_checks: list[Problem] | None = None, inserts: Inserts | None = None) -> str:
+    inserts = inserts or Inserts()
     notes = _notes(numbers)
-    text = fill(section.body.replace(MARKER, claims_table), scopes, None, section.path, section.body_line, problems, failed_checks)
+    text = fill(Passage(section.body.replace(MARKER, inserts.claims_table), section.path, section.body_line), scopes,
+                problems, failed_checks)
     text, formulas = math(text, section.path, section.body_line, problems, notes)
     text = citations(live_spans(text, notes), numbers, notes)
     text = cross_references(text, notes, section.path, section.body_line, problems)
     # a section inside a part has an <h3> title, so its ### subsections become <h4>
-    # raw HTML in prose is printed as text (content.NoRawHTML); what markdown itself makes is audited: no element,
-    # attribute or link that could run a script reaches the page (content.unsafe_markup)
+    # raw HTML in prose is printed as text (markup.NoRawHTML); what markdown itself makes is audited: no element,
+    # attribute or link that could run a script reaches the page (markup.unsafe_markup)
     converter = markdown.Markdown(extensions=[NoRawHTML(), "footnotes", "tables", "attr_list", "smarty", "toc"],
                                   extension_configs={"footnotes": {"UNIQUE_IDS": True},
                                                      "toc": {"baselevel": 2 if section.part else 1}})
@@ -318,7 +240,7 @@ def section_html(section: Section, scopes: dict, figures_html: dict[str, str], n
     out = re.sub(r"<table>.*?</table>", _wrap_table, out, flags=re.S)
     out = _put_math(out, formulas)
     for fig in section.figures:
-        out = out.replace(f"<p>{figure_token(fig.id)}</p>", figures_html[fig.id])
+        out = out.replace(f"<p>{figure_token(fig.id)}</p>", inserts.figures[fig.id])
     return out
 
 
@@ -331,12 +253,13 @@ def _wrap_table(match: re.Match) -> str:
             f'{match.group(0)}\n</div>')
 
 
-def caption_html(text: str, scopes: dict, default: str, path: Path, line: int, numbers: dict[str, int],
-                 problems: list[Problem], failed_checks: list[Problem] | None = None) -> str:
+def caption_html(caption: Passage, scopes: dict, numbers: dict[str, int], problems: list[Problem],
+                 failed_checks: list[Problem] | None = None) -> str:
     """A one-line caption: placeholders, checks and picks, inline math, citations, cross-references and inline
     markdown."""
     notes = _notes(numbers)
-    text = fill(text, scopes, default, path, line, problems, failed_checks)
+    path, line = caption.path, caption.line
+    text = fill(caption, scopes, problems, failed_checks)
     text, formulas = math(text, path, line, problems, notes)
     text = html.escape(text, quote=False)  # a caption is inline markdown, never raw HTML
     text = cross_references(citations(live_spans(text, notes), numbers, notes), notes, path, line, problems)

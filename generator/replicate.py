@@ -21,10 +21,16 @@ from __future__ import annotations
 import dataclasses
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import compare, config, numeric, runs
 from .cache import Store
+from .config import shifted  # noqa: F401 (the experiments a replica trains; build reads it from config)
+from .progress import Plain
 from .stamp import ROOT
+
+if TYPE_CHECKING:
+    from .build import BuildOptions
 
 CACHE = ROOT / ".cache-replicate"
 MAIN_CACHE = ROOT / ".cache"  # the build's own, which `path` compares with bit for bit
@@ -35,20 +41,11 @@ def out_folder(mode: str) -> Path:
     return CACHE.parent / f".site-replicate-{mode}"
 
 
-def shifted(experiments: dict) -> dict:
-    """Every experiment on the seeds after its own: seeds first_seed + n .. first_seed + 2n - 1."""
-    out = {}
-    for name, experiment in experiments.items():
-        train = experiment.spec["train"]
-        spec = experiment.spec | {"train": train | {"first_seed": train["first_seed"] + train["seeds"]}}
-        out[name] = dataclasses.replace(experiment, spec=spec)
-    return out
-
-
-def replicate(content: Path, published: Path, jobs: int, log, progress=None, scheduler=None,
-              mode: str = "both") -> int:
-    """Build the replica and compare it with the published build's report; 0 if every check holds there."""
-    from .build import build
+def replicate(options: BuildOptions, log, progress=None, mode: str = "both") -> int:
+    """Build the replica of the build `options` describe (its content, jobs and scheduler) and compare it with
+    that build's published report (in `options.out`); 0 if every check holds there."""
+    from .build import run
+    content, published = options.content_dir, options.out
     try:
         main = compare.load(published)
     except FileNotFoundError as err:  # the replica's checks still decide; there is just nothing to compare with
@@ -58,8 +55,8 @@ def replicate(content: Path, published: Path, jobs: int, log, progress=None, sch
     with _environment(numeric.ALTERNATE if alternate else {}):
         log(f"replicating ({mode}: {'other seeds' if mode != 'path' else 'the same seeds'} on the numeric path "
             f"{numeric.path()}) into {out_folder(mode).name}/")
-        report = build(content, out_folder(mode), jobs=jobs, profile="full", cache_dir=CACHE, log=log,
-                       progress=progress, force=True, scheduler=scheduler, draft=True, replica=mode != "path")
+        report = run(dataclasses.replace(options, out=out_folder(mode), profile="full", cache_dir=CACHE, force=True,
+                                         draft=True, replica=mode != "path"), progress or Plain(log))
     result = compare.compare(main, report)
     for line in result.lines():
         log(line)

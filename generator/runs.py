@@ -6,26 +6,20 @@ The local process pool is the default; a Dask scheduler's address sends the runs
 from __future__ import annotations
 
 import multiprocessing
-import os
 import queue
-import socket
 import threading
-import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from multiprocessing.managers import SyncManager
-from pathlib import Path
 
 from . import numeric
 from .cache import FORMAT, Store, code_hash, digest, versions
 from .config import Experiment
 from .errors import BuildError, Problem, TrainingError, key_line
-from .heap import keep_freed_memory
-from .mnist import IDX_FILES, MnistError
+from .mnist import MnistError
+from .worker import ENTRY, data_problem, missing_data, train_one
 
 KIND = "runs"
-ENTRY = "train"  # the training code: its key covers every generator module it imports (cache.code_hash)
-ROOT = Path(__file__).resolve().parent.parent  # a relative data.idx_dir is read from here, on every machine
 
 
 def run_key(experiment: Experiment) -> str:
@@ -43,57 +37,6 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
     except (OSError, AttributeError):
         pass  # not Linux: workers finish their current run and exit when they find the pool gone
-
-
-def _train_one(name: str, spec: dict, heard=None):
-    """One run, in a pool worker or a Dask worker alike: train() sets one thread and flushed denormals itself,
-    so a run's arrays do not depend on where it trained. `heard.put((name, done, total))` hears its steps."""
-    numeric.pin()  # the kernels every machine with AVX2 shares, set before torch loads (generator/numeric.py)
-    from .train import train  # torch is imported here, in the worker, only when something trains
-    keep_freed_memory()  # the same numbers, without a step's page faults (generator/heap.py)
-    start = last = time.perf_counter()
-
-    def tick(done: int, total: int) -> None:  # to the build's display, at most four times a second
-        nonlocal last
-        if heard is not None and (time.perf_counter() - last > 0.25 or done == total):
-            last = time.perf_counter()
-            heard.put((name, done, total))
-
-    began = time.time()
-    arrays = train(name, _here(spec), tick)
-    expected = numeric.path()["torch_capability"]
-    if numeric.dispatched() != expected:  # the key names a path this process did not take: never file it
-        raise TrainingError(f"experiment '{name}': torch dispatched to {numeric.dispatched()}, not {expected} as "
-                            "the run's key says; was torch imported before generator.numeric.pin()?")
-    # where and when it trained: the build reports each worker's idle share (never part of the run or its key)
-    return arrays, time.perf_counter() - start, {"worker": f"{socket.gethostname()}:{os.getpid()}",
-                                                  "began": began, "ended": time.time()}
-
-
-def _here(spec: dict) -> dict:
-    """The spec with a relative data.idx_dir read from this machine's checkout (the key keeps it relative)."""
-    idx_dir = spec["data"].get("idx_dir")
-    if not idx_dir or Path(idx_dir).is_absolute():
-        return spec
-    return spec | {"data": spec["data"] | {"idx_dir": str(ROOT / idx_dir)}}
-
-
-def missing_data(spec: dict) -> str | None:
-    """The first data file a run needs that this machine lacks (the full MNIST's IDX files), else None."""
-    idx_dir = _here(spec)["data"].get("idx_dir")
-    for name in (n for pair in IDX_FILES.values() for n in pair) if idx_dir else ():
-        if not any((Path(idx_dir) / f).exists() for f in (name, f"{name}.gz")):
-            return str(Path(idx_dir) / name)
-    return None
-
-
-def data_problem(experiment: Experiment, text: str) -> Problem:
-    """An error naming the experiment file's idx_dir line, the missing path and where the files go."""
-    key = "large.data.idx_dir" if key_line(experiment.source, "large.data.idx_dir") else "data.idx_dir"
-    return Problem(experiment.path, f"{text}; the full MNIST is the four IDX files of its standard distribution "
-                                    f"({', '.join(n for pair in IDX_FILES.values() for n in pair)}, plain or .gz): "
-                                    f"put them in that folder (a relative idx_dir is read from the checkout, {ROOT})",
-                   line=key_line(experiment.source, key), key=key)
 
 
 def _relay(heard, progress, stop: threading.Event) -> None:
@@ -161,7 +104,7 @@ def _local_pool(missing, experiments, jobs: int, progress):
         heard, stop = manager.Queue(), threading.Event()
         relay = threading.Thread(target=_relay, args=(heard, progress, stop), daemon=True)
         relay.start()
-        futures = {pool.submit(_train_one, name, experiments[name].spec, heard): (name, key) for name, key in missing}
+        futures = {pool.submit(train_one, name, experiments[name].spec, heard): (name, key) for name, key in missing}
         try:
             yield ((*futures[future], future.result) for future in as_completed(futures))
         finally:

@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .content import live_problems, markup_problems
+from .markup import live_problems, markup_problems
+from .mathml import MATH, math_error
 from .errors import Problem
 
 NAME = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -122,8 +123,7 @@ def _references(text: str, known: Targets, path: Path, line_of) -> list[Problem]
 
 
 def _math(text: str, path: Path, line_of) -> list[Problem]:
-    """Every formula can be rendered (render.math_error says why not); one holding a placeholder is read once filled."""
-    from .render import MATH, math_error  # render imports this module
+    """Every formula can be rendered (mathml.math_error says why not); one holding a placeholder is read once filled."""
     problems = []
     for match in MATH.finditer(text):
         latex = match.group(1) if match.group(1) is not None else match.group(3)

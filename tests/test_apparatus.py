@@ -47,10 +47,10 @@ def render_article(sections):
     figures_html = {}
     for s in sections:
         for fig in s.figures:
-            caption = render.caption_html(fig.caption, {}, fig.experiment, fig.path, fig.line, notes, problems)
+            caption = render.caption_html(render.Passage(fig.caption, fig.path, fig.line, fig.experiment), {}, notes, problems)
             notes.figure(fig.id, caption)
             figures_html[fig.id] = f'<figure id="fig-{fig.id}"><figcaption>{caption}</figcaption></figure>'
-    parts = [(f"section {n}", render.section_html(s, {}, figures_html, notes, problems))
+    parts = [(f"section {n}", render.section_html(s, {}, notes, problems, inserts=render.Inserts(figures_html)))
              for n, s in enumerate(sections, start=1)]
     assert problems == []
     page = render.finish("".join(html for _, html in parts), notes)
@@ -86,7 +86,7 @@ def test_cross_references_become_numbered_links_with_previews(tmp_path):
 def test_a_reference_in_an_attribute_or_code_is_plain_text_and_a_figure_page_links_into_the_article(tmp_path):
     sections = article(tmp_path)
     notes = render.Notes(REFS, xref.targets(sections))
-    caption = render.caption_html("Like @fig:first [@a].", {}, "x", Path("s.md"), 1, notes, [])
+    caption = render.caption_html(render.Passage("Like @fig:first [@a].", Path("s.md"), 1, "x"), {}, notes, [])
     text = re.sub(r"<[^>]+>", "", caption)
     page = render.finish(f'<p aria-label="{text}">{caption}</p><pre><code>{text}</code></pre>', notes, base="../../")
     assert '<p aria-label="Like Figure 1' in page and "<code>Like Figure 1" in page

@@ -46,8 +46,8 @@ def test_every_seed_alike_has_an_infinite_margin_and_settings_none():
 
 def test_a_failed_check_lists_only_its_false_terms_each_value_once():
     problems = []
-    prose.fill("{{check: exp.loss < 0.3 and exp.ok > 0.9 and exp.ok_count >= 4 and exp.loss < 0.4}}", SCOPES, None,
-               Path("s.md"), 1, problems)
+    prose.fill(prose.Passage("{{check: exp.loss < 0.3 and exp.ok > 0.9 and exp.ok_count >= 4 and exp.loss < 0.4}}",
+                             Path("s.md"), 1), SCOPES, problems)
     (problem,) = problems
     lines = problem.message.splitlines()
     assert len(lines) == 3  # the expression, then the two false terms
@@ -67,7 +67,7 @@ def names():
 ])
 def test_a_check_reads_claims_over_every_seed_or_is_refused_while_gathering(check, refused):
     problems = []
-    prose.lint(f"A sentence.{{{{check: {check}}}}}", set(SCOPES), None, Path("s.md"), 3, problems, names())
+    prose.lint(prose.Passage(f"A sentence.{{{{check: {check}}}}}", Path("s.md"), 3), set(SCOPES), problems, names())
     assert bool(problems) == refused
     if refused:
         assert "reads the drawn network alone (exp.det_w)" in problems[0].message and problems[0].line == 3
@@ -75,10 +75,10 @@ def test_a_check_reads_claims_over_every_seed_or_is_refused_while_gathering(chec
 
 def test_check_exact_is_the_authors_mark_and_long_checks_are_refused_or_deferred():
     problems, deferred = [], []
-    prose.lint("{{check exact: exp.det_w < 0}}", set(SCOPES), None, Path("s.md"), 1, problems, names())
+    prose.lint(prose.Passage("{{check exact: exp.det_w < 0}}", Path("s.md"), 1), set(SCOPES), problems, names())
     assert problems == []
     long = " and ".join(["exp.loss < 0.3"] * 15)
-    prose.lint(f"{{{{check: {long}}}}}", set(SCOPES), None, Path("s.md"), 1, problems, names(), deferred)
+    prose.lint(prose.Passage(f"{{{{check: {long}}}}}", Path("s.md"), 1), set(SCOPES), problems, names(), deferred)
     assert problems == [] and "at most 200" in deferred[0].message and len(str(deferred[0])) < 400
 
 

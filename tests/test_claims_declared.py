@@ -150,27 +150,27 @@ NAMES = {"exp": claim_names.Names.of({"det_w", "train_steps", "seeds_jump1_to"},
 ])
 def test_lint_reports_an_undeclared_claim_with_the_closest_names(text, words):
     problems = []
-    prose.lint("x\n" + text, {"exp"}, "exp", Path("s.md"), 10, problems, NAMES)
+    prose.lint(prose.Passage("x\n" + text, Path("s.md"), 10, "exp"), {"exp"}, problems, NAMES)
     (problem,) = problems
     assert problem.line == 11 and words in problem.message
 
 
 def test_lint_accepts_declared_claims_settings_and_globbed_families():
     problems = []
-    prose.lint("{{exp.det_w:.2f}} {{exp.train_steps:d}} {{pick: jump2_to > exp.seeds_jump1_to | a | b}} "
-               "{{pick: exp.jump11_to > 0 | a | b}}", {"exp"}, "exp", Path("s.md"), 1, problems, NAMES)
+    prose.lint(prose.Passage("{{exp.det_w:.2f}} {{exp.train_steps:d}} {{pick: jump2_to > exp.seeds_jump1_to | a | b}} "
+                             "{{pick: exp.jump11_to > 0 | a | b}}", Path("s.md"), 1, "exp"), {"exp"}, problems, NAMES)
     assert problems == []
-    prose.lint("{{exp.anything}}", {"exp"}, None, Path("s.md"), 1, problems, {"exp": None})  # None: not checked
+    prose.lint(prose.Passage("{{exp.anything}}", Path("s.md"), 1), {"exp"}, problems, {"exp": None})  # None: not checked
     assert problems == []
 
 
 def test_a_missing_optional_claim_still_stops_a_full_build_at_fill_and_is_listed_in_quick():
     scopes = {"exp": {"jump_count": 0}}
     problems, failed = [], []
-    prose.fill("{{exp.jump1_to:.1%}}", scopes, None, Path("s.md"), 3, problems)
+    prose.fill(prose.Passage("{{exp.jump1_to:.1%}}", Path("s.md"), 3), scopes, problems)
     assert "no claim 'jump1_to'" in problems[0].message
     problems = []
-    assert prose.fill("{{exp.jump1_to:.1%}}", scopes, None, Path("s.md"), 3, problems, failed) == prose.NOT_MEASURED
+    assert prose.fill(prose.Passage("{{exp.jump1_to:.1%}}", Path("s.md"), 3), scopes, problems, failed) == prose.NOT_MEASURED
     assert problems == [] and "jump1_to" in failed[0].message
 
 

@@ -60,9 +60,9 @@ def test_lines_after_a_figure_keep_their_numbers_and_a_figure_after_text_is_its_
                        "experiment: curves-line\ncaption: c\n```\nAfter {{nobody.x}}.\n")
     (section,) = sections
     found = []
-    render.fill(section.body, {}, None, Path("s.md"), section.body_line, found)
+    render.fill(render.Passage(section.body, Path("s.md"), section.body_line), {}, found)
     assert [p.line for p in found] == [12]  # the line in the file, figure block and all
-    html = render.section_html(section, {}, {"f": "<figure>F</figure>"}, {}, [])
+    html = render.section_html(section, {}, {}, [], inserts=render.Inserts({"f": "<figure>F</figure>"}))
     assert "<figure>F</figure>" in html and "Text right before." in html
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import config, runs
+from generator import config, runs, worker
 from generator.cache import Store
 from generator.errors import BuildError
 from generator.progress import Plain
@@ -118,15 +118,15 @@ def test_a_missing_full_mnist_names_the_path_and_where_the_files_go(tmp_path):
 
 
 def test_a_relative_idx_dir_is_read_from_the_checkout_where_the_run_trains(tmp_path, monkeypatch):
-    monkeypatch.setattr(runs, "ROOT", tmp_path)  # the checkout of the machine that trains
+    monkeypatch.setattr(worker, "ROOT", tmp_path)  # the checkout of the machine that trains
     spec = {"data": {"kind": "mnist", "idx_dir": "data/mnist"}}
-    assert runs.missing_data(spec) == str(tmp_path / "data" / "mnist" / "train-images-idx3-ubyte")
+    assert worker.missing_data(spec) == str(tmp_path / "data" / "mnist" / "train-images-idx3-ubyte")
     (tmp_path / "data" / "mnist").mkdir(parents=True)
     for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte"):
         (tmp_path / "data" / "mnist" / name).write_bytes(b"")
-    assert runs.missing_data(spec) == str(tmp_path / "data" / "mnist" / "t10k-labels-idx1-ubyte")
+    assert worker.missing_data(spec) == str(tmp_path / "data" / "mnist" / "t10k-labels-idx1-ubyte")
     (tmp_path / "data" / "mnist" / "t10k-labels-idx1-ubyte.gz").write_bytes(b"")
-    assert runs.missing_data(spec) is None
-    assert runs._here(spec)["data"]["idx_dir"] == str(tmp_path / "data" / "mnist")
+    assert worker.missing_data(spec) is None
+    assert worker._here(spec)["data"]["idx_dir"] == str(tmp_path / "data" / "mnist")
     assert spec["data"]["idx_dir"] == "data/mnist"  # the key keeps it relative
-    assert runs.missing_data({"data": {"kind": "mnist", "idx_dir": ""}}) is None
+    assert worker.missing_data({"data": {"kind": "mnist", "idx_dir": ""}}) is None

@@ -32,14 +32,14 @@ def small_data(n=200, d=16, classes=4, seed=0):
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_zero_init_hidden_units_stay_identical_under_identical_arithmetic(dtype):
     X, y = small_data()
-    counts = symmetry.train_zero_init(X, y, width=7, steps=40, lr=0.5, batch=32, dtype=dtype, unitwise=True)
+    counts = symmetry.train_zero_init(X, y, 7, 40, symmetry.Training(lr=0.5, batch=32, dtype=dtype, unitwise=True))
     assert counts == [1] * 40
 
 
 def test_a_random_output_layer_breaks_the_symmetry():
     # the control: the same unit-by-unit arithmetic, but output weights that differ per hidden unit
     X, y = small_data()
-    counts = symmetry.train_zero_init(X, y, width=7, steps=3, lr=0.5, batch=32, unitwise=True, output_init_std=0.1)
+    counts = symmetry.train_zero_init(X, y, 7, 3, symmetry.Training(lr=0.5, batch=32, unitwise=True, output_init_std=0.1))
     assert counts[-1] == 7
 
 
@@ -227,8 +227,9 @@ def test_the_probe_trains_as_the_build_trains(short_run):
     run, spec = short_run
     steps = int(run["snapshot_steps"][-1])
     for index in (0, 1):
-        *_, hidden = symmetry.zero_init_steps(run["X"], run["y"], run["W0"].shape[2], steps, seed=int(run["seeds"][index]),
-                                              lr=spec["train"]["learning_rate"], batch=spec["train"]["batch_size"])
+        training = symmetry.Training(seed=int(run["seeds"][index]), lr=spec["train"]["learning_rate"],
+                                     batch=spec["train"]["batch_size"])
+        *_, hidden = symmetry.zero_init_steps(run["X"], run["y"], run["W0"].shape[2], steps, training)
         assert np.array_equal(hidden, run["W0"][-1, index])
         assert np.any(hidden != 0)                            # it moved: the comparison is not of zeros
 
@@ -236,17 +237,17 @@ def test_the_probe_trains_as_the_build_trains(short_run):
 def test_probe_reports_the_split_and_its_growth():
     X, y = small_data()
     # identical arithmetic for every unit: no split in the whole budget, one group of them all
-    never = symmetry.probe(X, y, 7, 30, 10, lr=0.5, batch=32, unitwise=True)
+    never = symmetry.probe(X, y, symmetry.Probe(7, 30, 10, symmetry.Training(lr=0.5, batch=32, unitwise=True)))
     assert never == {"steps_run": 30, "split_step": None, "groups_at_split": None, "groups_at_end": [7],
                      "gap_at_split": 0.0, "gap_at_end": 0.0}
     # random output weights: every unit differs after the first step, and the probe stops `settle` steps later
-    control = symmetry.probe(X, y, 7, 30, 4, lr=0.5, batch=32, unitwise=True, output_init_std=0.1)
+    training = symmetry.Training(lr=0.5, batch=32, unitwise=True, output_init_std=0.1)
+    control = symmetry.probe(X, y, symmetry.Probe(7, 30, 4, training))
     assert control["split_step"] == 1 and control["steps_run"] == 5
     assert control["groups_at_split"] == [1] * 7 and control["groups_at_end"] == [1] * 7
     # the gap is group_gap's, on the groups of the split kept to the end: with every group one unit, the
     # "largest" is the first in np.unique's order at the split, and the rest are its others
-    W = np.stack([w.copy() for w in symmetry.zero_init_steps(X, y, 7, 5, lr=0.5, batch=32, unitwise=True,
-                                                             output_init_std=0.1)]).astype(np.float64)
+    W = np.stack([w.copy() for w in symmetry.zero_init_steps(X, y, 7, 5, training)]).astype(np.float64)
     first = np.unique(W[0], axis=0, return_inverse=True)[1].ravel() == 0
     assert control["gap_at_split"] == pytest.approx(np.abs(W[0, first].mean(0) - W[0, ~first].mean(0)).max(), rel=1e-12)
     assert control["gap_at_end"] == pytest.approx(np.abs(W[-1, first].mean(0) - W[-1, ~first].mean(0)).max(), rel=1e-12)
@@ -258,7 +259,7 @@ def test_each_path_runs_in_its_own_process_with_its_environment():
     # the plain kernels whatever the parent process uses; "pinned" takes AVX2 where the processor has it
     from generator import numeric
     X, y = small_data()
-    found = symmetry.probe_paths(X, y, 7, 3, 1, paths=("pinned", "default"), lr=0.5, batch=32)
+    found = symmetry.probe_paths(X, y, symmetry.Probe(7, 3, 1, symmetry.Training(lr=0.5, batch=32)), ("pinned", "default"))
     assert found["default"]["capability"] == "default"
     assert found["pinned"]["capability"] == min("avx2", numeric.supported(numeric.cpu()[1]), key=numeric.ORDER.index)
     assert found["pinned"]["steps_run"] >= 3 and set(found["pinned"]) >= {"split_step", "groups_at_end", "gap_at_end"}
@@ -274,8 +275,8 @@ def test_path_probe_claims_from_known_results(monkeypatch):
                            "gap_at_split": 1e-20, "gap_at_end": 3e-17, "capability": "avx2"}}
     asked = {}
 
-    def fake(X, y, width, steps, settle, paths, **kwargs):
-        asked.update(width=width, steps=steps, settle=settle, paths=paths, **kwargs)
+    def fake(X, y, job, paths):
+        asked.update(job=job, paths=paths)
         return {name: results[name] for name in paths}
     monkeypatch.setattr(symmetry, "probe_paths", fake)
     W0 = np.zeros((4, 2, 100, 3))                    # snapshots at steps 0, 1000, 2000, 3000 of seeds 7 and 2
@@ -283,8 +284,9 @@ def test_path_probe_claims_from_known_results(monkeypatch):
            "snapshot_steps": np.array([0, 1000, 2000, 3000])}
     spec = {"train": {"steps": 30000, "learning_rate": 0.05, "batch_size": 100}}
     claims = path_probe(run, spec, 1, paths=("pinned", "float64"))
-    assert asked == {"width": 100, "steps": learning.PROBE_STEPS, "settle": learning.PROBE_SETTLE,
-                     "paths": ("pinned", "float64"), "seed": 2, "lr": 0.05, "batch": 100}
+    assert asked == {"job": symmetry.Probe(100, learning.PROBE_STEPS, learning.PROBE_SETTLE,
+                                           symmetry.Training(seed=2, lr=0.05, batch=100)),
+                     "paths": ("pinned", "float64")}
     assert claims["probe_paths"] == 2 and claims["probe_split_paths"] == 1 and claims["probe_seed"] == 2
     assert claims["probe_pinned_split"] == 0 and not any(n.startswith("probe_pinned_split_") for n in claims)
     assert (claims["probe_float64_split_step"], claims["probe_float64_split_groups"]) == (2, 2)
@@ -302,7 +304,7 @@ def test_path_probe_claims_from_known_results(monkeypatch):
     assert path_probe(run, spec, 1, paths=("pinned",))["probe_pinned_agrees"] == 0
     # a short run probes no longer than it trained
     path_probe(run, {"train": {"steps": 60}}, 0, paths=("float64",))
-    assert (asked["steps"], asked["settle"]) == (60, 60)
+    assert (asked["job"].steps, asked["job"].settle) == (60, 60)
     declared = learning.path_probe_declared()
     assert all(name in declared for name in claims)
     missing = {n for n, how in declared.items() if how == "required" and n not in claims}

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from generator import preview
+from generator.build import BuildOptions
 from generator.errors import BuildError, Problem
 from generator.serve import make_server
 
@@ -224,13 +225,13 @@ def test_the_preview_trains_on_the_cluster_it_is_given(tmp_path, monkeypatch):
 
     from generator import cli
     handed = {}
-    monkeypatch.setattr(preview, "run", lambda *args, **options: handed.update(options))
+    monkeypatch.setattr(preview, "run", lambda options, **rest: handed.update(options=options))
     monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
     cli.main(["serve", "--watch", "--scheduler", "tcp://10.0.0.5:8786"])
-    assert handed["scheduler"] == "tcp://10.0.0.5:8786"
+    assert handed["options"].scheduler == "tcp://10.0.0.5:8786"
     monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "tcp://10.0.0.6:8786")
     cli.main(["serve", "--watch"])
-    assert handed["scheduler"] == "tcp://10.0.0.6:8786"
+    assert handed["options"].scheduler == "tcp://10.0.0.6:8786"
     monkeypatch.undo()
 
     built = []
@@ -244,8 +245,8 @@ def test_the_preview_trains_on_the_cluster_it_is_given(tmp_path, monkeypatch):
         (tmp_path / folder).mkdir()
     previous = signal.getsignal(signal.SIGTERM)
     try:
-        preview.run(tmp_path / "content", tmp_path / "site", tmp_path / "cache", profile="quick", port=0,
-                    log=lambda *a: None, scheduler="tcp://10.0.0.5:8786")
+        preview.run(BuildOptions(tmp_path / "content", tmp_path / "site", profile="quick", cache_dir=tmp_path / "cache",
+                                 scheduler="tcp://10.0.0.5:8786"), port=0, log=lambda *a: None)
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert [options["scheduler"] for options in built] == ["tcp://10.0.0.5:8786"]

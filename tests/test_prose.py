@@ -14,7 +14,7 @@ SCOPES = {"spiralnet-4-tanh": {"packing_angle": 0.93, "seeds": 4}, "exp": {"det_
 
 def fill(text, default=None, failed=None):
     problems = []
-    return prose.fill(text, SCOPES, default, Path("s.md"), 10, problems, failed), problems
+    return prose.fill(prose.Passage(text, Path("s.md"), 10, default), SCOPES, problems, failed), problems
 
 
 def test_a_check_that_holds_renders_nothing():

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from generator import replicate
-from generator.build import build
+from generator.build import BuildOptions, build
 from tests.test_prose import tiny_content
 
 # a claim of the method that any seed bears out, and one tied to the seeds themselves, which the replica changes
@@ -32,7 +32,7 @@ def test_other_seeds_fail_the_claim_that_does_not_generalise_and_leave_the_site_
     root, folder, out = scratch
     before = (out / "index.html").read_bytes()
     said = []
-    assert replicate.replicate(folder, out, 1, said.append, mode="seeds") == 1
+    assert replicate.replicate(BuildOptions(folder, out, jobs=1), said.append, mode="seeds") == 1
     text = "\n".join(said)
     assert "checks failing in B: 1 (1 held in A)" in text and "curves-line.train_first_seed = 2" in text
     assert "accuracy_worst" not in text.split("checks failing in B")[1].split("picks whose")[0]
@@ -44,7 +44,7 @@ def test_other_seeds_fail_the_claim_that_does_not_generalise_and_leave_the_site_
 def test_the_path_mode_trains_the_same_seeds_on_the_other_path_and_counts_bitwise_changes(scratch):
     _, folder, out = scratch
     said = []
-    assert replicate.replicate(folder, out, 1, said.append, mode="path") == 0
+    assert replicate.replicate(BuildOptions(folder, out, jobs=1), said.append, mode="path") == 0
     (counted,) = [line for line in said if line.startswith("runs that came out different")]
     assert counted.endswith("of 1"), counted  # the one run was found in both caches and compared
     assert any(line.startswith("replication (path) passes") for line in said), said

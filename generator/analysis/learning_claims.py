@@ -370,7 +370,8 @@ def path_probe(run: dict, spec: dict, index: int, probe_steps: int | None = None
         kwargs["batch"] = int(opts["batch_size"])
     width = int(run["W0"].shape[2])
     seed = int(run["seeds"][index])
-    found = symmetry.probe_paths(run["X"], run["y"], width, probe_steps, settle, paths=paths, seed=seed, **kwargs)
+    job = symmetry.Probe(width, int(probe_steps), int(settle), symmetry.Training(seed=seed, **kwargs))
+    found = symmetry.probe_paths(run["X"], run["y"], job, paths)
     claims = {"probe_seed": int(seed), "probe_steps": int(probe_steps), "probe_settle": int(settle),
               "probe_paths": len(found), "probe_split_paths": sum(r["split_step"] is not None for r in found.values())}
     for name, result in found.items():

@@ -18,9 +18,35 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
+
+
+@dataclass(frozen=True)
+class Training:
+    """How the zero-initialised network trains: SGD's learning rate and minibatch size, the float type, the
+    threads, unit by unit (`unitwise`: every hidden unit by its own identical operations) or with the project's
+    BatchedMLP, the seed (its minibatches), and the output weights' N(0, output_init_std) start when positive (a
+    control that must break the symmetry; else zeros)."""
+    lr: float = 0.05
+    batch: int = 100
+    dtype: str = "float32"
+    threads: int = 1
+    unitwise: bool = False
+    seed: int = 0
+    output_init_std: float = 0.0
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A probe (probe, probe_paths): an input -> `width` -> classes network trained from zero until its hidden
+    units split or `steps`, then `settle` steps more, as `training` says."""
+    width: int
+    steps: int
+    settle: int
+    training: Training = field(default_factory=Training)
 
 
 def distinct_units(W: np.ndarray) -> np.ndarray:
@@ -39,28 +65,23 @@ def first_split(counts: np.ndarray) -> int | None:
     return int(found[0]) if len(found) else None
 
 
-def train_zero_init(X: np.ndarray, y: np.ndarray, width: int, steps: int, *, lr: float = 0.05, batch: int = 100,
-                    dtype: str = "float32", threads: int = 1, unitwise: bool = False, seed: int = 0,
-                    output_init_std: float = 0.0, until_split: bool = False, min_steps: int = 0) -> list[int]:
+def train_zero_init(X: np.ndarray, y: np.ndarray, width: int, steps: int, training: Training = Training(),
+                    until_split: int | None = None) -> list[int]:
     """Distinct hidden units after each SGD step of an input -> width (sigmoid) -> classes network without
-    biases, all weights zero (output weights N(0, output_init_std) when that is positive: a control that
-    must break the symmetry). unitwise: every hidden unit computed by its own, identical, operations
-    (matrix-vector products, one unit at a time); otherwise the project's BatchedMLP, trained as train.py trains
-    one seed alone (the same minibatches, products and loss, so the same numbers bit for bit).
-    until_split: stop after the first step that leaves more than one distinct unit (but not before
-    `min_steps`), so `steps` is a cap and a list shorter than it means the units split."""
+    biases, all weights zero, trained as `training` says: unit by unit (matrix-vector products, one unit at a
+    time), or the project's BatchedMLP, trained as train.py trains one seed alone (the same minibatches,
+    products and loss, so the same numbers bit for bit). until_split: stop after the first step that leaves more
+    than one distinct unit, once at least that many steps ran (None: never), so `steps` is a cap and a list
+    shorter than it means the units split."""
     counts = []
-    for hidden in zero_init_steps(X, y, width, steps, lr=lr, batch=batch, dtype=dtype, threads=threads,
-                                  unitwise=unitwise, seed=seed, output_init_std=output_init_std):
+    for hidden in zero_init_steps(X, y, width, steps, training):
         counts.append(_distinct(hidden))
-        if until_split and counts[-1] > 1 and len(counts) >= min_steps:
+        if until_split is not None and counts[-1] > 1 and len(counts) >= until_split:
             break
     return counts
 
 
-def zero_init_steps(X: np.ndarray, y: np.ndarray, width: int, steps: int, *, lr: float = 0.05, batch: int = 100,
-                    dtype: str = "float32", threads: int = 1, unitwise: bool = False, seed: int = 0,
-                    output_init_std: float = 0.0):
+def zero_init_steps(X: np.ndarray, y: np.ndarray, width: int, steps: int, training: Training = Training()):
     """The hidden layer's (width, inputs) weights after each of `steps` SGD steps (see train_zero_init); each
     array is the live weights' view, valid until the next step."""
     import torch
@@ -68,7 +89,9 @@ def zero_init_steps(X: np.ndarray, y: np.ndarray, width: int, steps: int, *, lr:
 
     from ..models import BatchedMLP
 
-    torch.set_num_threads(threads)
+    lr, batch, seed, unitwise = training.lr, training.batch, training.seed, training.unitwise
+    dtype, output_init_std = training.dtype, training.output_init_std
+    torch.set_num_threads(training.threads)
     torch.set_flush_denormal(True)  # as in training: the probe must do the same arithmetic
     kind = getattr(torch, dtype)
     # copies (torch.tensor): the runs a build shares are read-only
@@ -136,14 +159,15 @@ PATHS = {
 }
 
 
-def probe(X: np.ndarray, y: np.ndarray, width: int, steps: int, settle: int, **kwargs) -> dict:
-    """Train the zero-initialised network (zero_init_steps; kwargs: lr, batch, dtype, seed) until its hidden
-    units split or `steps`, then `settle` steps more. {"steps_run", "split_step" (the step, counted from 1, of
+def probe(X: np.ndarray, y: np.ndarray, job: Probe) -> dict:
+    """Train the zero-initialised network (zero_init_steps) until its hidden units split or `job.steps`, then
+    `job.settle` steps more. {"steps_run", "split_step" (the step, counted from 1, of
     the first difference; None if none), "groups_at_split" and "groups_at_end" (group_sizes, largest first),
     "gap_at_split" and "gap_at_end" (group_gap: how far the mean weights of the largest group at the split are
     from the other units', there and at the last step; 0 without a split)}."""
+    width, steps, settle = job.width, job.steps, job.settle
     split, at_split, gap_at_split, labels, hidden, run = None, None, 0.0, None, None, 0
-    for run, hidden in enumerate(zero_init_steps(X, y, width, steps + settle, **kwargs), start=1):
+    for run, hidden in enumerate(zero_init_steps(X, y, width, steps + settle, job.training), start=1):
         if split is None and _distinct(hidden) > 1:
             split, at_split = run, group_sizes(hidden)
             labels = np.unique(hidden, axis=0, return_inverse=True)[1].ravel()
@@ -171,8 +195,7 @@ def path_environment(name: str, environ=None) -> dict[str, str]:
     return environ | numeric.PINS | PATHS[name][0] | dict.fromkeys(VARIABLES, str(THREADS))
 
 
-def probe_paths(X: np.ndarray, y: np.ndarray, width: int, steps: int, settle: int, *, paths=tuple(PATHS),
-                **kwargs) -> dict[str, dict]:
+def probe_paths(X: np.ndarray, y: np.ndarray, job: Probe, paths=tuple(PATHS)) -> dict[str, dict]:
     """probe() on each path, each in a fresh process whose environment (path_environment) is set before torch
     loads: {path: probe's result, with "capability", what torch dispatched to there}."""
     import subprocess
@@ -184,12 +207,12 @@ def probe_paths(X: np.ndarray, y: np.ndarray, width: int, steps: int, settle: in
         np.save(Path(folder) / "X.npy", np.asarray(X))
         np.save(Path(folder) / "y.npy", np.asarray(y))
         for name in paths:
-            job = {"folder": folder, "width": int(width), "steps": int(steps), "settle": int(settle),
-                   "dtype": PATHS[name][1], **kwargs}
+            on_path = replace(job, training=replace(job.training, dtype=PATHS[name][1]))
             env = path_environment(name) | {"PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get(
                 "PYTHONPATH")]))}
-            done = subprocess.run([sys.executable, "-m", "generator.analysis.symmetry"], input=json.dumps(job),
-                                  env=env, cwd=root, capture_output=True, text=True)
+            done = subprocess.run([sys.executable, "-m", "generator.analysis.symmetry"],
+                                  input=json.dumps({"folder": folder, "probe": asdict(on_path)}), env=env, cwd=root,
+                                  capture_output=True, text=True)
             if done.returncode:
                 raise RuntimeError(f"the zero-start probe on the {name} path failed:\n{done.stderr[-2000:]}")
             out[name] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -200,10 +223,9 @@ def _probe_process() -> None:
     """A probe's process (probe_paths): the job as JSON on stdin, the result as JSON on the last line of stdout."""
     from .. import numeric
     job = json.loads(sys.stdin.read())
-    folder = Path(job.pop("folder"))
+    folder, asked = Path(job["folder"]), job["probe"]
     X, y = np.load(folder / "X.npy"), np.load(folder / "y.npy")
-    width, steps, settle = job.pop("width"), job.pop("steps"), job.pop("settle")
-    result = probe(X, y, width, steps, settle, **job)
+    result = probe(X, y, Probe(asked["width"], asked["steps"], asked["settle"], Training(**asked["training"])))
     print(json.dumps(result | {"capability": numeric.dispatched()}))
 
 

@@ -357,8 +357,16 @@ def requirements(kind: str, options: dict, specs: list[dict]) -> list[tuple[str,
             found.append(("k", f"must be a K the sweep trains: {', '.join(map(str, ks))}; got {options['k']}"))
         return found
     (spec,) = specs
-    model = spec["model"]
-    hidden = list(model.get("hidden", []))
+    hidden = list(spec["model"].get("hidden", []))
+    found += _shape_problems(kind, options, spec["model"], hidden)
+    if spec["model"].get("kind") != "mlp":
+        return found  # the layers and snapshots below are an mlp's (W0 .. the output layer, train.py's schedule)
+    return found + _layer_problems(kind, options, spec, hidden)
+
+
+def _shape_problems(kind: str, options: dict, model: dict, hidden: list[int]) -> list[tuple[str, str]]:
+    """requirements: the network's shape a kind draws (a 2-unit layer, a vector-field layer, ...)."""
+    found: list[tuple[str, str]] = []
     described = f"hidden = {hidden}"
     mlp = model.get("kind") == "mlp"
     if kind == "hidden-representation":
@@ -396,8 +404,13 @@ def requirements(kind: str, options: dict, specs: list[dict]) -> list[tuple[str,
         elif kind == "field-arrows" and not 1 <= options["layer"] <= len(hidden):
             found.append(("layer", f"must be 1..{len(hidden)}, a layer of the experiment's network ({described}), "
                                    f"got {options['layer']}"))
-    if not mlp:
-        return found  # the layers and snapshots below are an mlp's (W0 .. the output layer, train.py's schedule)
+    return found
+
+
+def _layer_problems(kind: str, options: dict, spec: dict, hidden: list[int]) -> list[tuple[str, str]]:
+    """requirements: a layer, a neuron or a snapshot an mlp's options name that its network has."""
+    found: list[tuple[str, str]] = []
+    described = f"hidden = {hidden}"
     layers = len(hidden) + 1  # weight layers, the output layer last
     counted = f"{layers} weight layer{'s' if layers > 1 else ''} ({described}, then the output layer)"
     if kind == "weight-trajectories" and options["layer"] is not None and not 1 <= options["layer"] <= layers:

@@ -54,7 +54,8 @@ def field_arrows(options, run, spec, claims) -> FigureOutput:
             x=alt.X("px2:Q", scale=x.to_dict()["scale"]), y=alt.Y("py2:Q", scale=y.to_dict()["scale"]),
             angle=alt.Angle("angle:Q", scale=None)))
     # the grid holds no class points: the two-class colours are never drawn
-    chart = plane.sized(alt.layer(plane.drawn(encode.url("grid.json"), lo, hi, classes=2, legend=False), arrows_layer))
+    grid = plane.drawn(encode.url("grid.json"), lo, hi, classes=2, look=plane.Look(legend=False))
+    chart = plane.sized(alt.layer(grid, arrows_layer))
     files = {"arrows.json": encode.json_file(arrows), "grid.json": encode.json_file(plane.pack(parts))}
     return FigureOutput(plane.spec(chart), files, {"max_push": float(np.linalg.norm(push, axis=1).max()),
                                                     "bumps": int(len(anchors))})

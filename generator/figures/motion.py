@@ -75,7 +75,7 @@ def moving_frames(frame, frames_data, moved, classes: int, inset=None):
         return current.mark_text(align="left", baseline="bottom", fontSize=11, color="#333", dy=-6).encode(
             text=f"{field}:N", x=alt.value(0), y=alt.value(0))
 
-    points = plane.drawn(encode.url("points.json"), -1, 1, classes=classes, names=None, prepare=moved)
+    points = plane.drawn(encode.url("points.json"), -1, 1, classes=classes, prepare=moved, look=plane.Look(None))
     if inset is None:
         return plane.sized(alt.layer(points, decision(), label("label")).add_params(frame))
     # where the inset looks, outlined in the first panel (its window in the first panel's units)
@@ -83,7 +83,7 @@ def moving_frames(frame, frames_data, moved, classes: int, inset=None):
                                            oy0="(datum.iy - datum.iz) / datum.z", oy1="(datum.iy + datum.iz) / datum.z")
                .mark_rect(filled=False, color="#555", strokeWidth=1, clip=True)
                .encode(x=alt.X("ox0:Q", scale=scale), x2="ox1:Q", y=alt.Y("oy0:Q", scale=scale), y2="oy1:Q"))
-    close = plane.drawn(encode.url("points.json"), -1, 1, classes=classes, names=None, prepare=inset, legend=False)
+    close = plane.drawn(encode.url("points.json"), -1, 1, classes=classes, prepare=inset, look=plane.Look(None, legend=False))
     return alt.hconcat(plane.sized(alt.layer(points, outline, decision(), label("label"))),
                        plane.sized(alt.layer(close, decision("i"), label("ilabel"))), spacing=16).add_params(frame)
 

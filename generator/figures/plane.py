@@ -8,6 +8,8 @@ style.class_colours and style.class_labels of the run's K (class_count).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import altair as alt
 import numpy as np
 
@@ -121,15 +123,25 @@ def region_layer(src: str, lo: float, hi: float) -> alt.Chart:
         url="src:N", x=alt.X("x0:Q", scale=scale), x2="x1:Q", y=alt.Y("y0:Q", scale=scale), y2="y1:Q")
 
 
-def drawn(url: str, lo: float, hi: float, *, classes: int, names=("x₁", "x₂"), prepare=as_drawn,
-          class_lines: bool = False, legend: bool = True, on_picture: bool = False) -> alt.LayerChart:
-    """Grid, border, curves, boundary and the points of K classes from one packed file.
+@dataclass(frozen=True)
+class Look:
+    """How drawn() draws the plane: its axes' names (None: no axes), a line through each class's points in data
+    order, the class colours' legend, and `on_picture`: every mark is drawn on the figure's region image, so keeps
+    its colours in the dark theme (style.ON_PICTURE)."""
+    names: tuple[str, str] | None = ("x₁", "x₂")
+    class_lines: bool = False
+    legend: bool = True
+    on_picture: bool = False
+
+
+def drawn(url: str, lo: float, hi: float, *, classes: int, prepare=as_drawn, look: Look = Look()) -> alt.LayerChart:
+    """Grid, border, curves, boundary and the points of K classes from one packed file, drawn as `look` says.
 
     `prepare` adds the transforms that place each point (px, py); they sit on the parent layer, so
-    Vega runs them once per update however many marks share them. `on_picture`: every mark is drawn on the
-    figure's region image, so keeps its colours in the dark theme (style.ON_PICTURE).
+    Vega runs them once per update however many marks share them.
     """
-    look = style.ON_PICTURE if on_picture else {}
+    names, class_lines, legend = look.names, look.class_lines, look.legend
+    look = style.ON_PICTURE if look.on_picture else {}
     x, y = axes(lo, hi, names)
     c = alt.Chart()
     line = dict(detail="g:N", x=x, y=y)

@@ -32,7 +32,8 @@ def weight_playground(options, run, spec, claims) -> FigureOutput:
         n="count()").transform_calculate(
         label="'det W = ' + format(w11 * w22 - w12 * w21, '.2f')").mark_text(  # above the plot, never under the data
         align="left", baseline="bottom", fontSize=12, dy=-6).encode(text="label:N", x=alt.value(0), y=alt.value(0))
-    points = plane.drawn(encode.url("points.json"), -1.05, 1.05, classes=K, names=("h₁", "h₂"), prepare=moved)
+    points = plane.drawn(encode.url("points.json"), -1.05, 1.05, classes=K, prepare=moved,
+                         look=plane.Look(("h₁", "h₂")))
     chart = plane.sized(alt.layer(points, det).add_params(*sliders))
     files = {"points.json": encode.json_file(plane.pack(parts))}
     return FigureOutput(plane.spec(chart), files, {"det_w_start": float(np.linalg.det(W)), "slider_limit": limit})

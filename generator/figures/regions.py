@@ -14,7 +14,7 @@ def dataset(options, run, spec, claims) -> FigureOutput:
     X, y = run["X"], run["y"]
     K = plane.class_count(run)
     lo, hi = plane.square_extent(X)
-    chart = plane.sized(plane.drawn(encode.url("points.json"), lo, hi, classes=K, class_lines=True))
+    chart = plane.sized(plane.drawn(encode.url("points.json"), lo, hi, classes=K, look=plane.Look(class_lines=True)))
     return FigureOutput(plane.spec(chart), {"points.json": encode.json_file(plane.pack(plane.classes(X, y, K)))}, {})
 
 
@@ -24,8 +24,8 @@ def decision_regions(options, run, spec, claims) -> FigureOutput:
     lo, hi = plane.square_extent(X)
     seed = frames.best_seed(run)
     image = frames.class_image(lambda p: frames.predict(run, seed, p, spec["model"]), lo, hi)
-    chart = plane.sized(plane.alt.layer(plane.region_layer(encode.url("regions.png"), lo, hi),
-                                        plane.drawn(encode.url("points.json"), lo, hi, classes=K, on_picture=True)))
+    points = plane.drawn(encode.url("points.json"), lo, hi, classes=K, look=plane.Look(on_picture=True))
+    chart = plane.sized(plane.alt.layer(plane.region_layer(encode.url("regions.png"), lo, hi), points))
     files = {"points.json": encode.json_file(plane.pack(plane.classes(X, y, K))),
              "regions.png": encode.class_png(image, style.region_colours(K))}
     accuracy = float((frames.predict(run, seed, X, spec["model"]) == y).mean())
@@ -54,7 +54,8 @@ def hidden_representation(options, run, spec, claims) -> FigureOutput:
         parts.append((np.array(ends), np.array([1 + n, 1 + n]), plane.BOUNDARY))
     chart = plane.sized(plane.alt.layer(
         plane.region_layer(encode.url("regions.png"), lo, hi),
-        plane.drawn(encode.url("points.json"), lo, hi, classes=K, names=("h₁", "h₂"), on_picture=True)))
+        plane.drawn(encode.url("points.json"), lo, hi, classes=K,
+                    look=plane.Look(("h₁", "h₂"), on_picture=True))))
     files = {"points.json": encode.json_file(plane.pack(parts)),
              "regions.png": encode.class_png(image, style.region_colours(K))}
     return FigureOutput(plane.spec(chart), files, {"hidden_accuracy": hidden_accuracy, "layer": layer})

@@ -12,6 +12,7 @@ lies in front is drawn over it. The window holds the box's bounding sphere, so n
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -70,8 +71,8 @@ def rotatable_3d(options, run, spec, claims) -> FigureOutput:
     radius = float(np.linalg.norm(np.concatenate([p[0] for p in frame_parts + drawn]), axis=1).max())
     names = ("h₁", "h₂", "h₃") if space == "hidden" else ("x₁", "x₂", "x₃")
     kinds = {k for _, _, k in parts}
-    chart = _chart(radius * 1.04, K, names=names, depth=half, tie=_tie(*head[0]) if separates and K == 2 else None,
-                   sheet=bool(kinds & set(SHEET)), dots=bool(kinds & {plane.class_kind(c) for c in range(K)}))
+    chart = _chart(View(radius * 1.04, K, names=names, depth=half, tie=_tie(*head[0]) if separates and K == 2 else None,
+                        sheet=bool(kinds & set(SHEET)), dots=bool(kinds & {plane.class_kind(c) for c in range(K)})))
     spec = plane.spec(chart)
     spec["usermeta"] = spec.get("usermeta", {}) | turn.usermeta("az", "el")
     return FigureOutput(spec, {"points.json": encode.json_file(rows)}, {"shown_accuracy": accuracy, "space": space})
@@ -172,82 +173,112 @@ def _plane_grid(W_out, b_out, lines: int = 4, reach: float = 1.0):
     return parts
 
 
-def _chart(half: float, classes: int, names=("x₁", "x₂", "x₃"), depth: float | None = None, tie=None,
-           sheet: bool = False, dots: bool = True):
-    """The turned view of K classes in the window [-half, half]^2; the depth cue spans nearness -depth..depth (the
-    box's half-width: the data's own spread), clamped beyond. tie: two classes' plane (n, c), whose face parts what
-    lies behind it from what lies in front; sheet: the data has lines (circles, a grid) to draw as segments; dots:
-    it has class points."""
+@dataclass(frozen=True)
+class View:
+    """What a turned view draws: K classes in the window [-half, half]^2; the depth cue spans nearness -depth..depth
+    (the box's half-width: the data's own spread), clamped beyond. tie: two classes' plane (n, c), whose face parts
+    what lies behind it from what lies in front; sheet: the data has lines (circles, a grid) to draw as segments;
+    dots: it has class points."""
+    half: float
+    classes: int
+    names: tuple = ("x₁", "x₂", "x₃")
+    depth: float | None = None
+    tie: tuple | None = None
+    sheet: bool = False
+    dots: bool = True
+
+
+def _chart(view: View):
+    """The view, turned by the sliders `az` and `el` (and by dragging, figures/turn.py)."""
     alt = plane.alt
     az = alt.param(name="az", value=30, bind=alt.binding_range(min=0, max=360, step=1, name="turn "))
     el = alt.param(name="el", value=20, bind=alt.binding_range(min=-90, max=90, step=1, name="tilt "))
     params = [az, el]
-    base = alt.Chart()
-    scale = alt.Scale(domain=[-half, half], nice=False, zero=False)
-    x, yy = alt.X("px:Q", scale=scale, axis=None), alt.Y("py:Q", scale=scale, axis=None)
-    # the frame: what the view is turned in, not data (no text for the figure's data panel)
-    frame = dict(**plane.IN_DATA_ORDER, aria=False)
-    box = base.transform_filter(f"datum.k == {BOX}").mark_line(
-        **frame, color="#999", strokeWidth=0.8, opacity=0.8).encode(x=x, y=yy, detail="g:N")
-    axes = base.transform_filter(f"datum.k == {AXIS}").mark_line(
-        **frame, color="#555", strokeWidth=1.4).encode(x=x, y=yy, detail="g:N")
-    labels = base.transform_filter(f"datum.k == {LABEL}").transform_calculate(
-        name=f"{list(names)!r}[datum.g]").mark_text(fontSize=12, color="#333", fontStyle="italic").encode(
-        x=x, y=yy, text="name:N")
-    # the separating plane: a faint face, a sparse grid that shows how it is turned, and a dark outline
-    face = base.transform_filter(f"datum.k == {FACE}").mark_line(
-        **frame, fill=PLANE_INK, fillOpacity=0.18, stroke="#111111", strokeWidth=1.6, strokeJoin="round").encode(
-        x=x, y=yy, detail="g:N").properties(name="plane_face")
-    grid = base.transform_filter(f"datum.k == {plane.BOUNDARY}").mark_line(
-        **frame, color=PLANE_INK, strokeWidth=0.7, opacity=0.45).encode(x=x, y=yy, detail="g:N")
-    # the depth cue: far first (order by nearness), smaller or thinner and fainter; near ones larger, opaque
-    reach = depth or half
-
-    def cue(lo, hi):
-        return alt.Scale(domain=[-reach, reach], range=[lo, hi], zero=False, nice=False, clamp=True)
-
-    def segments(where: str | None, name: str):
-        chart = base.transform_filter(" || ".join(f"datum.k == {k}" for k in SHEET)).transform_filter(
-            "datum.qx != null")
-        chart = chart.transform_filter(where) if where else chart
-        return chart.mark_rule(strokeCap="butt", aria=False).encode(
-            x=x, y=yy, x2="qx:Q", y2="qy:Q", color=plane.kind_colour(classes),
-            order=alt.Order("mid:Q", sort="ascending"), size=alt.Size("mid:Q", scale=cue(0.6, 2.4), legend=None),
-            opacity=alt.Opacity("mid:Q", scale=cue(0.25, 1.0), legend=None)).properties(name=name)
-
-    def points(where: str | None, name: str):
-        chart = base.transform_filter(plane.class_filter(classes))
-        chart = chart.transform_filter(where) if where else chart
-        return chart.mark_circle().encode(
-            x=x, y=yy, color=plane.kind_colour(classes), order=alt.Order("near:Q", sort="ascending"),
-            size=alt.Size("near:Q", scale=cue(4, 30), legend=None),
-            opacity=alt.Opacity("near:Q", scale=cue(0.3, 1.0), legend=None),
-            tooltip=[alt.Tooltip("class:N")] + [alt.Tooltip(f"{axis}:Q", title=label, format=".2f")
-                                                for axis, label in zip("xyz", names)]).properties(name=name)
-
-    def drawn(where: str | None, side: str):
-        return ([segments(where, f"sheet_{side}")] if sheet else []) + ([points(where, f"points_{side}")] if dots else [])
-
-    if tie is not None:
+    marks = _Marks(view)
+    box, axes, labels, face, grid = marks.frame()
+    if view.tie is not None:
         # seen from the reader, a point lies behind the plane when the plane crosses the way from it to the reader
-        (n1, n2, n3), c = (round(float(v), 5) for v in tie[0]), round(tie[1], 5)
-        params.append(alt.param(name="facing", expr=" + ".join(
-            f"{n} * {t}" for n, t in zip((n1, n2, n3), TOWARDS_READER))))
+        n, c = (round(float(v), 5) for v in view.tie[0]), round(view.tie[1], 5)
+        params.append(alt.param(name="facing", expr=" + ".join(f"{k} * {t}" for k, t in zip(n, TOWARDS_READER))))
         behind = "datum.side * facing < 0"
-        layers = [box, axes, *drawn(behind, "behind"), face, grid, *drawn(f"!({behind})", "front"), labels]
+        layers = [box, axes, *marks.drawn(behind, "behind"), face, grid, *marks.drawn(f"!({behind})", "front"), labels]
     else:
-        layers = [box, axes, face, grid, *drawn(None, "front"), labels]
+        layers = [box, axes, face, grid, *marks.drawn(None, "front"), labels]
     shown = alt.layer(*layers, data=alt.Data(url=encode.url("points.json"), format=alt.DataFormat(type="json")))
-    shown = shown.transform_flatten(["x", "y", "z", "g", "k"])
-    # transforms on the parent run once per turn for every layer; those that read no angle run once
-    if sheet:  # each line's next point: its segment's far end
+    return plane.sized(_turned(shown.transform_flatten(["x", "y", "z", "g", "k"]), view).add_params(*params))
+
+
+def _turned(shown, view: View):
+    """The transforms that place every row as the view is turned. On the parent, they run once per turn for every
+    layer; those that read no angle run once."""
+    if view.sheet:  # each line's next point: its segment's far end
         shown = shown.transform_window(qx0="lead(x)", qy0="lead(y)", qz0="lead(z)", groupby=["g", "k"])
     once = {"class": plane.CLASS_NAME}
-    if tie is not None:
+    if view.tie is not None:
+        (n1, n2, n3), c = (round(float(v), 5) for v in view.tie[0]), round(view.tie[1], 5)
         once["side"] = f"{n1} * datum.x + {n2} * datum.y + {n3} * datum.z + {c}"
     shown = shown.transform_calculate(**once)
     turned = dict(px=PROJECT_X, py=PROJECT_Y, near=PROJECT_NEAR)   # (one calculate each, in this order)
-    if sheet:  # the segment's far end, and its middle's nearness
+    if view.sheet:  # the segment's far end, and its middle's nearness
         qx, qy, qnear = project("datum.qx0", "datum.qy0", "datum.qz0")
         turned |= dict(qx=f"datum.qx0 == null ? null : {qx}", qy=qy, mid=f"(datum.near + ({qnear})) / 2")
-    return plane.sized(shown.transform_calculate(**turned).add_params(*params))
+    return shown.transform_calculate(**turned)
+
+
+class _Marks:
+    """The marks of a turned view, all on the projected position (px, py)."""
+
+    def __init__(self, view: View):
+        alt = plane.alt
+        self.view, self.base = view, alt.Chart()
+        scale = alt.Scale(domain=[-view.half, view.half], nice=False, zero=False)
+        self.x, self.y = alt.X("px:Q", scale=scale, axis=None), alt.Y("py:Q", scale=scale, axis=None)
+
+    def frame(self) -> list:
+        """Box, axes, axis names, and the separating plane: a faint face, a sparse grid that shows how it is turned,
+        and a dark outline. The frame is what the view is turned in, not data (no text for the figure's data panel)."""
+        base, x, yy = self.base, self.x, self.y
+        frame = dict(**plane.IN_DATA_ORDER, aria=False)
+        box = base.transform_filter(f"datum.k == {BOX}").mark_line(
+            **frame, color="#999", strokeWidth=0.8, opacity=0.8).encode(x=x, y=yy, detail="g:N")
+        axes = base.transform_filter(f"datum.k == {AXIS}").mark_line(
+            **frame, color="#555", strokeWidth=1.4).encode(x=x, y=yy, detail="g:N")
+        labels = base.transform_filter(f"datum.k == {LABEL}").transform_calculate(
+            name=f"{list(self.view.names)!r}[datum.g]").mark_text(fontSize=12, color="#333", fontStyle="italic").encode(
+            x=x, y=yy, text="name:N")
+        face = base.transform_filter(f"datum.k == {FACE}").mark_line(
+            **frame, fill=PLANE_INK, fillOpacity=0.18, stroke="#111111", strokeWidth=1.6, strokeJoin="round").encode(
+            x=x, y=yy, detail="g:N").properties(name="plane_face")
+        grid = base.transform_filter(f"datum.k == {plane.BOUNDARY}").mark_line(
+            **frame, color=PLANE_INK, strokeWidth=0.7, opacity=0.45).encode(x=x, y=yy, detail="g:N")
+        return [box, axes, labels, face, grid]
+
+    def cue(self, lo, hi):
+        """The depth cue: far first (order by nearness), smaller or thinner and fainter; near ones larger, opaque."""
+        reach = self.view.depth or self.view.half
+        return plane.alt.Scale(domain=[-reach, reach], range=[lo, hi], zero=False, nice=False, clamp=True)
+
+    def segments(self, where: str | None, name: str):
+        alt = plane.alt
+        chart = self.base.transform_filter(" || ".join(f"datum.k == {k}" for k in SHEET)).transform_filter(
+            "datum.qx != null")
+        chart = chart.transform_filter(where) if where else chart
+        return chart.mark_rule(strokeCap="butt", aria=False).encode(
+            x=self.x, y=self.y, x2="qx:Q", y2="qy:Q", color=plane.kind_colour(self.view.classes),
+            order=alt.Order("mid:Q", sort="ascending"), size=alt.Size("mid:Q", scale=self.cue(0.6, 2.4), legend=None),
+            opacity=alt.Opacity("mid:Q", scale=self.cue(0.25, 1.0), legend=None)).properties(name=name)
+
+    def points(self, where: str | None, name: str):
+        alt = plane.alt
+        chart = self.base.transform_filter(plane.class_filter(self.view.classes))
+        chart = chart.transform_filter(where) if where else chart
+        return chart.mark_circle().encode(
+            x=self.x, y=self.y, color=plane.kind_colour(self.view.classes), order=alt.Order("near:Q", sort="ascending"),
+            size=alt.Size("near:Q", scale=self.cue(4, 30), legend=None),
+            opacity=alt.Opacity("near:Q", scale=self.cue(0.3, 1.0), legend=None),
+            tooltip=[alt.Tooltip("class:N")] + [alt.Tooltip(f"{axis}:Q", title=label, format=".2f")
+                                                for axis, label in zip("xyz", self.view.names)]).properties(name=name)
+
+    def drawn(self, where: str | None, side: str) -> list:
+        return (([self.segments(where, f"sheet_{side}")] if self.view.sheet else [])
+                + ([self.points(where, f"points_{side}")] if self.view.dots else []))

@@ -124,10 +124,14 @@ def _training_column(act: str, K: int, domains: dict[int, tuple[list, list]]):
     tag = choice_key(K, act)
     frames_data = alt.Data(url=encode.url(f"frames-{tag}.json"), format=alt.DataFormat(type="json"))
     points_data = alt.Data(url=encode.url(f"points-{tag}.json"), format=alt.DataFormat(type="json"))
-    colour = alt.Color("colour:N", scale=None)
-    unit = alt.Scale(domain=[0, 1], nice=False, zero=False)
-    centred = alt.Scale(domain=[-1, 1], nice=False, zero=False)
 
+    return alt.vconcat(_input_panel(act, points_data), _hidden_panel(act, frames_data, points_data),
+                       _loss_panel(frames_data, domains), spacing=16)
+
+
+def _input_panel(act: str, points_data):
+    colour = alt.Color("colour:N", scale=None)
+    centred = alt.Scale(domain=[-1, 1], nice=False, zero=False)
     # (1) the input plane: the trained network's decision regions (an image per choice) and the data
     image = (alt.Chart(alt.Data(values=[{"lo": -1, "hi": 1}]))
              .transform_calculate(src=f"files['input-' + K + '-{act}.png']")
@@ -144,7 +148,12 @@ def _training_column(act: str, K: int, domains: dict[int, tuple[list, list]]):
     # the trained network's regions whatever the scrubbed step: the title says so
     inputs = alt.layer(image, _input_dots(points_data), data).properties(width=PANEL, height=PANEL,
                                                title=panel_title(f"{NAMES[act]}: input plane", "the trained network"))
+    return inputs
 
+
+def _hidden_panel(act: str, frames_data, points_data):
+    colour = alt.Color("colour:N", scale=None)
+    unit = alt.Scale(domain=[0, 1], nice=False, zero=False)
     # (3) the last hidden layer at the scrubbed snapshot, over that layer's own decision regions
     regions = _region_areas(frames_data)
     moving = (alt.Chart(points_data)
@@ -169,7 +178,10 @@ def _training_column(act: str, K: int, domains: dict[int, tuple[list, list]]):
              .encode(text="label:N", x=alt.value(0), y=alt.value("height")))  # under the panel, however tall
     hidden = alt.layer(regions, moving, label).properties(
         width=PANEL, height=PANEL, title=panel_title(f"{NAMES[act]}: last hidden layer", "at the step below"))
+    return hidden
 
+
+def _loss_panel(frames_data, domains: dict[int, tuple[list, list]]):
     # (4) the loss at every snapshot, with the scrubbed one marked. The scales' domains are the curve's extent, given
     # per K: a domain drawn from the data would include the marked snapshot's, so every frame would compute the
     # scales, axes and layout again
@@ -186,7 +198,7 @@ def _training_column(act: str, K: int, domains: dict[int, tuple[list, list]]):
         loss.mark_line(color="#333", strokeWidth=1.3).encode(x=x, y=y),
         loss.transform_filter("datum.i == frame").mark_point(color="#d1352b", size=40, filled=True).encode(x=x, y=y),
     ).properties(width=PANEL, height=80)
-    return alt.vconcat(inputs, hidden, curve, spacing=16)
+    return curve
 
 
 def _scores(classes: int = 7) -> dict[str, str]:

@@ -35,8 +35,8 @@ def stretch_map(options, run, spec, claims) -> FigureOutput:
         color=alt.Color("s:Q", scale=alt.Scale(type="log", domain=[low, high], scheme="viridis"),
                         legend=alt.Legend(title="stretch (largest singular value)", orient="bottom",
                                           titleOrient="top", gradientLength=140, titleLimit=300)))
-    chart = plane.sized(alt.layer(plane.region_layer(encode.url("stretch.png"), lo, hi),
-                                  plane.drawn(encode.url("points.json"), lo, hi, classes=K, on_picture=True), key)
+    points = plane.drawn(encode.url("points.json"), lo, hi, classes=K, look=plane.Look(on_picture=True))
+    chart = plane.sized(alt.layer(plane.region_layer(encode.url("stretch.png"), lo, hi), points, key)
                         .resolve_scale(color="independent"))
     files = {"stretch.png": encode.class_png(levels.round().astype(np.uint8), style.viridis()),
              "points.json": encode.json_file(plane.pack(plane.classes(X, y, K)))}

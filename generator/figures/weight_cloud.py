@@ -7,6 +7,8 @@ and summed back by the page once when the data loads.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import altair as alt
 import numpy as np
 
@@ -20,6 +22,27 @@ PANEL = 250     # px: one square panel per layer, stacked; with its axes it fits
 TRAIL_SIDE = round(7 ** 0.5, 2)   # px: a trail dot's side (the square symbol of area 7 it replaced)
 QUANT = 500     # a layer's largest |coordinate| becomes 500 units: finer than a pixel of the panel
 TRAIL_OPACITY = 0.55  # the trail's dots: overlapping dots show where a neuron lingered
+
+
+@dataclass(frozen=True)
+class Cloud:
+    """One layer's projected cloud as its panel draws it: the layer (from 0), its name, its neurons, the share of
+    variance on each principal component, and the panel's extent ((x0, x1), (y0, y1))."""
+    layer: int
+    name: str
+    neurons: int
+    ratio: np.ndarray
+    extent: list[tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What every panel reads: the tracks and the frames (alt.Data), the colouring ("step" or "neuron") and the
+    last step shown (the top of the step colour scale)."""
+    points: alt.Data
+    frames: alt.Data
+    colour: str
+    last_step: int
 
 
 def weight_trajectories(options, run, spec, claims) -> FigureOutput:
@@ -53,8 +76,8 @@ def weight_trajectories(options, run, spec, claims) -> FigureOutput:
         figure_claims |= {f"{key}_neurons": N, f"{key}_pc1_share": float(ratio[0]), f"{key}_pc2_share": float(ratio[1])}
         lo, hi = ints.min((0, 1)) * unit, ints.max((0, 1)) * unit
         pad = np.maximum(hi - lo, 1e-12) * 0.04
-        titles.append((layer, learning_cloud.layer_name(layer, count), N, ratio,
-                       [(float(f"{a:.4g}"), float(f"{b:.4g}")) for a, b in zip(lo - pad, hi + pad)]))
+        titles.append(Cloud(layer, learning_cloud.layer_name(layer, count), N, ratio,
+                            [(float(f"{a:.4g}"), float(f"{b:.4g}")) for a, b in zip(lo - pad, hi + pad)]))
     frame_rows = [{"i": i, "s": int(steps[t]), "label": f"step {int(steps[t]):,} of {int(steps[-1]):,}"}
                   for i, t in enumerate(kept)]
     # opens on the last snapshot, the whole story; play starts again from the first
@@ -62,10 +85,10 @@ def weight_trajectories(options, run, spec, claims) -> FigureOutput:
                                                                      name="snapshot "))
     points = alt.Data(url=encode.url("tracks.json"), format=alt.DataFormat(type="json"))
     frames_data = alt.Data(url=encode.url("frames.json"), format=alt.DataFormat(type="json"))
-    last_step = int(steps[kept[-1]])
-    panels = [_panel(points, frames_data, layer, name, N, ratio, extent, colour, last_step, first=i == 0,
-                     output=layer == count - 1 and N == 10, legend=i == len(titles) - 1)
-              for i, (layer, name, N, ratio, extent) in enumerate(titles)]
+    shared = Shared(points, frames_data, colour, int(steps[kept[-1]]))
+    panels = [_panel(cloud, shared, first=i == 0, output=cloud.layer == count - 1 and cloud.neurons == 10,
+                     legend=i == len(titles) - 1)
+              for i, cloud in enumerate(titles)]
     chart = (alt.vconcat(*panels, spacing=16) if len(panels) > 1 else panels[0]).add_params(frame)
     # one colour scale, one legend (under the bottom panel): "independent" keeps Vega-Lite from merging it with the
     # legends the other panels and the trails leave off, into none
@@ -83,7 +106,8 @@ def project(points: np.ndarray, components: int = 2) -> tuple[np.ndarray, np.nda
     return coords, ratio
 
 
-def _panel(points, frames_data, layer, name, neurons, ratio, extent, colour, last_step, first, output, legend):
+def _colouring(colour: str, last_step: int, legend: bool) -> tuple[str, alt.Scale, alt.Color]:
+    """The field a panel's trail is coloured by, its scale, and the colour channel (with its legend, where shown)."""
     if colour == "step":
         field, scale = "s", alt.Scale(scheme="viridis", domain=[0, last_step])
         colour_channel = alt.Color("s:Q", title="training step", scale=scale,
@@ -93,6 +117,15 @@ def _panel(points, frames_data, layer, name, neurons, ratio, extent, colour, las
         colour_channel = alt.Color("rank:Q", title="neuron, by where it ends on PC1", scale=scale,
                                    legend=alt.Legend(orient="bottom", gradientLength=200, values=[0, 1],
                                                      labelExpr="datum.value ? 'last' : 'first'") if legend else None)
+    return field, scale, colour_channel
+
+
+def _panel(cloud: Cloud, shared: Shared, first: bool, output: bool, legend: bool):
+    """One layer's panel: its trail up to the scrubbed snapshot, its neurons there; the step named in the `first`
+    panel, the digits beside an `output` layer's neurons, the colour legend under the `legend` one."""
+    points, frames_data, colour, last_step = shared.points, shared.frames, shared.colour, shared.last_step
+    layer, name, neurons, ratio, extent = cloud.layer, cloud.name, cloud.neurons, cloud.ratio, cloud.extent
+    field, scale, colour_channel = _colouring(colour, last_step, legend)
     x = alt.X("px:Q", title=f"PC1 ({ratio[0]:.0%} of variance)", scale=alt.Scale(domain=list(extent[0]), nice=False),
               axis=alt.Axis(labels=False, ticks=False))
     y = alt.Y("py:Q", title=f"PC2 ({ratio[1]:.0%})", scale=alt.Scale(domain=list(extent[1]), nice=False),

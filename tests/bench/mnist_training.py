@@ -1,6 +1,6 @@
 """Part III's training for `make bench`: the two Gabella runs (full profile), each timed in its own process
 as the build trains them, and the machine's float32 matrix-product peak, to see how much of it training
-reaches (each through the pool worker's entry, runs._train_one). FLOPs of one SGD step: about 6 x parameters x batch (forward 2, backward 4 per weight and image)."""
+reaches (each through the pool worker's entry, worker.train_one). FLOPs of one SGD step: about 6 x parameters x batch (forward 2, backward 4 per weight and image)."""
 from __future__ import annotations
 
 import json
@@ -15,9 +15,9 @@ RUNS = ("mnist-zero-init", "mnist-tiny-init")
 _TRAIN_ONE = """
 import json, sys, time
 from pathlib import Path
-from generator import config, runs
+from generator import config, worker
 spec = config.load_experiments(Path(sys.argv[1]))[sys.argv[2]].spec
-run, seconds, _ = runs._train_one(sys.argv[2], spec)  # as a build's pool worker trains it
+run, seconds, _ = worker.train_one(sys.argv[2], spec)  # as a build's pool worker trains it
 print(json.dumps({"seconds": seconds, "test_accuracy": float(run["test_accuracy"][-1, 0])}))
 """
 
