@@ -18,7 +18,8 @@ def test_the_bench_measures_each_activation_and_the_rewritten_tanh_rounds_worse(
     costs = step_profile.activation_costs(shape=(2, 50, 8), repeats=3)
     assert set(costs["ns_per_element"]) == {"tanh", "sigmoid", "relu", "tanh as 2 sigmoid(2u) - 1"}
     error = costs["tanh_max_abs_error"]
-    assert 3 * error["tanh"] < error["tanh as 2 sigmoid(2u) - 1"]  # why the build keeps torch's tanh
+    # the cost of the faster formula training uses: coarser rounding, within float32's 2e-7 of tanh
+    assert 3 * error["tanh"] < error["tanh as 2 sigmoid(2u) - 1"] < 2e-7
     said = step_profile.lines({"peak": {"gflops_1_thread": 1, "gflops_2_thread": 2}, "runs": {}, "activations": costs})
     assert any(f"tanh {costs['ns_per_element']['tanh']:.2f}" in line for line in said)
 

@@ -103,9 +103,9 @@ def profile(name: str, spec: dict, steps: int) -> dict:
 
 def activation_costs(shape=(4, 1400, 120), repeats: int = 200) -> dict:
     """ns an element of each element-wise activation on spiralnet-7's widest activations (4 seeds x 1,400
-    points x 120 units), one thread, and of tanh rewritten as 2 sigmoid(2u) - 1: the faster formula a tanh step
-    could use, which rounds differently (issue 14: a build trained with it moved two claims outside their spread),
-    with the largest absolute error of each tanh against float64's over [-12, 12]."""
+    points x 120 units), one thread, and of tanh rewritten as 2 sigmoid(2u) - 1: the faster formula training uses
+    (generator/models.py), which rounds coarser; the replication (make replicate) holds the article's checks against
+    that rounding. With the largest absolute error of each tanh against float64's over [-12, 12]."""
     import torch
 
     from generator.heap import keep_freed_memory
