@@ -241,9 +241,10 @@ def test_live_words_hide_from_previews_and_a_stray_mark_names_its_line(tmp_path)
     from pathlib import Path
 
     from generator import render, xref
+    from generator.prose import Passage
     notes = render.Notes()
-    made = render.caption_html("[Press play, or drag the scrubber.]{.live} The grid *turns*, then slides.", {}, None,
-                               Path("f.md"), 1, notes, [])
+    made = render.caption_html(Passage("[Press play, or drag the scrubber.]{.live} The grid *turns*, then slides.",
+                                       Path("f.md"), 1), {}, notes, [])
     assert made.startswith('<span class="live">Press play, or drag the scrubber.</span> The grid <em>turns</em>')
     notes.figure("f", made)
     assert notes.previews[("fig", "f")] == "The grid <em>turns</em>, then slides."

@@ -231,9 +231,12 @@ def test_the_training_figure_redraws_little_per_frame(variants):
         assert aggregate and aggregate[0]["groupby"] == ["c"], "one path per class"
         assert not reads_frame(source["name"])
         assert m["encode"]["update"]["strokeWidth"]["value"] == spiralnet.DOT
-    # the only marks drawn from data that follows the frame: the moving points, the region tiles, the label and dot
+    # the only marks drawn from data that follows the frame, in each column: the moving points, the label, the loss
+    # dot, and one region area per class colour (spiralnet._region_areas: an area a class, never a facet)
+    from generator.figures import style
     moving = [m for m in marks if "from" in m and "data" in m["from"] and reads_frame(m["from"]["data"])]
-    assert len(moving) == 2 * 4, [m["name"] for m in moving]
+    assert len(moving) == 2 * (3 + len(style.spiral_backgrounds())), [m["name"] for m in moving]
+    assert sum(m["type"] == "area" for m in moving) == 2 * len(style.spiral_backgrounds())
     for scale in vega["scales"]:
         domain = scale.get("domain")
         if isinstance(domain, dict):
