@@ -106,3 +106,9 @@ def test_digit_labels_of_a_chain_move_apart_and_stay_in_the_view():
     assert next(label for label in labels if label["digit"] == "6")["ly"] == -0.2
     # a node's label starts right of its edge
     assert all(label["lx"] > label["x"] + 4.0 * 2 * learning_graph.VIEW / style.SIZE for label in labels)
+
+
+def test_the_inset_says_how_much_larger_only_when_it_is():
+    from generator.figures import motion
+    assert motion._inset_label("the red disk", 8.2) == "around the red disk, 8× larger"
+    assert motion._inset_label("the red disk", 1.1) == "around the red disk, at the same scale"

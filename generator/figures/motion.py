@@ -97,4 +97,9 @@ def inset_fields(window, W_out: np.ndarray, b_out: np.ndarray, classes: int, zoo
     found = boundary.segments(W_out * half, W_out @ np.array([cx, cy]) + b_out, -1.0, 1.0)
     fields = {f"i{name}": value for name, value in boundary.frame_fields(found, 1.0, classes).items()}
     return {"ix": round(cx, 5), "iy": round(cy, 5), "iz": round(half, 5),
-            "ilabel": f"around {followed}, {zoom / half:.0f}× larger"} | fields
+            "ilabel": _inset_label(followed, zoom / half)} | fields
+
+
+def _inset_label(followed: str, larger: float) -> str:
+    """"around the red disk, 8× larger"; at the main view's own scale (the disk still fills it) no "1× larger"."""
+    return f"around {followed}, {larger:.0f}× larger" if larger >= 1.5 else f"around {followed}, at the same scale"
