@@ -128,12 +128,7 @@ def _plane_faces(W_out, b_out, reach: float = 1.0):
     line (g from 6000) of kind FACE each."""
     parts = []
     for n, (i, j) in enumerate(itertools.combinations(range(len(W_out)), 2)):
-        w, c = W_out[j] - W_out[i], b_out[j] - b_out[i]
-        normal = w / np.linalg.norm(w)
-        origin = -c * w / (w @ w)
-        u = np.cross(normal, [1.0, 0.0, 0.0] if abs(normal[0]) < 0.9 else [0.0, 1.0, 0.0])
-        u /= np.linalg.norm(u)
-        v = np.cross(normal, u)
+        origin, u, v = _tie_plane(W_out, b_out, i, j)
         # a square in the plane around the point nearest the centre: it covers the cube's section (within
         # sqrt(3) * reach of that point)
         face = origin + 2 * reach * np.array([u + v, v - u, -u - v, u - v])
@@ -148,17 +143,21 @@ def _plane_faces(W_out, b_out, reach: float = 1.0):
     return parts
 
 
+def _tie_plane(W_out, b_out, i: int, j: int):
+    """The plane where classes i and j score alike: its point nearest the origin and two unit vectors along it."""
+    w, c = W_out[j] - W_out[i], b_out[j] - b_out[i]
+    n = w / np.linalg.norm(w)
+    u = np.cross(n, [1.0, 0.0, 0.0] if abs(n[0]) < 0.9 else [0.0, 1.0, 0.0])
+    u /= np.linalg.norm(u)
+    return -c * w / (w @ w), u, np.cross(n, u)
+
+
 def _plane_grid(W_out, b_out, lines: int = 4, reach: float = 1.0):
     """Grid lines on the planes where two output scores tie, kept inside the cube [-reach, reach]^3: for two
     classes their one plane; for more, each pair's plane where that pair scores above every other class."""
     parts, line_id = [], 5000
     for i, j in itertools.combinations(range(len(W_out)), 2):
-        w, c = W_out[j] - W_out[i], b_out[j] - b_out[i]
-        n = w / np.linalg.norm(w)
-        origin = -c * w / (w @ w)
-        u = np.cross(n, [1.0, 0.0, 0.0] if abs(n[0]) < 0.9 else [0.0, 1.0, 0.0])
-        u /= np.linalg.norm(u)
-        v = np.cross(n, u)
+        origin, u, v = _tie_plane(W_out, b_out, i, j)
         span = np.linspace(-2 * reach, 2 * reach, 81)
         for a in np.linspace(-2 * reach, 2 * reach, lines * 2 + 1):
             for d1, d2 in ((u, v), (v, u)):
