@@ -93,6 +93,8 @@ def run(options: BuildOptions, progress: Plain) -> dict:
     # one build at a time (a killed build's leftovers are swept); this process's native libraries on one thread
     with lock.exclusive(store.root, options.out, options.wait, log), one_thread(), progress:
         clock["lock_wait"] = time.perf_counter() - started - clock["gather"]
+        if not options.force and (last := stamp.current(store.root, options.out, inputs, options.profile)):
+            return current_report(last, options.out, time.perf_counter() - started, log)  # built while we waited
         computed = compute(store, options, gathered, progress)
         # the measurements, written even if the prose then fails its checks: `recheck` reads them (no training)
         (store.root / MEASURED.format(profile=options.profile)).write_text(json.dumps(

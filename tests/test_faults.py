@@ -85,3 +85,24 @@ def test_a_second_build_told_to_wait_waits_for_the_first(tmp_path):
     assert said == [f"waiting for another build (pid 4242) to finish with .cache.lock (up to 1 s)"]
     build(folder, tmp_path / "site", profile="full", cache_dir=cache, log=said.append, wait=1.0)  # free now
     assert (tmp_path / "site" / "index.html").exists()
+
+
+def test_a_build_that_waited_for_the_same_site_finds_it_current(tmp_path):
+    """The test session's quick site: one process builds it, others wait for it and must not build it again."""
+    import threading
+    folder = tiny_content(tmp_path, "")
+    cache, said = tmp_path / "cache", []
+    build(folder, tmp_path / "site", profile="full", cache_dir=cache, log=lambda *a: None)
+    index = (tmp_path / "site" / "index.html").stat().st_mtime_ns
+    reports = []
+    with open(tmp_path / ".cache.lock", "a+") as held:  # a build of the same site holds the cache
+        fcntl.flock(held, fcntl.LOCK_EX)
+        waiting = threading.Thread(target=lambda: reports.append(
+            build(folder, tmp_path / "site", profile="full", cache_dir=cache, log=said.append, wait=60)))
+        waiting.start()
+        deadline = time.monotonic() + 30
+        while not any("waiting for another build" in line for line in said) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    waiting.join(60)
+    assert any("waiting for another build" in line for line in said) and reports[0].get("unchanged")
+    assert " is current: " in said[-1] and (tmp_path / "site" / "index.html").stat().st_mtime_ns == index

@@ -197,26 +197,41 @@ def path_environment(name: str, environ=None) -> dict[str, str]:
 
 def probe_paths(X: np.ndarray, y: np.ndarray, job: Probe, paths=tuple(PATHS)) -> dict[str, dict]:
     """probe() on each path, each in a fresh process whose environment (path_environment) is set before torch
-    loads: {path: probe's result, with "capability", what torch dispatched to there}."""
-    import subprocess
+    loads, all paths at once (each process on one thread): {path: probe's result, with "capability", what torch
+    dispatched to there}."""
     import tempfile
 
-    root = Path(__file__).resolve().parents[2]
-    out = {}
     with tempfile.TemporaryDirectory() as folder:
         np.save(Path(folder) / "X.npy", np.asarray(X))
         np.save(Path(folder) / "y.npy", np.asarray(y))
-        for name in paths:
-            on_path = replace(job, training=replace(job.training, dtype=PATHS[name][1]))
-            env = path_environment(name) | {"PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get(
-                "PYTHONPATH")]))}
-            done = subprocess.run([sys.executable, "-m", "generator.analysis.symmetry"],
-                                  input=json.dumps({"folder": folder, "probe": asdict(on_path)}), env=env, cwd=root,
-                                  capture_output=True, text=True)
-            if done.returncode:
-                raise RuntimeError(f"the zero-start probe on the {name} path failed:\n{done.stderr[-2000:]}")
-            out[name] = json.loads(done.stdout.strip().splitlines()[-1])
+        started = {name: _start_probe(name, folder, job) for name in paths}
+        out = {}
+        try:
+            for name, process in started.items():
+                stdout, stderr = process.communicate()
+                if process.returncode:
+                    raise RuntimeError(f"the zero-start probe on the {name} path failed:\n{stderr[-2000:]}")
+                out[name] = json.loads(stdout.strip().splitlines()[-1])
+        finally:
+            for process in started.values():  # after a failure, the others end with it
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
     return out
+
+
+def _start_probe(name: str, folder: str, job: Probe):
+    """The probe's process on path `name`, its job already written to its standard input."""
+    import subprocess
+    root = Path(__file__).resolve().parents[2]
+    on_path = replace(job, training=replace(job.training, dtype=PATHS[name][1]))
+    env = path_environment(name) | {"PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get(
+        "PYTHONPATH")]))}
+    process = subprocess.Popen([sys.executable, "-m", "generator.analysis.symmetry"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=root, text=True)
+    process.stdin.write(json.dumps({"folder": folder, "probe": asdict(on_path)}))  # a few hundred bytes: no wait
+    process.stdin.close()
+    return process
 
 
 def _probe_process() -> None:

@@ -228,10 +228,13 @@ def outline_fields(outlines: list[tuple[int, np.ndarray]]) -> dict:
 
 def input_regions_png(run: dict, act: str) -> bytes:
     """The trained network's decision regions over the input square, in the original's region colours."""
-    final = frames.layers(run, 0, -1)
-    lo, hi = plane.square_extent(run["X"])
-    image = frames.class_image(lambda p: frames.forward(final, p, act)[-1].argmax(1), lo, hi, REGION_PIXELS)
-    return encode.class_png(image, style.spiral_backgrounds())
+    def compute():
+        final = frames.layers(run, 0, -1)
+        lo, hi = plane.square_extent(run["X"])
+        image = frames.class_image(lambda p: frames.forward(final, p, act)[-1].argmax(1), lo, hi, REGION_PIXELS)
+        return encode.class_png(image, style.spiral_backgrounds())
+    # three figures publish each run's (training, choices, directions): computed once a build
+    return cache.remembered_for(run, f"input-regions-{act}", compute)
 
 
 def direction_files(choice: Choice, grid: int, arrows: int) -> Built:
