@@ -9,8 +9,8 @@ import os
 import time
 from pathlib import Path
 
-from . import (citation, claim_names, claims_table, config, content, decisions, derive, embed, figures, lock, numeric,
-               pages, prose, publish, render, runs, stamp, xref)
+from . import (apparatus, citation, claim_names, claims_table, config, content, decisions, derive, embed, figures, lock,
+               numeric, pages, prose, publish, render, runs, stamp, xref)
 from .ahead import Ahead, draw
 from .progress import Plain
 from .analysis.spread import summary
@@ -304,44 +304,44 @@ def _write(writer: SiteWriter, gathered: Gathered, computed: Computed, profile: 
     """The article and each figure's page into `writer`; the build report, and the problems found rendering."""
     env, site, sections = render.environment(), gathered.site, gathered.sections
     assets = pages.write_assets(writer, ROOT / "templates", VEGA_RUNTIME.read_bytes())
-    numbers = render.Notes(site["references"], xref.targets(sections))  # citation numbers and the apparatus
+    notes = apparatus.Notes(site["references"], xref.targets(sections))  # citation numbers and the apparatus
     # placeholders read the measured claims, and each experiment's settings (config.settings) beside them
     every = ({name: config.settings(exp.spec) | computed.claims[name] for name, exp in gathered.experiments.items()}
              | {fid: out.claims for fid, out in computed.outputs.items()})
-    figure_ctx, problems = _figure_pages(writer, gathered, computed, every, numbers, failed_checks)
+    figure_ctx, problems = _figure_pages(writer, gathered, computed, every, notes, failed_checks)
     table, found = _claims_table(gathered, every, figure_ctx)
     problems += found
     macro = env.get_template("_figure.html").module.figure_block
     figure_html = {fid: str(macro(ctx, "")) for fid, ctx in figure_ctx.items()}
     rendered = [{"slug": s.slug, "title": s.title, "part": s.part, "number": number,
-                 "html": render.section_html(s, every, numbers, problems, failed_checks,
+                 "html": render.section_html(s, every, notes, problems, failed_checks,
                                              render.Inserts(figure_html, claims_table.markdown(table)))}
                 for number, s in enumerate(sections, start=1)]
-    references = render.reference_list(site["references"], numbers,
-                                       [(f"section {r['number']}, {r['title']}", r["html"]) for r in rendered])
+    references = apparatus.reference_list(site["references"], notes.numbers,
+                                          [(f"section {r['number']}, {r['title']}", r["html"]) for r in rendered])
     # one commit builds one page: the date is the commit's (or SOURCE_DATE_EPOCH's), not the clock's
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     built_on = (datetime.date.fromtimestamp(int(epoch)) if epoch else site["source"]["date"]
                 or datetime.date.fromtimestamp(time.time())).isoformat()
     image = figure_ctx.get(site.get("image")) or next(iter(figure_ctx.values()), None)
     cite = {"bibtex": citation.bibtex(site), "plain": citation.plain(site)}
-    writer.write("index.html", render.finish(env.get_template("article.html").render(
+    writer.write("index.html", apparatus.finish(env.get_template("article.html").render(
         site=site, root="", assets=assets, parts=render.parts(rendered), references=references, built_on=built_on,
         machine=numeric.describe(),
-        meta=citation.head(site, references, image, ""), cite=cite), numbers))
+        meta=citation.head(site, references, image, ""), cite=cite), notes))
     for fid, ctx in figure_ctx.items():
-        plain = dict(ctx, caption_text=numbers.plain(ctx["caption_text"]))  # for the title and the metadata
-        writer.write(f"figures/{fid}/index.html", render.finish(env.get_template("figure.html").render(
+        plain = dict(ctx, caption_text=notes.plain(ctx["caption_text"]))  # for the title and the metadata
+        writer.write(f"figures/{fid}/index.html", apparatus.finish(env.get_template("figure.html").render(
             site=site, root="../../", assets=assets, meta=citation.figure_head(site, plain, "../../"),
             fig=dict(ctx, snippet=embed.snippet(site["base_url"], fid, plain["alt"] or plain["caption_text"]),
                      snippet_relative=not site["base_url"]),
-            credit=citation.figure_credit(site, plain)), numbers, base="../../"))
+            credit=citation.figure_credit(site, plain)), notes, base="../../"))
     return _report(writer, assets, figure_ctx, gathered.experiments, computed, profile) | {
         "claims_table": [{k: v for k, v in row.items() if k != "section"} for row in table],
         "sentences": [d.as_dict() for d in sentences(sections, every, computed.outputs)]}, problems
 
 
-def _figure_pages(writer: SiteWriter, gathered: Gathered, computed: Computed, every: dict, numbers: render.Notes,
+def _figure_pages(writer: SiteWriter, gathered: Gathered, computed: Computed, every: dict, notes: apparatus.Notes,
                   failed_checks: list[Problem] | None) -> tuple[dict[str, dict], list[Problem]]:
     """Each figure's page context (pages.write_figure), numbered in page order, with its caption and alt text
     filled; the problems found filling them."""
@@ -351,9 +351,9 @@ def _figure_pages(writer: SiteWriter, gathered: Gathered, computed: Computed, ev
             number += 1
             # a caption reads its figure's experiment and own claims by bare name, and any other by scope
             scopes = every | {fig.experiment: every.get(fig.experiment, {}) | computed.outputs[fig.id].claims}
-            caption = render.caption_html(Passage(fig.caption, fig.path, fig.line, fig.experiment), scopes, numbers,
+            caption = render.caption_html(Passage(fig.caption, fig.path, fig.line, fig.experiment), scopes, notes,
                                           problems, failed_checks)
-            numbers.figure(fig.id, caption)  # what a reference to this figure previews
+            notes.figure(fig.id, caption)  # what a reference to this figure previews
             # alt text is a sentence about the result too: placeholders, checks and picks, as plain text
             alt = fill(Passage(fig.alt, fig.path, fig.line, fig.experiment), scopes, problems, failed_checks)
             figure_ctx[fig.id] = pages.write_figure(writer, dataclasses.replace(fig, alt=alt), computed.outputs[fig.id],

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from generator import citation, config, content, figures, render, xref
+from generator.apparatus import Notes, finish, reference_list
 from generator.content import Section
 from generator.errors import BuildError
+from generator.prose import Passage
 
 ROOT = Path(__file__).resolve().parent.parent
 REFS = {"a": {"authors": "Ann Author", "title": "A *Title* & more", "year": 2001, "url": "https://a.example/"},
@@ -42,18 +44,18 @@ def article(tmp_path):
 
 def render_article(sections):
     """The article as the build renders it: captions first, then sections with their figures, then finish."""
-    notes = render.Notes(REFS, xref.targets(sections))
+    notes = Notes(REFS, xref.targets(sections))
     problems = []
     figures_html = {}
     for s in sections:
         for fig in s.figures:
-            caption = render.caption_html(render.Passage(fig.caption, fig.path, fig.line, fig.experiment), {}, notes, problems)
+            caption = render.caption_html(Passage(fig.caption, fig.path, fig.line, fig.experiment), {}, notes, problems)
             notes.figure(fig.id, caption)
             figures_html[fig.id] = f'<figure id="fig-{fig.id}"><figcaption>{caption}</figcaption></figure>'
     parts = [(f"section {n}", render.section_html(s, {}, notes, problems, inserts=render.Inserts(figures_html)))
              for n, s in enumerate(sections, start=1)]
     assert problems == []
-    page = render.finish("".join(html for _, html in parts), notes)
+    page = finish("".join(html for _, html in parts), notes)
     return page, notes, parts
 
 
@@ -85,10 +87,10 @@ def test_cross_references_become_numbered_links_with_previews(tmp_path):
 
 def test_a_reference_in_an_attribute_or_code_is_plain_text_and_a_figure_page_links_into_the_article(tmp_path):
     sections = article(tmp_path)
-    notes = render.Notes(REFS, xref.targets(sections))
-    caption = render.caption_html(render.Passage("Like @fig:first [@a].", Path("s.md"), 1, "x"), {}, notes, [])
+    notes = Notes(REFS, xref.targets(sections))
+    caption = render.caption_html(Passage("Like @fig:first [@a].", Path("s.md"), 1, "x"), {}, notes, [])
     text = re.sub(r"<[^>]+>", "", caption)
-    page = render.finish(f'<p aria-label="{text}">{caption}</p><pre><code>{text}</code></pre>', notes, base="../../")
+    page = finish(f'<p aria-label="{text}">{caption}</p><pre><code>{text}</code></pre>', notes, base="../../")
     assert '<p aria-label="Like Figure 1' in page and "<code>Like Figure 1" in page
     assert 'href="../../#fig-first"' in page and 'class="cite" href="../../#ref-a"' in page
 
@@ -136,13 +138,13 @@ def test_the_build_stops_on_an_unknown_reference_before_training(tmp_path):
 def test_citations_preview_their_reference_and_the_list_links_back_in_document_order(tmp_path):
     sections = article(tmp_path)
     page, notes, parts = render_article(sections)
-    assert dict(notes) == {"a": 1, "b": 2}
+    assert notes.numbers == {"a": 1, "b": 2}
     # every citation is a numbered link with its own id and a preview of the reference
     cited = re.findall(r'<a class="cite" href="#ref-a" id="(cite-a-\d)" aria-describedby="\1-tip">\[1\]</a>'
                        r'<span class="tip" role="tooltip" id="\1-tip">(.*?)</span>', page)
     assert len(cited) == 3
     assert cited[0][1] == "Ann Author (2001). <cite>A *Title* &amp; more</cite>."
-    refs = render.reference_list(REFS, notes, parts)
+    refs = reference_list(REFS, notes.numbers, parts)
     a, b = refs
     # backlinks follow the page, not the order of rendering (captions are rendered before the text around them)
     order = [m for m in re.findall(r'id="(cite-a-\d)"', page)]

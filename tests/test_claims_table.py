@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 
 from generator import claims_table, config, render
+from generator.apparatus import Notes
+from generator.content import Section
 from generator.errors import BuildError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,8 +73,8 @@ def test_rows_measure_judge_and_report_unknown_claims(tmp_path):
     (problem,) = problems
     assert "no claim 'nope'" in problem.message and problem.line == BASE.count("\n") + 12
     table = claims_table.markdown(rows)
-    html = render.section_html(render.Section(Path("s.md"), "T", 1, "t", "Text\n\n{{claims-table}}\n", 1),
-                               {}, {}, [], None, render.Inserts(claims_table=table))
+    html = render.section_html(Section(Path("s.md"), "T", 1, "t", "Text\n\n{{claims-table}}\n", 1),
+                               {}, Notes(), [], None, render.Inserts(claims_table=table))
     assert "<table>" in html and 'href="#fig-f">Figure 3' in html and "agrees" in html and 'href="#ref-olah2014"' in html
 
 
@@ -91,7 +93,7 @@ def test_a_section_title_in_the_table_is_printed_as_written(tmp_path):
     row = {"statement": "s", "original": "o", "source": "olah2014", "figure": "f", "section": ("t", title, 3),
            "shown": "0.5", "spread": "one seed", "verdict": "agrees", "rule": "r"}
     problems = []
-    html = render.section_html(render.Section(Path("s.md"), "T", 1, "t", "{{claims-table}}\n", 1), {}, {},
+    html = render.section_html(Section(Path("s.md"), "T", 1, "t", "{{claims-table}}\n", 1), {}, Notes(),
                                problems, None, render.Inserts(claims_table=claims_table.markdown([row])))
     assert problems == []
     link = re.search(r'<a href="#t">(.*?)</a>', html).group(1)

@@ -56,13 +56,15 @@ def test_lines_after_a_figure_keep_their_numbers_and_a_figure_after_text_is_its_
     from pathlib import Path
 
     from generator import render
+    from generator.apparatus import Notes
+    from generator.prose import Passage, fill
     sections, _ = load(tmp_path, HEAD + "Text right before.\n```figure\nid: f\nkind: dataset\n"
                        "experiment: curves-line\ncaption: c\n```\nAfter {{nobody.x}}.\n")
     (section,) = sections
     found = []
-    render.fill(render.Passage(section.body, Path("s.md"), section.body_line), {}, found)
+    fill(Passage(section.body, Path("s.md"), section.body_line), {}, found)
     assert [p.line for p in found] == [12]  # the line in the file, figure block and all
-    html = render.section_html(section, {}, {}, [], inserts=render.Inserts({"f": "<figure>F</figure>"}))
+    html = render.section_html(section, {}, Notes(), [], inserts=render.Inserts({"f": "<figure>F</figure>"}))
     assert "<figure>F</figure>" in html and "Text right before." in html
 
 
@@ -241,8 +243,9 @@ def test_live_words_hide_from_previews_and_a_stray_mark_names_its_line(tmp_path)
     from pathlib import Path
 
     from generator import render, xref
+    from generator.apparatus import Notes
     from generator.prose import Passage
-    notes = render.Notes()
+    notes = Notes()
     made = render.caption_html(Passage("[Press play, or drag the scrubber.]{.live} The grid *turns*, then slides.",
                                        Path("f.md"), 1), {}, notes, [])
     assert made.startswith('<span class="live">Press play, or drag the scrubber.</span> The grid <em>turns</em>')
