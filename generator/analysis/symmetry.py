@@ -221,23 +221,24 @@ def probe_paths(X: np.ndarray, y: np.ndarray, job: Probe, paths=tuple(PATHS)) ->
 
 
 def _start_probe(name: str, folder: str, job: Probe):
-    """The probe's process on path `name`, its job already written to its standard input."""
+    """The probe's process on path `name`, its job written to a file in `folder` beside the data."""
     import subprocess
     root = Path(__file__).resolve().parents[2]
     on_path = replace(job, training=replace(job.training, dtype=PATHS[name][1]))
     env = path_environment(name) | {"PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get(
         "PYTHONPATH")]))}
-    process = subprocess.Popen([sys.executable, "-m", "generator.analysis.symmetry"], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=root, text=True)
-    process.stdin.write(json.dumps({"folder": folder, "probe": asdict(on_path)}))  # a few hundred bytes: no wait
-    process.stdin.close()
-    return process
+    job = Path(folder) / f"{name}.json"
+    job.write_text(json.dumps({"folder": folder, "probe": asdict(on_path)}))
+    return subprocess.Popen([sys.executable, "-m", "generator.analysis.symmetry", str(job)],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=root,
+                            text=True)
 
 
 def _probe_process() -> None:
-    """A probe's process (probe_paths): the job as JSON on stdin, the result as JSON on the last line of stdout."""
+    """A probe's process (probe_paths): the job in the JSON file named by its argument, the result as JSON on the
+    last line of stdout."""
     from .. import numeric
-    job = json.loads(sys.stdin.read())
+    job = json.loads(Path(sys.argv[1]).read_text())
     folder, asked = Path(job["folder"]), job["probe"]
     X, y = np.load(folder / "X.npy"), np.load(folder / "y.npy")
     result = probe(X, y, Probe(asked["width"], asked["steps"], asked["settle"], Training(**asked["training"])))

@@ -39,3 +39,20 @@ def wait_ready(page_or_frame, ids, problems=()):
         errors = page_or_frame.evaluate("[...document.querySelectorAll('.fig-error')].map((e) => e.textContent)")
         raise AssertionError(f"not ready: {sorted(set(ids) - set(ready))}; figure errors {errors}; "
                              f"console {list(problems)}") from err
+
+
+def started_article(browser, site_url, report):
+    """A 1200 x 900 page of the article with every figure started and ready, in a context of its own: a test
+    module whose tests read the figures (and leave each one paused) shares one (a module-scoped fixture), instead
+    of loading and starting all of them for every test. Yields the page; closes its context after."""
+    from ..conftest import watched_page
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    try:
+        page = watched_page(context)
+        page.goto(site_url, wait_until="load")
+        page.wait_for_function("typeof window.startAllFigures === 'function'")
+        page.evaluate("window.startAllFigures().then(() => null)")
+        wait_ready(page, report["figures"], page.problems)
+        yield page
+    finally:
+        context.close()

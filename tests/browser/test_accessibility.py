@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .figure_checks import wait_ready
+from .figure_checks import started_article, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -26,10 +26,10 @@ def start_all(page, site_url, report):
     wait_ready(page, report["figures"], page.problems)
 
 
-@pytest.fixture
-def article(page, site_url, built_site):
-    start_all(page, site_url, built_site[1])
-    return page
+@pytest.fixture(scope="module")
+def article(browser, site_url, built_site):
+    """One started article for the module: its tests pick, scrub and pause, and leave every figure paused."""
+    yield from started_article(browser, site_url, built_site[1])
 
 
 def radio_figures(page):
@@ -157,9 +157,17 @@ def read_through(page):
     page.wait_for_timeout(100)
 
 
+def visit_math(page):
+    """Bring each display equation to the screen, as a reader reaching it would (its section is measured then),
+    without reading through the figures between them."""
+    for i in range(page.locator(".math-display").count()):
+        page.locator(".math-display").nth(i).scroll_into_view_if_needed()
+        page.wait_for_timeout(80)
+
+
 def test_wide_display_math_on_a_phone_is_focusable(phone, site_url):
     phone.goto(site_url, wait_until="load")
-    read_through(phone)
+    visit_math(phone)
     wide = phone.evaluate("""() => [...document.querySelectorAll('.math-display')]
         .filter((b) => b.scrollWidth > b.clientWidth + 1)
         .map((b) => [b.getAttribute('tabindex'), b.getAttribute('role'), b.getAttribute('aria-label')])""")
@@ -191,10 +199,12 @@ def axe_violations(page):
     if not AXE.is_file():
         pytest.fail(f"{AXE.relative_to(ROOT)} not found: run `make axe` (npm ci in tests/axe)")
     page.add_script_tag(path=str(AXE))
-    return page.evaluate("""(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
-        .then((r) => r.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
-            targets: v.nodes.slice(0, 4).map((n) => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\\n').slice(1, 2).join(''))})))""",
-                         TAGS)
+    return page.evaluate(AXE_RUN, TAGS)
+
+
+AXE_RUN = """(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+    .then((r) => r.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
+        targets: v.nodes.slice(0, 4).map((n) => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\\n').slice(1, 2).join(''))})))"""
 
 
 def said(violations, where):
@@ -213,9 +223,17 @@ def test_axe_finds_nothing_on_the_article(browser, site_url, built_site, width):
         read_through(page)  # (the display math of a section is measured when the section nears the screen)
         page.evaluate("document.querySelectorAll('details.fig-embed').forEach((d) => { d.open = true; })")
         page.wait_for_timeout(300)
-        found = axe_violations(page)
-        print(said(found, f"article @{width}") or f"axe: article @{width}: no violations")
-        assert not found, said(found, f"article @{width}")
+        problems = []
+        for theme in ("light", "dark"):  # the same page, every figure running, in the system's dark mode too
+            if theme == "dark":
+                page.emulate_media(color_scheme="dark")
+                page.wait_for_function("() => Object.values(window.figures).every((f) => f.theme === 'dark')",
+                                       timeout=60_000)
+                page.wait_for_timeout(300)
+            found = axe_violations(page) if theme == "light" else page.evaluate(AXE_RUN, TAGS)
+            print(said(found, f"article @{width}, {theme}") or f"axe: article @{width}, {theme}: no violations")
+            problems += [said(found, f"article @{width}, {theme}")] if found else []
+        assert not problems, "\n".join(problems)
     finally:
         context.close()
 

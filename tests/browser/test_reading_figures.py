@@ -9,7 +9,7 @@ import itertools
 
 import pytest
 
-from .figure_checks import CANVAS_STATS, wait_ready
+from .figure_checks import CANVAS_STATS, started_article, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -46,14 +46,10 @@ MARKS = """(id) => {
 }"""
 
 
-@pytest.fixture
-def article(page, site_url, built_site):
-    _, report = built_site
-    page.goto(site_url, wait_until="load")
-    page.wait_for_function("typeof window.startAllFigures === 'function'")
-    page.evaluate("window.startAllFigures().then(() => null)")
-    wait_ready(page, report["figures"], page.problems)
-    return page
+@pytest.fixture(scope="module")
+def article(browser, site_url, built_site):
+    """One started article for the module: its tests read figures and leave each as a reader would."""
+    yield from started_article(browser, site_url, built_site[1])
 
 
 def of_kind(report, kind):
