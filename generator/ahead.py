@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from . import derive, publish, runs
+from . import derive, figures, publish, runs
 
 
 def draw(store, fig, experiments: dict, groups: dict, claims: dict, keys: dict):
@@ -17,8 +17,9 @@ def draw(store, fig, experiments: dict, groups: dict, claims: dict, keys: dict):
         variants = [derive.Variant(name, experiments[name].variant, experiments[name].spec, claims[name], keys[name])
                     for name in groups[fig.experiment]]
         return derive.sweep_figure_output(store, fig, variants)
+    others = {name: experiments[name].spec for name in figures.named(fig.kind, fig.options) if name in experiments}
     return derive.figure_output(store, fig, keys[fig.experiment], experiments[fig.experiment].spec,
-                                claims[fig.experiment])
+                                claims[fig.experiment], others)
 
 
 class Ahead:

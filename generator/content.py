@@ -149,7 +149,8 @@ def _requirements(sections: list[Section], specs: dict) -> list[Problem]:
                 drawn = [e.spec for e in specs.values() if getattr(e, "group", "") == fig.experiment]
             if not drawn or figures.KINDS[fig.kind].sweep != (fig.experiment not in specs):
                 continue  # an unknown experiment, or a kind drawn from the wrong scope: reported elsewhere
-            for key, message in figures.requirements(fig.kind, fig.options, drawn):
+            known = {name: e.spec for name, e in specs.items()}
+            for key, message in figures.requirements(fig.kind, fig.options, drawn, known):
                 what = f"experiment '{fig.experiment}':" if key == "experiment" else f"option '{key}'"
                 problems.append(Problem(fig.path, f"figure '{fig.id}' ({fig.kind}): {what} {message}",
                                         line=fig.lines.get(key, fig.lines.get("experiment", fig.line)), key=key))

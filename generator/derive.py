@@ -26,9 +26,14 @@ def experiment_claims(store: Store, run_key: str, spec: dict) -> dict:
     return store.meta("claims", key)["claims"]
 
 
-def figure_output(store: Store, directive: Directive, run_key: str, spec: dict, claims: dict) -> FigureOutput:
+def figure_output(store: Store, directive: Directive, run_key: str, spec: dict, claims: dict,
+                  others: dict | None = None) -> FigureOutput:
+    """`others`: the spec of each other experiment the figure names (figures.named), by name: the builder gets
+    them in place of the names, and a change to one draws the figure again."""
     kind = figures.KINDS[directive.kind]
     options = figures.resolve_options(directive.kind, directive.options)  # a default written out keeps the key
+    if kind.others and others is not None:
+        options = options | {kind.others: {name: others[name] for name in figures.named(directive.kind, options)}}
     # the claims are an input too: a figure may draw the measured jumps (the spec is inside the run key)
     key = digest("figure", run_key, claims, directive.kind, options, figures.code_key(directive.kind),
                  versions("altair", "numpy", "scipy"), {"threads": THREADS})

@@ -94,6 +94,14 @@ class Kind:
     claims: Claims | Callable[[dict], Claims] = Claims()  # or a function of the resolved options
     sweep: bool = False                           # True: builder(options, variants) draws every variant of a [sweep]
     classes: Classes | None = None                # the classes it draws, each in its own colour; None: it draws none
+    others: str = ""                              # the option naming other experiments it reads (`a, b`): the
+                                                  # builder gets their specs there, by name, and they key its drawing
+
+
+def named(kind: str, options: dict) -> list[str]:
+    """The other experiments a figure of this kind reads (Kind.others), by name, from its resolved options."""
+    text = options.get(KINDS[kind].others) if KINDS[kind].others else None
+    return [n.strip() for n in text.split(",") if n.strip()] if isinstance(text, str) else []
 
 
 def class_count(spec: dict) -> int:
@@ -164,7 +172,7 @@ KINDS = {
         "layer-by-layer morph when paused; the still shows the build's trained network.",
         {"datasets": Option(str, None, "other experiments whose data sets the reader may pick, `a, b`",
                             otherwise="the experiment's own data only")},
-        Claims(("shown_accuracy", "live_seed", "data_sets")), classes=_PLANE_CLASSES),
+        Claims(("shown_accuracy", "live_seed", "data_sets")), classes=_PLANE_CLASSES, others="datasets"),
     "weight-playground": Kind(
         "playground:weight_playground", "Sliders for W and b of the first 2→2 tanh layer; the plane deforms in the "
         "browser.", claims=Claims(("det_w_start", "slider_limit")), classes=_PLANE_CLASSES),
@@ -338,13 +346,14 @@ def option_problems(kind: str, options: dict) -> list[tuple[str, str]]:
     return found
 
 
-def requirements(kind: str, options: dict, specs: list[dict]) -> list[tuple[str, str]]:
+def requirements(kind: str, options: dict, specs: list[dict], known: dict | None = None) -> list[tuple[str, str]]:
     """What a figure needs of the experiment it draws (specs: its spec, or every variant's for a sweep kind), known
     from the experiment files before anything trains: as many classes as the kind draws (Kind.classes), a hidden
-    layer to draw, a layer or snapshot the network has, a K the sweep trains. Each problem as (the option it
-    concerns, or "experiment", message)."""
+    layer to draw, a layer or snapshot the network has, a K the sweep trains, other experiments it names that exist
+    (`known`: every experiment's spec by name) with data in the plane. Each problem as (the option it concerns, or
+    "experiment", message)."""
     options = resolve_options(kind, options)
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, str]] = _other_problems(kind, options, known or {})
     drawn = KINDS[kind].classes
     refused = sorted({K for K in map(class_count, specs) if not drawn.allows(K)}) if drawn else []
     if refused:
@@ -362,6 +371,19 @@ def requirements(kind: str, options: dict, specs: list[dict]) -> list[tuple[str,
     if spec["model"].get("kind") != "mlp":
         return found  # the layers and snapshots below are an mlp's (W0 .. the output layer, train.py's schedule)
     return found + _layer_problems(kind, options, spec, hidden)
+
+
+def _other_problems(kind: str, options: dict, known: dict) -> list[tuple[str, str]]:
+    """requirements: the other experiments a kind reads (Kind.others) exist, each with 2-D inputs (the kinds that
+    read others draw their data in the plane)."""
+    from ..config import input_width
+    found = []
+    for name in named(kind, options):
+        if name not in known:
+            found.append((KINDS[kind].others, f"no experiment named {name!r}; known: {', '.join(sorted(known))}"))
+        elif input_width(known[name]["data"]) != 2:
+            found.append((KINDS[kind].others, f"{name}'s data is not in the plane (inputs of 2 numbers)"))
+    return found
 
 
 def _shape_problems(kind: str, options: dict, model: dict, hidden: list[int]) -> list[tuple[str, str]]:

@@ -9,16 +9,13 @@ print and in the embed's exported specs.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
-from .. import config, datasets, frames
+from .. import datasets, frames
 from . import regions, style
 from .output import FigureOutput
 
-EXPERIMENTS = Path(__file__).resolve().parents[2] / "content" / "experiments"
 ACTIVATIONS = ("tanh", "relu", "sigmoid")
 MOST_LAYERS, MOST_UNITS = 4, 4   # what the page lets a reader set: 1 to 4 hidden layers of 1 to 4 units
 TRAINED = ("optimizer", "learning_rate", "weight_decay", "identity_pull")  # the [train] settings the page uses
@@ -26,7 +23,7 @@ TRAINED = ("optimizer", "learning_rate", "weight_decay", "identity_pull")  # the
 
 def live_training(options, run, spec, claims) -> FigureOutput:
     still = regions.decision_regions(options, run, spec, claims)
-    offered = _offered(options["datasets"], spec)
+    offered = list((options["datasets"] or {}).items())  # each named experiment's spec (derive.figure_output)
     own = next((name for name, other in offered if other["data"] == spec["data"]), None)
     sets = [_data_set(own or "data", spec, run["X"], run["y"])]
     for name, other in offered:
@@ -50,27 +47,6 @@ def live_training(options, run, spec, claims) -> FigureOutput:
             "data": sets}
     files = still.files | {"live.json": json.dumps(live, separators=(",", ":")).encode()}
     return FigureOutput(still.spec, files, still.claims | {"live_seed": seed, "data_sets": len(sets)})
-
-
-def _offered(names: str | None, spec: dict) -> list[tuple[str, dict]]:
-    """The experiments whose data sets the figure offers besides its own, by name (`datasets: a, b`)."""
-    if not names:
-        return []
-    known = _experiments()
-    found = []
-    for name in (n.strip() for n in names.split(",") if n.strip()):
-        if name not in known:
-            raise ValueError(f"datasets: no experiment named {name!r}; known: {', '.join(sorted(known))}")
-        other = known[name]
-        if config.input_width(other["data"]) != 2:
-            raise ValueError(f"datasets: {name}'s data is not in the plane (the live trainer draws 2-D inputs)")
-        found.append((name, other))
-    return found
-
-
-@lru_cache(maxsize=1)
-def _experiments() -> dict[str, dict]:
-    return {name: exp.spec for name, exp in config.load_experiments(EXPERIMENTS).items()}
 
 
 def _data_set(key: str, spec: dict, X, y) -> dict:
