@@ -123,8 +123,8 @@ def test_a_running_figure_is_named_by_its_alt_text(article_with_accessibility, b
         assert alt in names, f"{fid}: its alt text is not a name in the accessibility tree"
 
 
-def test_a_paused_or_scrubbed_figure_says_its_state_once(article):
-    page = article
+def test_a_paused_or_scrubbed_figure_says_its_state_once(page, site_url, built_site):
+    start_all(page, site_url, built_site[1])  # a page of its own: its live regions have said nothing yet
     fid = page.evaluate("() => Object.values(window.figures).find((f) => f.frames > 5).id")
     fig = page.locator(f'figure[data-figure="{fid}"]')
     status = fig.locator(".fig-status")
