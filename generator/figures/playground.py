@@ -36,4 +36,6 @@ def weight_playground(options, run, spec, claims) -> FigureOutput:
                          look=plane.Look(("h₁", "h₂")))
     chart = plane.sized(alt.layer(points, det).add_params(*sliders))
     files = {"points.json": encode.json_file(plane.pack(parts))}
-    return FigureOutput(plane.spec(chart), files, {"det_w_start": float(np.linalg.det(W)), "slider_limit": limit})
+    # what the figure opens on: the sliders' values, the trained weights to two decimals (the step of a slider)
+    shown = np.array([[round(float(v), 2) for v in row] for row in W])
+    return FigureOutput(plane.spec(chart), files, {"det_w_start": float(np.linalg.det(shown)), "slider_limit": limit})
