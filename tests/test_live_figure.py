@@ -62,3 +62,12 @@ def test_names_are_read_from_the_option_the_kind_declares():
     problems = figures.requirements("live-training", {"datasets": "deep"}, [{"data": {"kind": "two-curves"},
                                     "model": {"kind": "mlp", "hidden": [2]}, "train": {}}], known)
     assert problems == [("datasets", "deep's data is not in the plane (inputs of 2 numbers)")]
+
+
+def test_every_drawn_panel_of_the_live_trainer_has_a_name_from_the_start():
+    """The panels are images (role="img") named from the markup that makes them: the worker's first drawing, which
+    names them after what they show, comes later, and axe-core read them unnamed in between on a busy machine."""
+    import re
+    script = (ROOT / "templates" / "static" / "live.js").read_text()
+    images = re.findall(r"<canvas[^>]*role=\"img\"[^>]*>", script)
+    assert len(images) >= 3 and all(re.search(r'aria-label="[^"]+"', tag) for tag in images), images

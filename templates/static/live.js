@@ -113,9 +113,9 @@ class Live {
 </div>
 <p class="live-help" id="${id}-hidden-help">Units per hidden layer, 1 to 4 layers of 1 to 4 units, e.g. 2-2-2-2.</p>
 <div class="live-panels">
-  <div class="live-panel"><canvas class="live-input" width="480" height="480" role="img"></canvas><p class="live-label">Input plane: decision regions</p></div>
-  <div class="live-panel"><canvas class="live-hidden-view" width="480" height="480" role="img"></canvas><p class="live-label live-hidden-label"></p></div>
-  <div class="live-panel"><canvas class="live-curves" width="480" height="480" role="img"></canvas><p class="live-label">Loss <span class="live-key-loss">—</span> and accuracy <span class="live-key-acc">- -</span> by step</p></div>
+  <div class="live-panel"><canvas class="live-input" width="480" height="480" role="img" aria-label="Decision regions over the input plane"></canvas><p class="live-label">Input plane: decision regions</p></div>
+  <div class="live-panel"><canvas class="live-hidden-view" width="480" height="480" role="img" aria-label="The data and a grid of the input plane in a hidden layer"></canvas><p class="live-label live-hidden-label"></p></div>
+  <div class="live-panel"><canvas class="live-curves" width="480" height="480" role="img" aria-label="Loss and accuracy by step"></canvas><p class="live-label">Loss <span class="live-key-loss">—</span> and accuracy <span class="live-key-acc">- -</span> by step</p></div>
 </div>
 <div class="live-morph" hidden>
   <label>Layer by layer, paused <input class="live-morph-t" type="range" min="0" max="300" value="300" step="1"></label>
