@@ -39,8 +39,8 @@ def pytest_collection_modifyitems(config, items):
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT))
 
 
-def pytest_sessionfinish(session):
-    for build in _background:  # every site test has waited for it; a session cut short ends it (the site and
+def pytest_sessionfinish(session):  # (pytest's hook: the end of the test run)
+    for build in _background:  # every site test has waited for it; a run cut short ends it (the site and
         if build.poll() is None:  # the cache stay whole: generator/site.py swaps a finished folder in)
             build.terminate()
             build.wait(60)
