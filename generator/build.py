@@ -397,7 +397,7 @@ def _report(writer: SiteWriter, assets: dict, figure_ctx: dict[str, dict], exper
     # spec and data come when the reader scrolls near it (player.js), and are counted apart
     first = next(iter(figure_ctx.values()), None)
     first_files = [assets[a] for a in ("css", "player", "icon")]
-    figure_files = [assets["vega"], assets["extras"]] + ([first["vega_url"]] + [url for _, url in first["data_links"]] if first else [])
+    figure_files = [assets["vega"], assets["figure"], assets["extras"]] + ([first["vega_url"]] + [url for _, url in first["data_links"]] if first else [])
     parts = {"index.html": writer.gzipped_size("index.html")} | {f: writer.gzipped_size(f) for f in first_files}
     first_figure = {f: writer.gzipped_size(f) for f in figure_files}
     return {

@@ -327,7 +327,7 @@ def json_ld(site: dict, references: list[dict], image: str) -> str:
     if site.get("repository"):
         data["isBasedOn"] = {"@type": "SoftwareSourceCode", "codeRepository": site["repository"],
                              "version": site["source"]["commit"]}
-    return json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/")
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
 
 
 def figure_head(site: dict, fig: dict, root: str) -> dict:

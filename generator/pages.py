@@ -8,13 +8,13 @@ from pathlib import Path
 from .markup import without_live
 from .site import SiteWriter
 
-STATIC = ("style.css", "player.js", "extras.js", "icon.svg")  # extras.js: loaded with Vega, not in the first view
+STATIC = ("style.css", "player.js", "figure.js", "extras.js", "icon.svg")  # figure.js, extras.js: with Vega, later
 
 
 def write_assets(writer: SiteWriter, templates, vega_runtime: bytes) -> dict[str, str]:
     assets = {"vega": writer.hashed("assets", "vega.js", vega_runtime)}
     for name in STATIC:
-        assets[name.split(".")[0] if name != "player.js" else "player"] = writer.hashed(
+        assets[name.split(".")[0]] = writer.hashed(
             "assets", name, slim(name, (templates / "static" / name).read_bytes()))
     assets["css"] = assets.pop("style")
     return assets
@@ -36,7 +36,7 @@ def slim(name: str, source: bytes) -> bytes:
 
 
 # Kinds whose panels stand side by side: on a wide screen the figure is wider than the text column (into its right
-# margin) and the page draws its plots larger to fill it; on a phone its panels stack (player.js).
+# margin) and the page draws its plots larger to fill it; on a phone its panels stack (figure.js).
 WIDE_KINDS = frozenset({"spiral-training", "spiral-directions"})
 
 

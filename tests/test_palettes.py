@@ -13,7 +13,7 @@ and a class's points at least ON_REGION = 12 from every region they may sit on. 
 to the same 20 as the shorter ones: it reaches it (measured 24.7 at worst, under tritanopia).
 
 The dark theme draws the palettes on its dark background, with a lighter twin for each colour too dark for it
-(player.js, DARK_TWINS): every palette with its twins is held to the same distances, and every colour drawn as a
+(figure.js, DARK_TWINS): every palette with its twins is held to the same distances, and every colour drawn as a
 small mark to WCAG's 3:1 (1.4.11, non-text contrast) against that background.
 
 `python tests/test_palettes.py` prints the table of smallest distances.
@@ -29,7 +29,7 @@ import pytest
 
 from generator.figures import style
 
-PLAYER = Path(__file__).resolve().parent.parent / "templates" / "static" / "player.js"
+PLAYER = Path(__file__).resolve().parent.parent / "templates" / "static" / "figure.js"
 
 # Machado et al. 2009, severity 1.0; rows act on linear (R, G, B)
 MACHADO = {
@@ -106,17 +106,17 @@ def test_class_points_stand_out_on_every_region(vision):
 
 def page_backgrounds() -> dict[str, str]:
     """What a figure is drawn on where no region is: the light page's white, and the dark theme's background, as
-    player.js gives it to Vega."""
+    figure.js gives it to Vega."""
     dark = re.search(r'\bBG = "(#[0-9a-fA-F]{6})"', PLAYER.read_text(encoding="utf-8"))
-    assert dark, "player.js names its dark background BG"
+    assert dark, "figure.js names its dark background BG"
     return {"light": "#ffffff", "dark": dark.group(1)}
 
 
 def dark_twins() -> dict[str, str]:
-    """player.js's DARK_TWINS: each data colour too dark for the dark background, and the lighter colour the dark
+    """figure.js's DARK_TWINS: each data colour too dark for the dark background, and the lighter colour the dark
     theme draws instead (lower case)."""
     block = re.search(r"const DARK_TWINS = \{(.*?)\};", PLAYER.read_text(encoding="utf-8"), re.S)
-    assert block, "player.js lists the dark theme's twins in DARK_TWINS"
+    assert block, "figure.js lists the dark theme's twins in DARK_TWINS"
     pairs = re.findall(r'"(#[0-9a-fA-F]{6})":\s*"(#[0-9a-fA-F]{6})"', block.group(1))
     assert pairs, "DARK_TWINS lists no colour"
     return {old.lower(): new.lower() for old, new in pairs}
@@ -186,9 +186,9 @@ def test_each_dark_twin_is_its_colour_lighter():
 
 
 def dark_viridis() -> list[str]:
-    """player.js's DARK_VIRIDIS: the stops of viridis as the dark theme draws it (lower case)."""
+    """figure.js's DARK_VIRIDIS: the stops of viridis as the dark theme draws it (lower case)."""
     block = re.search(r"const DARK_VIRIDIS = \[(.*?)\];", PLAYER.read_text(encoding="utf-8"), re.S)
-    assert block, "player.js lists the dark theme's viridis in DARK_VIRIDIS"
+    assert block, "figure.js lists the dark theme's viridis in DARK_VIRIDIS"
     return [c.lower() for c in re.findall(r'"(#[0-9a-fA-F]{6})"', block.group(1))]
 
 
@@ -225,7 +225,7 @@ def test_the_dark_viridis_is_viridis_lifted():
 
 
 def test_the_picture_style_is_the_one_the_player_keeps():
-    """Marks drawn on a figure's own picture keep their colours in the dark (style.ON_PICTURE): player.js knows them
+    """Marks drawn on a figure's own picture keep their colours in the dark (style.ON_PICTURE): figure.js knows them
     by the same style name."""
     named = re.search(r'\bconst PICTURE = "([^"]+)"', PLAYER.read_text(encoding="utf-8"))
     assert named and named.group(1) == style.PICTURE

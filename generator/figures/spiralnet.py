@@ -321,7 +321,7 @@ def _histogram_panel(hist, angles, originals):
               scale=alt.Scale(domain={"expr": "act == 'relu' ? [0, 90] : [0, 360]"}, nice=False, zero=True),
               axis=alt.Axis(values={"expr": "act == 'relu' ? sequence(0, 91, 15) : sequence(0, 361, 45)"}))
     # each class's colour through a scale (not a colour computed per datum), which the dark theme draws in its
-    # dark twins on the dark ground (player.js, DARK_TWINS)
+    # dark twins on the dark ground (figure.js, DARK_TWINS)
     colour = alt.Color("c:N", title="class", legend=None,
                        scale=alt.Scale(domain=list(range(len(style.SPIRAL_COLOURS))), range=style.SPIRAL_COLOURS))
     bars = (alt.Chart(hist).transform_calculate(name=class_name())

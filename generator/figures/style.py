@@ -16,7 +16,7 @@ CONFIG = {
 }
 
 # A mark drawn on the figure's own picture (a decision-region image) keeps its light-theme colours in the dark
-# theme, because the picture does: dark ink on pale regions. The mark's style names it (player.js, PICTURE);
+# theme, because the picture does: dark ink on pale regions. The mark's style names it (figure.js, PICTURE);
 # Vega-Lite puts the mark's own style before it (["line", "picture"]), so Vega's defaults for the mark still apply.
 PICTURE = "picture"
 ON_PICTURE = {"style": PICTURE}   # mark properties: mark_line(**style.ON_PICTURE, ...)

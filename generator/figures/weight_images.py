@@ -114,7 +114,7 @@ def weight_images(options, run, spec, claims) -> FigureOutput:
                            y2="y1:Q"))
     view = alt.layer(sheet_layer, _legend("weight ÷ this snapshot's largest |w|")).properties(width=WIDTH, height=WIDTH)
     # the scrubbed snapshot's label, looked up from the frames file (not a filter on it: Vega-Lite would filter the
-    # file's own dataset, and the player reads every frame's label there for the slider's value, player.js)
+    # file's own dataset, and the player reads every frame's label there for the slider's value, figure.js)
     label = (alt.Chart(alt.Data(values=[{}])).transform_calculate(fk="frame")
              .transform_lookup(lookup="fk", from_=alt.LookupData(data=frames_data, key="i", fields=["label"]))
              .mark_text(align="left", baseline="middle", fontSize=11, color="#222")

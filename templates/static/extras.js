@@ -1,4 +1,4 @@
-// The player's second half, imported with Vega's runtime when the first figure nears the viewport (player.js),
+// The player's second half, imported with Vega's runtime when the first figure nears the viewport (figure.js),
 // so the first view carries none of it: step buttons and the speed choice, the figure's data as text, and the
 // embed panels' snippet (copied from the figure's page) and links.
 const html = document.documentElement;
@@ -185,7 +185,7 @@ export async function fillEmbed(panel) {
   }
 }
 
-// ---- Tooltips (Vega's tooltip handler, set by player.js on every view): a reader who hovers a point, or taps it,
+// ---- Tooltips (Vega's tooltip handler, set by figure.js on every view): a reader who hovers a point, or taps it,
 // reads what the figure's tooltip encoding says of it (its class, coordinates, step) in a box beside the pointer,
 // styled by the page's theme. Vega calls this with the item's tooltip (an object of title -> value, or a text),
 // and with null when the pointer leaves the item. Text only: values are set as text, never as HTML.

@@ -241,9 +241,15 @@ class Live {
     if (this.curve.length && frame.step === this.curve.at(-1)[0] + 0) this.curve.at(-1)[2] = frame.accuracy;
     if (this.curve.length > 4000) this.curve = this.curve.filter((_, i) => i % 2 === 0 || i === this.curve.length - 1);
     this.last = frame;
-    requestAnimationFrame(() => {
-      this.draw(frame);
-      this.worker.postMessage("drawn");
+    // drawn at the next paint; a frame that comes before it is drawn in its stead (the worker counts both seen)
+    this.unseen = (this.unseen || 0) + 1;
+    if (this.painting) return;
+    this.painting = requestAnimationFrame(() => {
+      const count = this.unseen;
+      this.painting = 0;
+      this.unseen = 0;
+      this.draw(this.last);
+      this.worker.postMessage({ type: "drawn", count });
     });
   }
 

@@ -2,8 +2,8 @@
 // follows trainer.js, whose glorotUniform, forward, Trainer and argmax it uses) and posts what the page draws.
 //
 // Messages in: {type: "setup", data: {X, y, classes}, sizes, activation, seed, train, view} (a fresh network from
-// the seed's initial weights), "play", "pause", {type: "step", count}, "drawn" (the page has drawn the last frame:
-// the next may come), {type: "bench", steps} (that many steps as fast as it can, answered with the time taken).
+// the seed's initial weights), "play", "pause", {type: "step", count}, {type: "drawn", count} (the page has drawn
+// count frames, or dropped them for a later one: more may come), {type: "bench", steps} (that many steps as fast as it can, answered with the time taken).
 // Messages out: frames {type: "frame", step, loss, accuracy, curve: [[step, loss, accuracy], ...] since the last,
 // regions: Uint8Array (class per cell of the input plane), hidden: the view layer's outputs of the points and of the
 // grid (or null), hiddenRegions, W, b, playing}.
@@ -11,8 +11,8 @@
 const SIDE = 96;          // cells per side of the decision-region images
 const LINES = 17, ALONG = 33;  // the warped grid: lines each way, points along each
 const BUDGET_MS = 12;     // training time between two looks at the messages while playing
-
-let job = null, trainer = null, playing = false, waiting = false, pending = [], lastLoss = NaN, timer = 0;
+const AHEAD = 2;          // frames posted and not yet drawn: one is drawn while the next is made
+let job = null, trainer = null, playing = false, unseen = 0, pending = [], lastLoss = NaN, timer = 0;
 
 self.onmessage = ({ data: message }) => {
   const type = message.type || message;
@@ -20,7 +20,10 @@ self.onmessage = ({ data: message }) => {
   else if (type === "play") { playing = true; loop(); }
   else if (type === "pause") { playing = false; send(true); }
   else if (type === "step") { for (let k = 0; k < (message.count || 1); k++) record(trainer.step()); send(true); }
-  else if (type === "drawn") { waiting = false; if (!playing && pending.length) send(true); }
+  else if (type === "drawn") {
+    unseen = Math.max(0, unseen - (message.count || 1));
+    if (!playing && !unseen && pending.length) send(true);
+  }
   else if (type === "bench") bench(message.steps);
 };
 
@@ -32,7 +35,7 @@ function setup({ data, sizes, activation, seed, train, view }) {
   job = { data, sizes, view, extent: extent(data.X), grid: grid(extent(data.X)) };
   pending = [];
   lastLoss = NaN;
-  waiting = false;
+  unseen = 0;
   send(true);
 }
 
@@ -41,13 +44,14 @@ function record(loss) {
   pending.push(trainer.steps, loss);
 }
 
-// Trains in slices of BUDGET_MS, reading messages between them; a frame goes out after a slice whenever the page
-// has drawn the last one (training never waits for the drawing).
+// Trains in slices of BUDGET_MS, reading messages between them; a frame goes out after a slice whenever fewer than
+// AHEAD are waiting to be drawn (training never waits for the drawing, and the page has the next frame at hand when
+// the screen is next painted).
 function loop() {
   if (!playing) return;
   const until = performance.now() + BUDGET_MS;
   do record(trainer.step()); while (performance.now() < until);
-  if (!waiting) send(false);
+  if (unseen < AHEAD) send(false);
   timer = setTimeout(loop, 0);
 }
 
@@ -110,7 +114,7 @@ function send(now) {
       regions: classes(net, layer, -reach, reach) };
   }
   pending = [];
-  waiting = true;
+  unseen++;
   self.postMessage(frame);
   return now;
 }

@@ -20,7 +20,7 @@ from .figure_checks import wait_ready
 
 pytestmark = pytest.mark.browser
 
-DARK_BACKGROUND = page_backgrounds()["dark"]  # player.js's BG
+DARK_BACKGROUND = page_backgrounds()["dark"]  # figure.js's BG
 SLACK = 0.005  # rounding of the blend
 
 

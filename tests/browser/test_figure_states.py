@@ -26,7 +26,7 @@ def figure_page(page, site_url, fid):
 
 
 def spoken(label: str) -> str:
-    """A frame's label as the player says it (player.js, spoken): 'step 40 of 300 · loss 0.2' -> '..., loss 0.2'."""
+    """A frame's label as the player says it (figure.js, spoken): 'step 40 of 300 · loss 0.2' -> '..., loss 0.2'."""
     return re.sub(r"\s+·\s+", ", ", label).replace("·", "×")
 
 

@@ -13,7 +13,7 @@ SMALLEST_PX = 10
 
 # Every text a figure's view has drawn, with the size it reads at on the screen: Vega's font size times the scale
 # at which the page shows the canvas (its shown width over the width Vega drew it at). The figures draw on a
-# canvas (player.js: renderer "canvas"); an SVG, if one is ever used, is measured the same way.
+# canvas (figure.js: renderer "canvas"); an SVG, if one is ever used, is measured the same way.
 TEXT_SIZES = """async (id) => {
   const f = window.figures[id];
   await f.view.runAsync();
