@@ -143,20 +143,6 @@ def test_a_paused_or_scrubbed_figure_says_its_state_once(page, site_url, built_s
     assert slider.get_attribute("aria-valuetext") in text, (text, slider.get_attribute("aria-valuetext"))
 
 
-def read_through(page):
-    """Scroll the article from top to bottom as a reader would, then back to the top. On a phone a section is laid
-    out only when it nears the screen (style.css's content-visibility), and display math is measured then."""
-    height = page.evaluate("document.documentElement.scrollHeight")
-    y = 0
-    while y < height:
-        page.evaluate("(y) => window.scrollTo(0, y)", y)
-        page.wait_for_timeout(80)
-        y += 400
-        height = page.evaluate("document.documentElement.scrollHeight")
-    page.evaluate("window.scrollTo(0, 0)")
-    page.wait_for_timeout(100)
-
-
 def visit_math(page):
     """Bring each display equation to the screen, as a reader reaching it would (its section is measured then),
     without reading through the figures between them."""
@@ -220,7 +206,7 @@ def test_axe_finds_nothing_on_the_article(browser, site_url, built_site, width):
     try:
         page = watched_page(context)
         start_all(page, site_url, built_site[1])
-        read_through(page)  # (the display math of a section is measured when the section nears the screen)
+        visit_math(page)  # (the display math of a section is measured when the section nears the screen)
         page.evaluate("document.querySelectorAll('details.fig-embed').forEach((d) => { d.open = true; })")
         page.wait_for_timeout(300)
         problems = []
