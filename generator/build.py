@@ -211,8 +211,13 @@ def _compute(store: Store, options: BuildOptions, gathered: Gathered, progress: 
     log(f"experiments ({len(experiments)}, profile '{options.profile}'):")
     mark = time.perf_counter()
     # measures and draws as runs land
-    ahead = Ahead(store, experiments, gathered.groups, every_figure, gathered.site["base_url"])
-    run_status = runs.ensure_runs(experiments, store, options.jobs, progress, options.scheduler, filed=ahead.filed)
+    ahead = Ahead(store, experiments, gathered.groups, every_figure, gathered.site["base_url"], options.jobs)
+    try:
+        run_status = runs.ensure_runs(experiments, store, options.jobs, progress, options.scheduler, filed=ahead.filed)
+    except BaseException:
+        ahead.abandon()
+        raise
+    ahead.finish()
     seconds = {"train": time.perf_counter() - mark}
     mark = time.perf_counter()
     training = workers(run_status, seconds["train"]) | {"ahead_seconds": round(ahead.seconds, 3),

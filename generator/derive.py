@@ -18,25 +18,34 @@ from .threads import THREADS
 CLAIMS_ENTRY = "analysis/claims"
 
 
+def claims_key(run_key: str) -> str:
+    return digest("claims", run_key, code_hash(CLAIMS_ENTRY), {"threads": THREADS})
+
+
 def experiment_claims(store: Store, run_key: str, spec: dict) -> dict:
-    key = digest("claims", run_key, code_hash(CLAIMS_ENTRY), {"threads": THREADS})
+    key = claims_key(run_key)
     if not store.has("claims", key):
         from .analysis.claims import experiment_claims as measure
         store.put("claims", key, {"claims": measure(store.arrays("runs", run_key), spec)})
     return store.meta("claims", key)["claims"]
 
 
-def figure_output(store: Store, directive: Directive, run_key: str, spec: dict, claims: dict,
-                  others: dict | None = None) -> FigureOutput:
-    """`others`: the spec of each other experiment the figure names (figures.named), by name: the builder gets
-    them in place of the names, and a change to one draws the figure again."""
+def figure_key(directive: Directive, run_key: str, claims: dict, others: dict | None = None) -> tuple[str, dict]:
+    """The cache key of a figure's output, and the options its builder gets. `others`: the spec of each other
+    experiment the figure names (figures.named), by name: the builder gets them in place of the names, and a
+    change to one draws the figure again."""
     kind = figures.KINDS[directive.kind]
     options = figures.resolve_options(directive.kind, directive.options)  # a default written out keeps the key
     if kind.others and others is not None:
         options = options | {kind.others: {name: others[name] for name in figures.named(directive.kind, options)}}
     # the claims are an input too: a figure may draw the measured jumps (the spec is inside the run key)
-    key = digest("figure", run_key, claims, directive.kind, options, figures.code_key(directive.kind),
-                 versions("altair", "numpy", "scipy"), {"threads": THREADS})
+    return digest("figure", run_key, claims, directive.kind, options, figures.code_key(directive.kind),
+                  versions("altair", "numpy", "scipy"), {"threads": THREADS}), options
+
+
+def figure_output(store: Store, directive: Directive, run_key: str, spec: dict, claims: dict,
+                  others: dict | None = None) -> FigureOutput:
+    key, options = figure_key(directive, run_key, claims, others)
     if not store.has("figures", key):
         built = figures.builder(directive.kind)(options, store.arrays("runs", run_key), spec, claims)
         store.put("figures", key, {"spec": built.spec, "claims": built.claims, "frames": built.frames,
@@ -60,12 +69,15 @@ class Variant:
         return self.store.arrays("runs", self.run_key)
 
 
+def sweep_figure_key(directive: Directive, variants: list[Variant]) -> tuple[str, dict]:
+    options = figures.resolve_options(directive.kind, directive.options)
+    return digest("sweep-figure", [(v.id, v.run_key, v.claims) for v in variants], directive.kind, options,
+                  figures.code_key(directive.kind), versions("altair", "numpy", "scipy"), {"threads": THREADS}), options
+
+
 def sweep_figure_output(store: Store, directive: Directive, variants: list[Variant]) -> FigureOutput:
     """A figure drawn from every variant of a sweep (the reader picks one with the figure's controls)."""
-    kind = figures.KINDS[directive.kind]
-    options = figures.resolve_options(directive.kind, directive.options)
-    key = digest("sweep-figure", [(v.id, v.run_key, v.claims) for v in variants], directive.kind,
-                 options, figures.code_key(directive.kind), versions("altair", "numpy", "scipy"), {"threads": THREADS})
+    key, options = sweep_figure_key(directive, variants)
     if not store.has("figures", key):
         loaded = [Variant(v.id, v.values, v.spec, v.claims, v.run_key, store) for v in variants]
         built = figures.builder(directive.kind)(options, loaded)

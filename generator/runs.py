@@ -29,7 +29,7 @@ def run_key(experiment: Experiment) -> str:
     return digest("run", FORMAT, experiment.spec, code_hash(ENTRY), versions("torch", "numpy"), numeric.path())
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Runs in each worker: if the build is killed (even by kill -9), the kernel ends the worker too (Linux)."""
     try:
         import ctypes
@@ -98,9 +98,9 @@ def _local_pool(missing, experiments, jobs: int, progress):
     finish, where result() gives the run's (arrays, seconds, timing)."""
     context = multiprocessing.get_context("spawn")  # fresh workers: no torch state inherited
     manager = SyncManager(ctx=context)  # carries the workers' step counts; it too ends with the build
-    manager.start(_die_with_parent)
+    manager.start(die_with_parent)
     with manager, ProcessPoolExecutor(max_workers=max(1, min(jobs, len(missing))), mp_context=context,
-                                      initializer=_die_with_parent) as pool:
+                                      initializer=die_with_parent) as pool:
         heard, stop = manager.Queue(), threading.Event()
         relay = threading.Thread(target=_relay, args=(heard, progress, stop), daemon=True)
         relay.start()

@@ -1,5 +1,6 @@
-"""Figures drawn while runs train (generator/ahead.py): the same site as drawing them after, and each
-worker's idle share reported."""
+"""Figures drawn while runs train (generator/ahead.py), in a pool of processes or in the build's own: the same site
+as drawing them after training in the build's process, and each worker's idle share reported."""
+import shutil
 from pathlib import Path
 
 from generator import ahead
@@ -27,10 +28,34 @@ def test_drawing_while_training_publishes_the_same_site(tmp_path, monkeypatch):
     assert 0 <= shares["idle_share"] < 1 and shares["busy_seconds"] > 0
     assert "training" not in published_report(report)
 
+    inline = build(folder, tmp_path / "inline", profile="full", cache_dir=tmp_path / "inline-cache", jobs=1,
+                   log=lambda *a: None)  # one job: drawn in the build's own process as the run lands
+    assert inline["training"]["ahead_figures"] == 2
+
     monkeypatch.setattr(ahead.Ahead, "filed", lambda self, name, key: None)  # everything after training instead
+    monkeypatch.setattr(ahead.Ahead, "finish", lambda self: None)            # and in the build's own process
     late = build(folder, tmp_path / "late", profile="full", cache_dir=tmp_path / "late-cache", log=lambda *a: None)
     assert late["training"]["ahead_figures"] == 0
-    assert _site(tmp_path / "late") == _site(tmp_path / "site")
+    assert _site(tmp_path / "late") == _site(tmp_path / "site") == _site(tmp_path / "inline")
+
+
+def test_figures_of_runs_already_cached_are_drawn_in_the_pool_after_training(tmp_path):
+    """A second build that finds the run cached but not its figures (their code changed, say) draws them in the
+    pool, and one that finds them cached starts no pool."""
+    folder = tiny_content(tmp_path, "")
+    section = folder / "01-a.md"
+    section.write_text(section.read_text() + FIGURES)
+    cache = tmp_path / "cache"
+    build(folder, tmp_path / "site", profile="full", cache_dir=cache, log=lambda *a: None)
+    first = _site(tmp_path / "site")
+    for kind in ("figures", "published"):  # the run and its claims stay
+        shutil.rmtree(cache / kind)
+    again = build(folder, tmp_path / "again", profile="full", cache_dir=cache, log=lambda *a: None)
+    assert again["training"]["ahead_figures"] == 2
+    assert _site(tmp_path / "again") == first
+    section.write_text(section.read_text() + "\nOne more sentence.\n")  # a rebuild with every figure cached
+    quiet = build(folder, tmp_path / "quiet", profile="full", cache_dir=cache, log=lambda *a: None)
+    assert quiet["training"]["ahead_figures"] == 0
 
 
 def test_a_figure_that_fails_ahead_is_reported_by_the_stage_after_training(tmp_path, monkeypatch):
@@ -43,6 +68,7 @@ def test_a_figure_that_fails_ahead_is_reported_by_the_stage_after_training(tmp_p
         calls.append(args[1].id)
         raise RuntimeError("drawn ahead: this must not escape")
     monkeypatch.setattr(ahead, "draw", failing)  # only the work ahead: build.py holds its own reference
-    report = build(folder, tmp_path / "site", profile="full", cache_dir=tmp_path / "cache", log=lambda *a: None)
+    report = build(folder, tmp_path / "site", profile="full", cache_dir=tmp_path / "cache", jobs=1,
+                   log=lambda *a: None)  # (one job: drawn in this process, where the patch holds)
     assert sorted(calls) == ["norms", "regions"] and report["training"]["ahead_figures"] == 0
     assert (tmp_path / "site" / "figures" / "regions" / "index.html").exists()
