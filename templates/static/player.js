@@ -6,9 +6,11 @@ const figures = (window.figures = window.figures || {});
 
 // figure.js (it loads Vega's runtime and extras.js, the player's second half), fetched once, on first need
 let runnerLoaded = null, extrasLoaded = null, more = null;
-const runner = () => (runnerLoaded ??= import(new URL(html.dataset.runner, document.baseURI).href));
+// (an import that failed, the network gone for a moment, is tried again at the next need)
+const runner = () => (runnerLoaded ??= import(new URL(html.dataset.runner, document.baseURI).href)
+  .catch((err) => { runnerLoaded = null; throw err; }));
 const extras = () => (extrasLoaded ??= import(new URL(html.dataset.extras, document.baseURI).href)
-  .then((module) => (more = module)));
+  .then((module) => (more = module), (err) => { extrasLoaded = null; throw err; }));
 // for tests and embedders: the same functions (at once once a figure has started, which loads the second half;
 // before, a promise of the answer)
 const deferred = (name) => (...args) => (more ? more[name](...args) : extras().then((m) => m[name](...args)));
@@ -77,8 +79,8 @@ window.matchMedia("print").addEventListener?.("change", (e) => e.matches && prin
 document.querySelectorAll("details.fig-embed[data-embed]").forEach((panel) => {
   panel.addEventListener("toggle", () => {
     if (panel.open && !panel.dataset.filled) {
-      panel.dataset.filled = "1";
-      extras().then((more) => more.fillEmbed(panel)).catch((err) => console.error(err));
+      panel.dataset.filled = "1";  // (again on the next opening if this one fails)
+      extras().then((more) => more.fillEmbed(panel)).catch((err) => { delete panel.dataset.filled; console.error(err); });
     }
   });
 });
