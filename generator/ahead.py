@@ -77,7 +77,12 @@ class Ahead:
                      if not is_drawn(self.store, fig, self.experiments, self.groups, self._keys(fig))])
         if self._pool is not None:
             wait(self._tasks)
-            self.done += [fid for task in self._tasks if not task.exception() for fid in task.result()]
+            for task in self._tasks:
+                if not task.exception():
+                    drawn, warned = task.result()
+                    self.done += drawn
+                    for line in warned:  # a damaged entry a worker met, removed and computed again
+                        self.store.warn(line)
             self._pool.shutdown()
             self._pool, self._tasks = None, []
         self.seconds += time.perf_counter() - started
@@ -136,7 +141,11 @@ def _work(ahead: Ahead, measure: list[str], group: list) -> list[str]:
     return ahead.done
 
 
-def _in_worker(root: Path, measure: list[str], group: list, experiments: dict, groups: dict, base_url: str) -> list:
-    """A pool worker's task (_work), in a build of its own (each source read once, each run's arrays once)."""
+def _in_worker(root: Path, measure: list[str], group: list, experiments: dict, groups: dict,
+               base_url: str) -> tuple[list[str], list[str]]:
+    """A pool worker's task (_work), in a build of its own (each source read once, each run's arrays once): the ids
+    drawn, and the lines the cache would have said of damaged entries (the build says them)."""
+    warned: list[str] = []
     with remembering():
-        return _work(Ahead(Store(root), experiments, groups, group, base_url), measure, group)
+        ahead = Ahead(Store(root, warn=warned.append), experiments, groups, group, base_url)
+        return _work(ahead, measure, group), warned
