@@ -10,8 +10,7 @@ const figures = (window.figures = window.figures || {});
 const LONG_MOTION = 60;  // frames: at 60 ms a frame, a motion longer than about 4 s gets a speed choice
 const SPEEDS = [0.25, 0.5, 1, 2, 4];
 export function stepControls(figure, button) {
-  const { el, id, frames } = figure;
-  const number = el.dataset.number || id;
+  const { id, frames, number } = figure;
   const stepButton = (delta, icon, text) => {
     const b = document.createElement("button");
     b.type = "button";
@@ -79,8 +78,7 @@ export function asCSV(rows) {
   return [columns.map(csvCell).join(","), ...rows.map((r) => columns.map((c) => csvCell(r[c] ?? "")).join(","))].join("\n") + "\n";
 }
 export function dataTables(figure) {
-  const { el, id } = figure;
-  const number = el.dataset.number || id;
+  const { el, id, number } = figure;
   const panels = [el.querySelector(".fig-data"),
     document.querySelector(`details.fig-embed[data-embed="${CSS.escape(id)}"]`)].filter(Boolean);
   for (const panel of panels) {

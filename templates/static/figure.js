@@ -302,8 +302,7 @@ function scopeInputs(figure) {
   }
 }
 function dress(figure) {
-  const { el, id, view } = figure;
-  const number = el.dataset.number || id;
+  const { el, id, view, number } = figure;
   const bind = el.querySelector(".fig-bind");
   const controls = el.querySelector(".fig-controls");
   const signals = new Map((figure.spec.signals || []).filter((s) => s.bind).map((s) => [s.name, s]));
@@ -393,7 +392,9 @@ export async function start(el) {
   const container = el.querySelector(".fig-view");
   const frames = Number(el.dataset.frames || 0);
   const label = container.getAttribute("aria-label");
-  const figure = { id, el, spec, container, label, frames, playing: false, timer: null, view: null };
+  // its number as the page names it ("Figure 5"): the caption's link in the article, data-number on its own page
+  const number = el.dataset.number || el.querySelector(".fig-number")?.textContent.trim().replace(/\.$/, "") || id;
+  const figure = { id, el, spec, container, label, frames, number, playing: false, timer: null, view: null };
   // a polite live region: the figure's state in words when the reader pauses or scrubs (never on every frame
   // of play), said once the reader has stopped for half a second
   const status = document.createElement("p");
@@ -404,7 +405,7 @@ export async function start(el) {
   figure.announce = (prefix = "") => {
     clearTimeout(saying);
     saying = setTimeout(() => {
-      if (!figure.playing && figure.view) status.textContent = `${el.dataset.number || id}: ${prefix}${stateText(figure)}`;
+      if (!figure.playing && figure.view) status.textContent = `${figure.number}: ${prefix}${stateText(figure)}`;
     }, 500);
   };
   await createView(figure);
